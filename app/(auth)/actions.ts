@@ -1,0 +1,49 @@
+"use server";
+// Sign-up, sign-in and sign-out. Results never echo what was typed; sign-in failures never say whether the
+// email has an account.
+import { AuthError } from "next-auth";
+import { z } from "zod";
+import { signIn, signOut } from "@/auth";
+import { createUser } from "@/lib/dal/users";
+import type { ActionResult } from "@/lib/errors";
+import { toActionResult, validationFailure } from "@/lib/server-action";
+import { ZSignInInput, ZSignUpInput } from "@/lib/validation/auth";
+
+/** Only same-origin paths: an open redirect after sign-in would be a phishing aid. */
+function safeNext(raw: unknown): string {
+  return typeof raw === "string" && /^\/(?!\/|\\)[^\s]*$/.test(raw) ? raw : "/teams";
+}
+
+async function signInWithPassword(email: string, password: string, redirectTo: string): Promise<ActionResult> {
+  try {
+    await signIn("credentials", { email, password, redirectTo });
+  } catch (err) {
+    if (err instanceof AuthError) {
+      return { ok: false, code: "unauthenticated", message: "Incorrect email or password." };
+    }
+    throw err; // the redirect on success
+  }
+  return { ok: true, data: undefined };
+}
+
+export async function signUpAction(formData: FormData): Promise<ActionResult> {
+  const parsed = ZSignUpInput.safeParse({
+    name: formData.get("name"),
+    email: formData.get("email"),
+    password: formData.get("password"),
+  });
+  if (!parsed.success) return validationFailure(z.flattenError(parsed.error).fieldErrors);
+  const created = await toActionResult("signUp", () => createUser(parsed.data));
+  if (!created.ok) return created;
+  return signInWithPassword(parsed.data.email, parsed.data.password, "/teams");
+}
+
+export async function signInAction(formData: FormData): Promise<ActionResult> {
+  const parsed = ZSignInInput.safeParse({ email: formData.get("email"), password: formData.get("password") });
+  if (!parsed.success) return validationFailure(z.flattenError(parsed.error).fieldErrors);
+  return signInWithPassword(parsed.data.email, parsed.data.password, safeNext(formData.get("next")));
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}

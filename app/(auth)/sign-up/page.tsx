@@ -1,0 +1,34 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthForm } from "@/components/auth/auth-form";
+import { currentUser } from "@/lib/session";
+import { PASSWORD_MIN } from "@/lib/validation/auth";
+import { signUpAction } from "../actions";
+
+export const metadata = { title: "Create account" };
+
+export default async function SignUpPage() {
+  if (await currentUser()) redirect("/teams");
+  return (
+    <>
+      <h1 className="text-2xl font-bold">Create your account</h1>
+      <div className="mt-6">
+        <AuthForm
+          action={signUpAction}
+          submitLabel="Create account"
+          fields={[
+            { name: "name", label: "Name", type: "text", autoComplete: "name" },
+            { name: "email", label: "Email", type: "email", autoComplete: "email" },
+            { name: "password", label: "Password", type: "password", autoComplete: "new-password", hint: `At least ${PASSWORD_MIN} characters.` },
+          ]}
+        />
+      </div>
+      <p className="mt-6 text-sm text-slate-600">
+        Already have an account?{" "}
+        <Link href="/sign-in" className="font-semibold text-indigo-600">
+          Sign in
+        </Link>
+      </p>
+    </>
+  );
+}

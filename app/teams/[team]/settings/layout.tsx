@@ -1,0 +1,41 @@
+import { notFound, redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { signOutAction } from "@/app/(auth)/actions";
+import { SettingsNav } from "@/components/teams/settings-nav";
+import { TeamSwitcher } from "@/components/teams/team-switcher";
+import { ROLE_LABELS } from "@/lib/authz";
+import { findTeamAccess, listTeamsForUser } from "@/lib/dal/teams";
+import { currentUser } from "@/lib/session";
+
+// Chrome of a team's settings. Membership is checked here for the frame, and again by every page and action.
+export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ team: string }> }) {
+  const { team: slug } = await params;
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${slug}/settings/secrets`)}`);
+  const [access, teams] = await Promise.all([findTeamAccess(user.id, slug), listTeamsForUser(user.id)]);
+  if (!access) notFound();
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-6 py-3">
+          <div className="flex items-center gap-3">
+            <span className="text-sm font-semibold text-indigo-600">Team Secrets</span>
+            <span className="text-slate-300">/</span>
+            <TeamSwitcher current={{ slug: access.team.slug, name: access.team.name }} teams={teams} />
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{ROLE_LABELS[access.role]}</span>
+          </div>
+          <div className="flex items-center gap-3 text-sm text-slate-600">
+            <span className="hidden sm:inline">{user.email}</span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 font-medium hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+        <SettingsNav slug={access.team.slug} />
+      </header>
+      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+// Auth.js: email + password (argon2id), plus GitHub, Google and a generic OIDC provider when their
+// variables are set. Sessions are JWTs in an httpOnly, SameSite=Lax cookie (Secure over HTTPS). A session
+// only names the user: team access is checked against the database on every action and page.
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import type { Provider } from "next-auth/providers";
+import { env, isProduction } from "@/lib/env";
+import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
+import { findOrCreateOAuthUser, verifyCredentials } from "@/lib/dal/users";
+import { ZSignInInput } from "@/lib/validation/auth";
+
+function authSecret(): string {
+  const e = env();
+  if (e.AUTH_SECRET) return e.AUTH_SECRET;
+  if (isProduction()) {
+    throw new Error("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
+  }
+  return readOrCreateLocalSecret("auth.secret", 33).value;
+}
+
+export function oauthProviders(): Provider[] {
+  const e = env();
+  const out: Provider[] = [];
+  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) out.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }));
+  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET) out.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
+  if (e.AUTH_OIDC_ISSUER && e.AUTH_OIDC_ID && e.AUTH_OIDC_SECRET) {
+    out.push({
+      id: "oidc",
+      name: e.AUTH_OIDC_NAME,
+      type: "oidc",
+      issuer: e.AUTH_OIDC_ISSUER,
+      clientId: e.AUTH_OIDC_ID,
+      clientSecret: e.AUTH_OIDC_SECRET,
+    });
+  }
+  return out;
+}
+
+function config(): NextAuthConfig {
+  return {
+    secret: authSecret(),
+    trustHost: env().AUTH_TRUST_HOST === "true" || !isProduction(),
+    session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(raw) {
+          const parsed = ZSignInInput.safeParse(raw);
+          if (!parsed.success) return null;
+          return verifyCredentials(parsed.data.email, parsed.data.password);
+        },
+      }),
+      ...oauthProviders(),
+    ],
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (!account || account.type === "credentials") return true;
+        const email = (profile?.email ?? user.email ?? "").toLowerCase();
+        if (!email) return false;
+        const local = await findOrCreateOAuthUser({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email,
+          name: user.name ?? email,
+        });
+        if (!local) return "/sign-in?error=OAuthAccountNotLinked";
+        user.id = local.id;
+        return true;
+      },
+      jwt({ token, user }) {
+        if (user?.id) {
+          token.sub = user.id;
+          token.name = user.name;
+          token.email = user.email;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => config());

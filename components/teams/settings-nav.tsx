@@ -1,0 +1,31 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/lib/cn";
+
+const TABS = [{ segment: "secrets", label: "Secrets" }] as const;
+
+export function SettingsNav({ slug }: { slug: string }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Team settings" className="mx-auto flex max-w-6xl gap-1 px-6">
+      {TABS.map((t) => {
+        const href = `/teams/${slug}/settings/${t.segment}`;
+        const active = pathname.startsWith(href);
+        return (
+          <Link
+            key={t.segment}
+            href={href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "border-b-2 px-3 py-2 text-sm font-medium",
+              active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900",
+            )}
+          >
+            {t.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+// Radix Dialog with the app's styling: focus trap, Escape, aria-labelledby/-describedby come from Radix.
+import { Dialog as D } from "radix-ui";
+import type { ComponentProps, ReactNode } from "react";
+import { cn } from "@/lib/cn";
+
+export const Dialog = D.Root;
+export const DialogTrigger = D.Trigger;
+export const DialogClose = D.Close;
+
+export function DialogContent({
+  title,
+  description,
+  children,
+  className,
+  ...props
+}: ComponentProps<typeof D.Content> & { title: ReactNode; description?: ReactNode }) {
+  return (
+    <D.Portal>
+      <D.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
+      <D.Content
+        className={cn(
+          "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto",
+          "rounded-xl bg-white p-6 shadow-xl ring-1 ring-slate-900/10 focus:outline-none",
+          className,
+        )}
+        {...(description ? {} : { "aria-describedby": undefined })}
+        {...props}
+      >
+        <D.Title className="text-lg font-semibold text-slate-900">{title}</D.Title>
+        {description ? <D.Description className="mt-1 text-sm text-slate-600">{description}</D.Description> : null}
+        <div className="mt-4">{children}</div>
+      </D.Content>
+    </D.Portal>
+  );
+}

@@ -1,0 +1,60 @@
+import "server-only";
+// The one database handle. DATABASE_URL set: the `postgres` driver against that server. Unset: embedded
+// PGlite persisted under ./.data/pglite (or PGLITE_DATA_DIR). Opened lazily on first use, never at
+// module load (so `next build` does not open it), kept on globalThis so dev hot reloads reuse it, and
+// migrated before the first query is allowed through.
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import * as schema from "./schema";
+
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Either the database or an open transaction: DAL helpers that must join a caller's transaction take this. */
+export type Executor = Database | Tx;
+
+type Handle = { db: Database; close: () => Promise<void> };
+const globalForDb = globalThis as unknown as { __teamSecretsDb?: Promise<Handle> };
+
+const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
+
+async function open(): Promise<Handle> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const client = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), onnotice: () => {} });
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder });
+    return { db, close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const dir = process.env.PGLITE_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".data", "pglite");
+  if (dir !== "memory://") mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder });
+  // Both drivers expose the same query builder; one type keeps the DAL free of unions.
+  return { db: db as unknown as Database, close: () => client.close() };
+}
+
+/** The migrated database. Every DAL function goes through this. */
+export function getDb(): Promise<Database> {
+  if (!globalForDb.__teamSecretsDb) {
+    globalForDb.__teamSecretsDb = open().catch((err) => {
+      globalForDb.__teamSecretsDb = undefined;
+      throw err;
+    });
+  }
+  return globalForDb.__teamSecretsDb.then((h) => h.db);
+}
+
+/** Closes the handle (scripts and tests). */
+export async function closeDb(): Promise<void> {
+  const handle = globalForDb.__teamSecretsDb;
+  globalForDb.__teamSecretsDb = undefined;
+  if (handle) await (await handle).close();
+}

@@ -1,0 +1,142 @@
+// Tables and inferred row types. Secret values live only in `secret_values`, as envelope ciphertext,
+// so list queries over `secrets` cannot pick them up by accident.
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const roleEnum = pgEnum("team_role", ["owner", "admin", "editor"]);
+export const visibilityEnum = pgEnum("secret_visibility", ["masked", "restricted"]);
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    // Stored lower-cased; the unique index makes sign-up races safe.
+    email: text("email").notNull(),
+    // argon2id PHC string; null for accounts that only sign in through OAuth/OIDC.
+    passwordHash: text("password_hash"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+// Links an OAuth/OIDC identity to a user.
+export const oauthAccounts = pgTable(
+  "oauth_accounts",
+  {
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const teams = pgTable(
+  "teams",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // URL segment: readable prefix plus random suffix, never a sequential id.
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("teams_slug_key").on(t.slug)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+export const secrets = pgTable(
+  "secrets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    visibility: visibilityEnum("visibility").notNull(),
+    version: integer("version").notNull().default(1),
+    // Keyed HMAC of the current value (first 8 bytes, hex): lets people compare values without seeing them.
+    fingerprint: text("fingerprint").notNull(),
+    createdAt: createdAt(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    // Names are unique within a team ignoring case.
+    uniqueIndex("secrets_team_name_key").on(t.teamId, sql`lower(${t.name})`),
+    index("secrets_team_updated_idx").on(t.teamId, t.updatedAt),
+  ],
+);
+
+// Exactly one ciphertext per secret: rotation overwrites it, so the previous version no longer resolves.
+export const secretValues = pgTable("secret_values", {
+  secretId: uuid("secret_id")
+    .primaryKey()
+    .references(() => secrets.id, { onDelete: "cascade" }),
+  teamId: uuid("team_id")
+    .notNull()
+    .references(() => teams.id, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+  // "v1:<keyId>:<wrapped data key>:<nonce>:<ciphertext+tag>" (see lib/crypto/envelope.ts)
+  ciphertext: text("ciphertext").notNull(),
+});
+
+// Append-only for the application: no code path updates or deletes an event.
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    // Kept so the log still reads after the actor's account is gone.
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    targetName: text("target_name"),
+    version: integer("version"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_team_created_idx").on(t.teamId, t.createdAt)],
+);
+
+export type TUser = typeof users.$inferSelect;
+export type TTeam = typeof teams.$inferSelect;
+export type TRole = (typeof roleEnum.enumValues)[number];
+export type TVisibility = (typeof visibilityEnum.enumValues)[number];
+export type TSecretRow = typeof secrets.$inferSelect;

@@ -1,0 +1,54 @@
+import "server-only";
+// Permissions map to roles in one table; every DAL entry point asks `requireTeamPermission` itself.
+// A non-member gets "not found" for a team that exists, exactly as for one that does not.
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { memberships, teams, type TRole } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+
+export const PERMISSIONS = ["team.read", "secrets.read", "secrets.write"] as const;
+export type TPermission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
+  owner: ["team.read", "secrets.read", "secrets.write"],
+  admin: ["team.read", "secrets.read", "secrets.write"],
+  editor: ["team.read", "secrets.read"],
+};
+
+export const ROLE_LABELS: Record<TRole, string> = { owner: "Owner", admin: "Admin", editor: "Editor" };
+
+export function roleCan(role: TRole, permission: TPermission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export type TTeamAccess = { team: { id: string; slug: string; name: string }; role: TRole };
+
+export async function getTeamAccess(db: Executor, actorId: string, teamSlug: string): Promise<TTeamAccess | null> {
+  const [row] = await db
+    .select({ id: teams.id, slug: teams.slug, name: teams.name, role: memberships.role })
+    .from(teams)
+    .innerJoin(memberships, and(eq(memberships.teamId, teams.id), eq(memberships.userId, actorId)))
+    .where(eq(teams.slug, teamSlug))
+    .limit(1);
+  if (!row) return null;
+  return { team: { id: row.id, slug: row.slug, name: row.name }, role: row.role };
+}
+
+const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
+  "team.read": "You do not have access to this team.",
+  "secrets.read": "You do not have access to this team's secrets.",
+  "secrets.write": "Only Owners and Admins can create, rotate or delete secrets.",
+};
+
+/** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */
+export async function requireTeamPermission(
+  db: Executor,
+  actorId: string,
+  teamSlug: string,
+  permission: TPermission,
+): Promise<TTeamAccess> {
+  const access = await getTeamAccess(db, actorId, teamSlug);
+  if (!access) throw new AppError("not_found", "Team not found.");
+  if (!roleCan(access.role, permission)) throw new AppError("forbidden", FORBIDDEN_MESSAGES[permission]);
+  return access;
+}

@@ -1,0 +1,220 @@
+import "server-only";
+// The only code that reads or writes secrets. Each function authorizes the actor itself, carries the team
+// in every WHERE clause, writes its audit event in the same transaction, and returns metadata DTOs built
+// from explicit columns: neither a value nor a ciphertext ever leaves this module.
+import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { getDb, type Tx } from "@/db/client";
+import { secrets, secretValues, users, type TRole, type TVisibility } from "@/db/schema";
+import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { encryptSecretValue } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import type { TListSecretsQuery } from "@/lib/validation/secrets";
+import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { isUniqueViolation } from "./pg-errors";
+
+export type TSecretDTO = {
+  id: string;
+  name: string;
+  visibility: TVisibility;
+  version: number;
+  /** null when the viewer may not see it (an Editor looking at a Restricted secret). */
+  fingerprint: string | null;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: { name: string; email: string } | null;
+};
+
+export type TSecretList = {
+  items: TSecretDTO[];
+  total: number;
+  page: number;
+  pageSize: number;
+  role: TRole;
+  canWrite: boolean;
+};
+
+const updater = alias(users, "updater");
+
+const SORTS: Record<TListSecretsQuery["sort"], SQL[]> = {
+  name: [asc(sql`lower(${secrets.name})`)],
+  "-name": [desc(sql`lower(${secrets.name})`)],
+  updated: [desc(secrets.updatedAt), asc(secrets.id)],
+  "-updated": [asc(secrets.updatedAt), asc(secrets.id)],
+  version: [desc(secrets.version), asc(sql`lower(${secrets.name})`)],
+  "-version": [asc(secrets.version), asc(sql`lower(${secrets.name})`)],
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const where = and(
+    eq(secrets.teamId, team.id),
+    query.q ? sql`lower(${secrets.name}) like ${"%" + escapeLike(query.q.toLowerCase()) + "%"}` : undefined,
+  );
+  const [rows, [totalRow]] = await Promise.all([
+    db
+      .select({
+        id: secrets.id,
+        name: secrets.name,
+        visibility: secrets.visibility,
+        version: secrets.version,
+        fingerprint: secrets.fingerprint,
+        createdAt: secrets.createdAt,
+        updatedAt: secrets.updatedAt,
+        updaterName: updater.name,
+        updaterEmail: updater.email,
+      })
+      .from(secrets)
+      .leftJoin(updater, eq(updater.id, secrets.updatedBy))
+      .where(where)
+      .orderBy(...SORTS[query.sort])
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(secrets).where(where),
+  ]);
+  const seesRestricted = roleCan(role, "secrets.write");
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      visibility: r.visibility,
+      version: r.version,
+      fingerprint: r.visibility === "restricted" && !seesRestricted ? null : r.fingerprint,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      updatedBy: r.updaterEmail ? { name: r.updaterName ?? "", email: r.updaterEmail } : null,
+    })),
+    total: totalRow?.n ?? 0,
+    page: query.page,
+    pageSize: query.pageSize,
+    role,
+    canWrite: roleCan(role, "secrets.write"),
+  };
+}
+
+type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
+
+export async function createSecret(
+  input: TWriteBase & { name: string; value: string; visibility: TVisibility },
+): Promise<{ id: string; name: string; version: number }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  const id = crypto.randomUUID();
+  const sealed = encryptSecretValue(input.value, { teamId: team.id, secretId: id, version: 1 });
+  try {
+    await db.transaction(async (tx) => {
+      await tx.insert(secrets).values({
+        id,
+        teamId: team.id,
+        name: input.name,
+        visibility: input.visibility,
+        version: 1,
+        fingerprint: sealed.fingerprint,
+        createdBy: input.actor.id,
+        updatedBy: input.actor.id,
+      });
+      await tx.insert(secretValues).values({ secretId: id, teamId: team.id, version: 1, ciphertext: sealed.ciphertext });
+      await recordAudit(tx, {
+        teamId: team.id,
+        actor: input.actor,
+        action: "secret.created",
+        targetType: "secret",
+        targetId: id,
+        targetName: input.name,
+        version: 1,
+        metadata: { visibility: input.visibility },
+        meta: input.meta,
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new AppError("conflict", "A secret with this name already exists in this team.", {
+        name: ["A secret with this name already exists in this team (names ignore case)."],
+      });
+    }
+    throw err;
+  }
+  return { id, name: input.name, version: 1 };
+}
+
+/** Locks the secret row of this team, or explains why the caller's view of it is out of date. */
+async function lockForChange(
+  tx: Tx,
+  teamId: string,
+  secretId: string,
+  expectedVersion: number,
+) {
+  const [row] = await tx
+    .select({ id: secrets.id, name: secrets.name, version: secrets.version })
+    .from(secrets)
+    .where(and(eq(secrets.id, secretId), eq(secrets.teamId, teamId)))
+    .for("update");
+  if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
+  if (row.version !== expectedVersion) {
+    throw new AppError(
+      "stale",
+      `Someone rotated this secret (now version ${row.version}) after you opened this dialog. Nothing was changed; close the dialog and try again.`,
+    );
+  }
+  return row;
+}
+
+export async function rotateSecret(
+  input: TWriteBase & { secretId: string; value: string; expectedVersion: number },
+): Promise<{ id: string; name: string; version: number }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  return db.transaction(async (tx) => {
+    const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
+    const version = row.version + 1;
+    const sealed = encryptSecretValue(input.value, { teamId: team.id, secretId: row.id, version });
+    await tx
+      .update(secrets)
+      .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: input.actor.id })
+      .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
+    // Overwrites the only ciphertext of this secret: the previous version no longer resolves.
+    const updated = await tx
+      .update(secretValues)
+      .set({ version, ciphertext: sealed.ciphertext })
+      .where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)))
+      .returning({ secretId: secretValues.secretId });
+    if (updated.length !== 1) throw new Error("secret_values row missing for an existing secret");
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "secret.rotated",
+      targetType: "secret",
+      targetId: row.id,
+      targetName: row.name,
+      version,
+      meta: input.meta,
+    });
+    return { id: row.id, name: row.name, version };
+  });
+}
+
+export async function deleteSecret(
+  input: TWriteBase & { secretId: string; expectedVersion: number },
+): Promise<{ name: string }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  return db.transaction(async (tx) => {
+    const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
+    await tx.delete(secretValues).where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)));
+    await tx.delete(secrets).where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "secret.deleted",
+      targetType: "secret",
+      targetId: row.id,
+      targetName: row.name,
+      version: row.version,
+      meta: input.meta,
+    });
+    return { name: row.name };
+  });
+}

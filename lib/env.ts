@@ -1,0 +1,43 @@
+import "server-only";
+// The environment, parsed once with zod. Secrets that have a safe development default (master key, auth
+// secret) are generated into ./.data on first use outside production; in production they must be set.
+import { z } from "zod";
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DATA_DIR: z.string().optional(),
+  DATA_DIR: z.string().default(".data"),
+  SECRETS_MASTER_KEY: z.string().optional(),
+  // Retired master keys, comma separated base64, kept only to open data sealed before a key rotation.
+  SECRETS_PREVIOUS_MASTER_KEYS: z.string().optional(),
+  AUTH_SECRET: z.string().optional(),
+  AUTH_TRUST_HOST: z.string().optional(),
+  AUTH_GITHUB_ID: z.string().optional(),
+  AUTH_GITHUB_SECRET: z.string().optional(),
+  AUTH_GOOGLE_ID: z.string().optional(),
+  AUTH_GOOGLE_SECRET: z.string().optional(),
+  AUTH_OIDC_ISSUER: z.string().url().optional(),
+  AUTH_OIDC_ID: z.string().optional(),
+  AUTH_OIDC_SECRET: z.string().optional(),
+  AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+
+export function env(): TEnv {
+  if (!cached) {
+    const parsed = ZEnv.safeParse(process.env);
+    if (!parsed.success) {
+      // Names of the bad variables only; never their values.
+      const names = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+      throw new Error(`Invalid environment: check ${names}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+export const isProduction = () => env().NODE_ENV === "production";

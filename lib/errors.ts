@@ -1,0 +1,25 @@
+// Typed failures that the DAL raises and server actions turn into results. Messages here are written for
+// users; anything else thrown is unexpected and gets a generic message (details only in the server log).
+export type TErrorCode =
+  | "unauthenticated"
+  | "not_found"
+  | "forbidden"
+  | "validation"
+  | "conflict"
+  | "stale"
+  | "rate_limited";
+
+export class AppError extends Error {
+  constructor(
+    readonly code: TErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; code: TErrorCode | "unexpected"; message: string; fieldErrors?: Record<string, string[]> };

@@ -1,0 +1,16 @@
+// TanStack Query keys and fetchers shared by server prefetch and client components.
+import type { TListSecretsQuery } from "@/lib/validation/secrets";
+
+export const secretsKeys = {
+  all: (teamSlug: string) => ["secrets", teamSlug] as const,
+  list: (teamSlug: string, q: TListSecretsQuery) => ["secrets", teamSlug, "list", q.q, q.sort, q.page, q.pageSize] as const,
+};
+
+export function secretsSearchParams(q: Partial<TListSecretsQuery>): URLSearchParams {
+  const sp = new URLSearchParams();
+  if (q.q) sp.set("q", q.q);
+  if (q.sort && q.sort !== "name") sp.set("sort", q.sort);
+  if (q.page && q.page > 1) sp.set("page", String(q.page));
+  if (q.pageSize && q.pageSize !== 25) sp.set("pageSize", String(q.pageSize));
+  return sp;
+}
