@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // PGlite loads its WASM from disk; bundling it breaks that (see shared STACK-NOTES).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   poweredByHeader: false,
+  // Separate build directories let the e2e suite and the benchmark build while a dev server runs.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   experimental: {
     // React's taint API: a decrypted value marked tainted cannot be passed to a client component.
     taint: true,

@@ -29,7 +29,9 @@ let cached: TEnv | undefined;
 
 export function env(): TEnv {
   if (!cached) {
-    const parsed = ZEnv.safeParse(process.env);
+    // An empty variable counts as unset.
+    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+    const parsed = ZEnv.safeParse(raw);
     if (!parsed.success) {
       // Names of the bad variables only; never their values.
       const names = parsed.error.issues.map((i) => i.path.join(".")).join(", ");

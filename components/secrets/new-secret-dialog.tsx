@@ -10,6 +10,11 @@ import { ZSecretName } from "@/lib/validation/secrets";
 import { SecretValueField } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 
+const VISIBILITY_OPTIONS = [
+  { value: "masked", label: "Masked", hint: "Every member sees its fingerprint; Editors can use it." },
+  { value: "restricted", label: "Restricted", hint: "Editors see that it exists, nothing more; only Owners and Admins can use it." },
+] as const;
+
 export function NewSecretDialog({
   teamSlug,
   onCreated,
@@ -82,20 +87,27 @@ export function NewSecretDialog({
             <fieldset>
               <legend className="text-sm font-medium text-slate-900">Visibility</legend>
               <div className="mt-2 space-y-2">
-                <label className="flex gap-2 text-sm">
-                  <input type="radio" name="visibility" value="masked" defaultChecked className="mt-0.5" />
-                  <span>
-                    <span className="font-medium">Masked</span>
-                    <span className="block text-xs text-slate-500">Every member sees its fingerprint; Editors can use it.</span>
-                  </span>
-                </label>
-                <label className="flex gap-2 text-sm">
-                  <input type="radio" name="visibility" value="restricted" className="mt-0.5" />
-                  <span>
-                    <span className="font-medium">Restricted</span>
-                    <span className="block text-xs text-slate-500">Editors see only its name; only Owners and Admins can use it.</span>
-                  </span>
-                </label>
+                {VISIBILITY_OPTIONS.map((o) => (
+                  <div key={o.value} className="flex gap-2 text-sm">
+                    <input
+                      type="radio"
+                      id={`new-secret-visibility-${o.value}`}
+                      name="visibility"
+                      value={o.value}
+                      defaultChecked={o.value === "masked"}
+                      aria-describedby={`new-secret-visibility-${o.value}-hint`}
+                      className="mt-1"
+                    />
+                    <div>
+                      <label htmlFor={`new-secret-visibility-${o.value}`} className="font-medium">
+                        {o.label}
+                      </label>
+                      <p id={`new-secret-visibility-${o.value}-hint`} className="text-xs text-slate-500">
+                        {o.hint}
+                      </p>
+                    </div>
+                  </div>
+                ))}
               </div>
               <FieldError id="new-secret-visibility-error" messages={failure?.fieldErrors?.visibility} />
             </fieldset>
