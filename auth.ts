@@ -1,15 +1,30 @@
 // Auth.js: email + password (argon2id), plus GitHub, Google and a generic OIDC provider when their
 // variables are set. Sessions are JWTs in an httpOnly, SameSite=Lax cookie (Secure over HTTPS). A session
 // only names the user: team access is checked against the database on every action and page.
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { env, isProduction } from "@/lib/env";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
+import { recordSignIn } from "@/lib/dal/audit";
+import { recordSignInFailure, signInRetryAfter } from "@/lib/dal/rate-limit";
+import { createUserSession } from "@/lib/dal/sessions";
 import { findOrCreateOAuthUser, verifyCredentials } from "@/lib/dal/users";
 import { ZSignInInput } from "@/lib/validation/auth";
+
+const SESSION_MAX_AGE = 60 * 60 * 12;
+
+/** Thrown while an account or address is over its failed sign-in budget; the sign-in action reads `code`. */
+export class SignInRateLimited extends CredentialsSignin {
+  override code = "rate_limited";
+}
+
+function clientMeta(request: Request | undefined) {
+  const ip = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request?.headers.get("x-real-ip") || null;
+  return { ip, userAgent: request?.headers.get("user-agent") ?? null };
+}
 
 function authSecret(): string {
   const e = env();
@@ -42,15 +57,24 @@ function config(): NextAuthConfig {
   return {
     secret: authSecret(),
     trustHost: env().AUTH_TRUST_HOST === "true" || !isProduction(),
-    session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = ZSignInInput.safeParse(raw);
           if (!parsed.success) return null;
-          return verifyCredentials(parsed.data.email, parsed.data.password);
+          const meta = clientMeta(request);
+          // Checked before the password: over the limit, even the right password waits.
+          if ((await signInRetryAfter(parsed.data.email, meta.ip)) > 0) throw new SignInRateLimited();
+          const user = await verifyCredentials(parsed.data.email, parsed.data.password);
+          if (!user) {
+            await recordSignInFailure(parsed.data.email, meta.ip);
+            return null;
+          }
+          await recordSignIn({ id: user.id, label: user.email }, meta);
+          return user;
         },
       }),
       ...oauthProviders(),
@@ -70,16 +94,19 @@ function config(): NextAuthConfig {
         user.id = local.id;
         return true;
       },
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user?.id) {
           token.sub = user.id;
           token.name = user.name;
           token.email = user.email;
+          // Each sign-in gets a server-side session row; sign-out revokes it (see lib/session.ts).
+          token.sid = await createUserSession(user.id, SESSION_MAX_AGE);
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        (session as { sid?: unknown }).sid = token.sid;
         return session;
       },
     },

@@ -12,7 +12,7 @@ const shared = {
   },
 };
 const baseEnv = {
-  NODE_ENV: "test",
+  NODE_ENV: "test" as const,
   SECRETS_MASTER_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
   AUTH_SECRET: "test-auth-secret-test-auth-secret-0123",
   DATA_DIR: ".data/test",

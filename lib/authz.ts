@@ -6,13 +6,22 @@ import type { Executor } from "@/db/client";
 import { memberships, teams, type TRole } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
-export const PERMISSIONS = ["team.read", "secrets.read", "secrets.write"] as const;
+export const PERMISSIONS = [
+  "team.read",
+  "secrets.read",
+  "secrets.write",
+  "members.read",
+  "members.invite",
+  "members.manage",
+  "audit.read",
+] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
+// Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write"],
-  admin: ["team.read", "secrets.read", "secrets.write"],
-  editor: ["team.read", "secrets.read"],
+  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read"],
+  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read"],
+  editor: ["team.read", "secrets.read", "members.read"],
 };
 
 export const ROLE_LABELS: Record<TRole, string> = { owner: "Owner", admin: "Admin", editor: "Editor" };
@@ -38,6 +47,10 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "team.read": "You do not have access to this team.",
   "secrets.read": "You do not have access to this team's secrets.",
   "secrets.write": "Only Owners and Admins can create, rotate or delete secrets.",
+  "members.read": "You do not have access to this team's members.",
+  "members.invite": "Only Owners and Admins can invite members.",
+  "members.manage": "Only Owners and Admins can change or remove members.",
+  "audit.read": "Only Owners and Admins can read the audit log.",
 };
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

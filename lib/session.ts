@@ -2,13 +2,23 @@ import "server-only";
 // The signed-in user for server components, server actions and route handlers. A session whose account no
 // longer exists counts as signed out.
 import { auth } from "@/auth";
+import { isSessionActive } from "@/lib/dal/sessions";
 import { getUserById, type TSessionUser } from "@/lib/dal/users";
 import type { TActor } from "@/lib/dal/audit";
+
+/** The session's server-side id, for sign-out. */
+export async function currentSessionId(): Promise<string | null> {
+  const session = await auth();
+  const sid = (session as { sid?: unknown } | null)?.sid;
+  return typeof sid === "string" ? sid : null;
+}
 
 export async function currentUser(): Promise<TSessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
-  if (!id) return null;
+  const sid = (session as { sid?: unknown } | null)?.sid;
+  if (!id || typeof sid !== "string") return null;
+  if (!(await isSessionActive(sid, id))) return null;
   return getUserById(id);
 }
 

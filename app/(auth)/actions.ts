@@ -1,10 +1,12 @@
 "use server";
 // Sign-up, sign-in and sign-out. Results never echo what was typed; sign-in failures never say whether the
 // email has an account.
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
+import { revokeUserSession } from "@/lib/dal/sessions";
 import { createUser } from "@/lib/dal/users";
+import { currentSessionId } from "@/lib/session";
 import type { ActionResult } from "@/lib/errors";
 import { toActionResult, validationFailure } from "@/lib/server-action";
 import { ZSignInInput, ZSignUpInput } from "@/lib/validation/auth";
@@ -18,6 +20,13 @@ async function signInWithPassword(email: string, password: string, redirectTo: s
   try {
     await signIn("credentials", { email, password, redirectTo });
   } catch (err) {
+    if (err instanceof CredentialsSignin && err.code === "rate_limited") {
+      return {
+        ok: false,
+        code: "rate_limited",
+        message: "Too many failed sign-in attempts. Wait 15 minutes and try again.",
+      };
+    }
     if (err instanceof AuthError) {
       return { ok: false, code: "unauthenticated", message: "Incorrect email or password." };
     }
@@ -45,5 +54,7 @@ export async function signInAction(formData: FormData): Promise<ActionResult> {
 }
 
 export async function signOutAction(): Promise<void> {
+  const sid = await currentSessionId();
+  if (sid) await revokeUserSession(sid);
   await signOut({ redirectTo: "/sign-in" });
 }

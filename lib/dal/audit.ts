@@ -1,8 +1,9 @@
 import "server-only";
 // Audit events are written inside the caller's transaction, so an event exists exactly when its change does.
 // Never pass a value, password or token in any field.
-import type { Executor } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { getDb, type Executor } from "@/db/client";
+import { auditEvents, memberships } from "@/db/schema";
 
 export type TRequestMeta = { ip: string | null; userAgent: string | null };
 export type TActor = { id: string; label: string };
@@ -32,5 +33,16 @@ export async function recordAudit(tx: Executor, e: TAuditInput): Promise<void> {
     metadata: e.metadata ?? null,
     ip: e.meta?.ip?.slice(0, 64) ?? null,
     userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
+  });
+}
+
+/** A sign-in shows in the audit log of every team the user belongs to. */
+export async function recordSignIn(actor: TActor, meta: TRequestMeta): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const teamsOfUser = await tx.select({ teamId: memberships.teamId }).from(memberships).where(eq(memberships.userId, actor.id));
+    for (const { teamId } of teamsOfUser) {
+      await recordAudit(tx, { teamId, actor, action: "member.signed_in", targetType: "user", targetId: actor.id, targetName: actor.label, meta });
+    }
   });
 }
