@@ -44,7 +44,7 @@ export async function signUpAction(formData: FormData): Promise<ActionResult> {
   if (!parsed.success) return validationFailure(z.flattenError(parsed.error).fieldErrors);
   const created = await toActionResult("signUp", () => createUser(parsed.data));
   if (!created.ok) return created;
-  return signInWithPassword(parsed.data.email, parsed.data.password, "/teams");
+  return signInWithPassword(parsed.data.email, parsed.data.password, safeNext(formData.get("next")));
 }
 
 export async function signInAction(formData: FormData): Promise<ActionResult> {

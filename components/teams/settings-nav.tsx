@@ -3,13 +3,19 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/cn";
 
-const TABS = [{ segment: "secrets", label: "Secrets" }] as const;
+type Tab = { segment: string; label: string; adminOnly?: boolean };
 
-export function SettingsNav({ slug }: { slug: string }) {
+const TABS: Tab[] = [
+  { segment: "secrets", label: "Secrets" },
+  { segment: "members", label: "Members" },
+  { segment: "audit", label: "Audit log", adminOnly: true },
+];
+
+export function SettingsNav({ slug, isAdmin }: { slug: string; isAdmin: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Team settings" className="mx-auto flex max-w-6xl gap-1 px-6">
-      {TABS.map((t) => {
+      {TABS.filter((t) => isAdmin || !t.adminOnly).map((t) => {
         const href = `/teams/${slug}/settings/${t.segment}`;
         const active = pathname.startsWith(href);
         return (

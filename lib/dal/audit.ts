@@ -1,9 +1,12 @@
 import "server-only";
 // Audit events are written inside the caller's transaction, so an event exists exactly when its change does.
 // Never pass a value, password or token in any field.
-import { eq } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { auditEvents, memberships } from "@/db/schema";
+import { requireTeamPermission } from "@/lib/authz";
+import type { TAuditQuery } from "@/lib/validation/audit";
+import { containsIgnoreCase } from "./sql";
 
 export type TRequestMeta = { ip: string | null; userAgent: string | null };
 export type TActor = { id: string; label: string };
@@ -45,4 +48,78 @@ export async function recordSignIn(actor: TActor, meta: TRequestMeta): Promise<v
       await recordAudit(tx, { teamId, actor, action: "member.signed_in", targetType: "user", targetId: actor.id, targetName: actor.label, meta });
     }
   });
+}
+
+export type TAuditEventDTO = {
+  id: string;
+  createdAt: string;
+  actor: string;
+  action: string;
+  targetType: string;
+  target: string | null;
+  version: number | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+export const AUDIT_PAGE_SIZE = 50;
+const EXPORT_LIMIT = 50_000;
+
+function auditWhere(teamId: string, q: TAuditQuery): SQL | undefined {
+  return and(
+    eq(auditEvents.teamId, teamId),
+    q.actor ? containsIgnoreCase(auditEvents.actorLabel, q.actor) : undefined,
+    q.action ? eq(auditEvents.action, q.action) : undefined,
+    q.target ? containsIgnoreCase(sql`coalesce(${auditEvents.targetName}, '')`, q.target) : undefined,
+    q.from ? gte(auditEvents.createdAt, new Date(q.from)) : undefined,
+    // A date without a time means "through the end of that day".
+    q.to ? lt(auditEvents.createdAt, new Date(/^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + 86_400_000 : Date.parse(q.to))) : undefined,
+  );
+}
+
+const auditColumns = {
+  id: auditEvents.id,
+  createdAt: auditEvents.createdAt,
+  actor: auditEvents.actorLabel,
+  action: auditEvents.action,
+  targetType: auditEvents.targetType,
+  target: auditEvents.targetName,
+  version: auditEvents.version,
+  details: auditEvents.metadata,
+  ip: auditEvents.ip,
+  userAgent: auditEvents.userAgent,
+};
+
+const toDTO = (r: { createdAt: Date } & Omit<TAuditEventDTO, "createdAt">): TAuditEventDTO => ({ ...r, createdAt: r.createdAt.toISOString() });
+
+/** One page of the team's audit log, newest first (Owners and Admins). */
+export async function listAuditEvents(actor: TActor, teamSlug: string, q: TAuditQuery) {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "audit.read");
+  const where = auditWhere(team.id, q);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select(auditColumns)
+      .from(auditEvents)
+      .where(where)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(AUDIT_PAGE_SIZE)
+      .offset((q.page - 1) * AUDIT_PAGE_SIZE),
+    db.select({ n: count() }).from(auditEvents).where(where),
+  ]);
+  return { events: rows.map(toDTO), total: total?.n ?? 0, page: q.page, pageSize: AUDIT_PAGE_SIZE };
+}
+
+/** Every event matching the filters (up to a cap), newest first, for export. */
+export async function exportAuditEvents(actor: TActor, teamSlug: string, q: TAuditQuery) {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "audit.read");
+  const rows = await db
+    .select(auditColumns)
+    .from(auditEvents)
+    .where(auditWhere(team.id, q))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(EXPORT_LIMIT);
+  return { team, events: rows.map(toDTO) };
 }

@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { isUniqueViolation } from "./pg-errors";
+import { containsIgnoreCase } from "./sql";
 
 export type TSecretDTO = {
   id: string;
@@ -45,14 +46,13 @@ const SORTS: Record<TListSecretsQuery["sort"], SQL[]> = {
   "-version": [asc(secrets.version), asc(sql`lower(${secrets.name})`)],
 };
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
   const where = and(
     eq(secrets.teamId, team.id),
-    query.q ? sql`lower(${secrets.name}) like ${"%" + escapeLike(query.q.toLowerCase()) + "%"}` : undefined,
+    query.q ? containsIgnoreCase(secrets.name, query.q) : undefined,
   );
   const [rows, [totalRow]] = await Promise.all([
     db

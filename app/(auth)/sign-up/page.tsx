@@ -7,7 +7,9 @@ import { signUpAction } from "../actions";
 
 export const metadata = { title: "Create account" };
 
-export default async function SignUpPage() {
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const next = typeof sp.next === "string" ? sp.next : "";
   if (await currentUser()) redirect("/teams");
   return (
     <>
@@ -16,6 +18,7 @@ export default async function SignUpPage() {
         <AuthForm
           action={signUpAction}
           submitLabel="Create account"
+          hidden={next ? { next } : undefined}
           fields={[
             { name: "name", label: "Name", type: "text", autoComplete: "name" },
             { name: "email", label: "Email", type: "email", autoComplete: "email" },
@@ -25,7 +28,7 @@ export default async function SignUpPage() {
       </div>
       <p className="mt-6 text-sm text-slate-600">
         Already have an account?{" "}
-        <Link href="/sign-in" className="font-semibold text-indigo-600">
+        <Link href={next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in"} className="font-semibold text-indigo-600">
           Sign in
         </Link>
       </p>

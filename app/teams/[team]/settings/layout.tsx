@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SettingsNav } from "@/components/teams/settings-nav";
 import { TeamSwitcher } from "@/components/teams/team-switcher";
-import { ROLE_LABELS } from "@/lib/authz";
+import { ROLE_LABELS, roleCan } from "@/lib/authz";
+import { touchMemberActivity } from "@/lib/dal/members";
 import { findTeamAccess, listTeamsForUser } from "@/lib/dal/teams";
 import { currentUser } from "@/lib/session";
 
@@ -14,6 +15,7 @@ export default async function SettingsLayout({ children, params }: { children: R
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${slug}/settings/secrets`)}`);
   const [access, teams] = await Promise.all([findTeamAccess(user.id, slug), listTeamsForUser(user.id)]);
   if (!access) notFound();
+  await touchMemberActivity(user.id, access.team.id);
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -33,7 +35,7 @@ export default async function SettingsLayout({ children, params }: { children: R
             </form>
           </div>
         </div>
-        <SettingsNav slug={access.team.slug} />
+        <SettingsNav slug={access.team.slug} isAdmin={roleCan(access.role, "audit.read")} />
       </header>
       <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
     </div>

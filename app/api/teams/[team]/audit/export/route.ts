@@ -1,0 +1,46 @@
+// Export of the (filtered) audit log as CSV or JSON, for Owners and Admins. The log never holds a value.
+import { NextResponse, type NextRequest } from "next/server";
+import { exportAuditEvents, type TAuditEventDTO } from "@/lib/dal/audit";
+import { AppError } from "@/lib/errors";
+import { logUnexpected } from "@/lib/server-action";
+import { actorOf, currentUser } from "@/lib/session";
+import { ZAuditQuery } from "@/lib/validation/audit";
+
+const COLUMNS: (keyof TAuditEventDTO)[] = ["createdAt", "actor", "action", "targetType", "target", "version", "details", "ip", "userAgent"];
+
+/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function GET(req: NextRequest, { params }: { params: Promise<{ team: string }> }) {
+  const user = await currentUser();
+  if (!user) return NextResponse.json({ error: "unauthenticated" }, { status: 401, headers: { "Cache-Control": "no-store" } });
+  const { team } = await params;
+  const format = req.nextUrl.searchParams.get("format") === "json" ? "json" : "csv";
+  const query = ZAuditQuery.parse(Object.fromEntries(req.nextUrl.searchParams));
+  try {
+    const { team: t, events } = await exportAuditEvents(actorOf(user), team, query);
+    const stamp = new Date().toISOString().slice(0, 10);
+    const filename = `audit-${t.slug}-${stamp}.${format}`;
+    const body =
+      format === "json"
+        ? JSON.stringify({ team: t.name, exportedAt: new Date().toISOString(), events }, null, 2)
+        : [COLUMNS.join(","), ...events.map((e) => COLUMNS.map((c) => csvCell(e[c])).join(","))].join("\r\n") + "\r\n";
+    return new NextResponse(body, {
+      headers: {
+        "Content-Type": format === "json" ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${filename}"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (err) {
+    if (err instanceof AppError) {
+      return NextResponse.json({ error: err.code, message: err.message }, { status: err.code === "forbidden" ? 403 : 404, headers: { "Cache-Control": "no-store" } });
+    }
+    logUnexpected("GET audit export", err);
+    return NextResponse.json({ error: "unexpected" }, { status: 500 });
+  }
+}

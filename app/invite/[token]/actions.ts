@@ -1,0 +1,19 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { acceptInvitation } from "@/lib/dal/invitations";
+import type { ActionResult } from "@/lib/errors";
+import { requestMeta } from "@/lib/request-meta";
+import { toActionResult } from "@/lib/server-action";
+import { currentUser } from "@/lib/session";
+
+export async function acceptInvitationAction(token: unknown): Promise<ActionResult> {
+  const parsed = z.string().max(200).safeParse(token);
+  if (!parsed.success) return { ok: false, code: "not_found", message: "This invitation link is not valid." };
+  const user = await currentUser();
+  if (!user) return { ok: false, code: "unauthenticated", message: "Sign in to accept this invitation." };
+  const meta = await requestMeta();
+  const result = await toActionResult("acceptInvitation", () => acceptInvitation({ user, token: parsed.data, meta }));
+  if (!result.ok) return result;
+  redirect(`/teams/${result.data.teamSlug}/settings/secrets`);
+}

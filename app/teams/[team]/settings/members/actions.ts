@@ -1,0 +1,63 @@
+"use server";
+// Server actions of the Members page. Authorization (who may invite, change or remove whom, and the
+// last-Owner rule) lives in the DAL, inside the transaction that makes the change.
+import { headers } from "next/headers";
+import { z } from "zod";
+import { createInvitation, revokeInvitation } from "@/lib/dal/invitations";
+import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/dal/members";
+import { isMailConfigured, sendMail } from "@/lib/mail";
+import { runTeamAction } from "@/lib/team-action";
+import { ZChangeRoleInput, ZInvitationRef, ZInviteInput, ZMemberRef } from "@/lib/validation/members";
+
+const membersPath = (slug: string) => `/teams/${slug}/settings/members`;
+
+/** The app's public origin: APP_URL when set (never trust a Host header for links that are mailed). */
+async function appOrigin(): Promise<string> {
+  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/+$/, "");
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}
+
+export async function inviteMemberAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("inviteMember", teamSlug, ZInviteInput, input, async (ctx, data) => {
+    const inv = await createInvitation({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
+    const link = `${await appOrigin()}/invite/${inv.token}`;
+    const mailed = isMailConfigured()
+      ? await sendMail(
+          data.email,
+          `You are invited to ${inv.teamName} on Team Secrets`,
+          `${ctx.user.name || ctx.user.email} invited you to the team "${inv.teamName}".\n\nAccept the invitation: ${link}\n\nThe link works once and expires on ${new Date(inv.expiresAt).toUTCString()}.`,
+        )
+      : false;
+    return { link, mailed, mailConfigured: isMailConfigured(), expiresAt: inv.expiresAt };
+  }, membersPath);
+}
+
+export async function revokeInvitationAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("revokeInvitation", teamSlug, ZInvitationRef, input, (ctx, data) =>
+    revokeInvitation({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
+}
+
+export async function changeMemberRoleAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("changeMemberRole", teamSlug, ZChangeRoleInput, input, (ctx, data) =>
+    changeMemberRole({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
+}
+
+export async function removeMemberAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("removeMember", teamSlug, ZMemberRef, input, (ctx, data) =>
+    removeMember({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
+}
+
+export async function transferOwnershipAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("transferOwnership", teamSlug, ZMemberRef, input, (ctx, data) =>
+    transferOwnership({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
+}
+
+export async function leaveTeamAction(teamSlug: unknown) {
+  return runTeamAction("leaveTeam", teamSlug, z.object({}), {}, async (ctx) => {
+    await leaveTeam({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta });
+    return null;
+  }, () => "/teams");
+}

@@ -1,0 +1,116 @@
+"use client";
+// Invite member: email + role; shows the single-use invitation link once, with a copy button.
+import { Check, Copy, UserPlus } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import type { TRole } from "@/db/schema";
+import { useServerAction } from "./use-action";
+
+type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string };
+
+export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: string; canInviteOwner: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+  const [copied, setCopied] = useState(false);
+  const action = useServerAction((input: { email: string; role: TRole }) => inviteMemberAction(teamSlug, input));
+
+  function onOpenChange(next: boolean) {
+    if (action.pending) return;
+    setOpen(next);
+    if (!next) {
+      setCreated(null);
+      setCopied(false);
+      action.reset();
+    }
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const fd = new FormData(e.currentTarget);
+    action.run({ email: String(fd.get("email") ?? ""), role: String(fd.get("role") ?? "editor") as TRole }, setCreated);
+  }
+
+  const f = action.failure;
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button>
+          <UserPlus className="size-4" aria-hidden />
+          Invite member
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Invite member" description="The invitation link works once and expires in 7 days.">
+        {created ? (
+          <div className="space-y-4">
+            <div>
+              <Label htmlFor="invitation-link">Invitation link</Label>
+              <div className="mt-1.5 flex gap-2">
+                <Input id="invitation-link" readOnly value={created.link} onFocus={(e) => e.currentTarget.select()} className="font-mono text-xs" />
+                <Button
+                  variant="secondary"
+                  aria-label="Copy link"
+                  onClick={async () => {
+                    await navigator.clipboard?.writeText(created.link).catch(() => undefined);
+                    setCopied(true);
+                  }}
+                >
+                  {copied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+                </Button>
+              </div>
+              <p role="status" className="mt-2 text-sm text-slate-600">
+                {created.mailed
+                  ? "We also emailed this link to the invitee."
+                  : created.mailConfigured
+                    ? "The email could not be sent: share this link yourself."
+                    : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
+                It is shown only once.
+              </p>
+            </div>
+            <div className="flex justify-end">
+              <DialogClose asChild>
+                <Button variant="secondary">Done</Button>
+              </DialogClose>
+            </div>
+          </div>
+        ) : (
+          <form onSubmit={onSubmit} noValidate>
+            <fieldset disabled={action.pending} className="space-y-4">
+              <div>
+                <Label htmlFor="invite-email">Email</Label>
+                <Input
+                  id="invite-email"
+                  name="email"
+                  type="email"
+                  autoComplete="off"
+                  className="mt-1.5"
+                  aria-invalid={f?.fieldErrors?.email ? true : undefined}
+                  aria-describedby={f?.fieldErrors?.email ? "invite-email-error" : undefined}
+                />
+                <FieldError id="invite-email-error" messages={f?.fieldErrors?.email} />
+              </div>
+              <div>
+                <Label htmlFor="invite-role">Role</Label>
+                <select id="invite-role" name="role" defaultValue="editor" className={`${inputClass} mt-1.5`}>
+                  <option value="editor">Editor — sees secrets masked, changes nothing</option>
+                  <option value="admin">Admin — manages secrets and Editors</option>
+                  {canInviteOwner ? <option value="owner">Owner — manages everything</option> : null}
+                </select>
+                <FieldError id="invite-role-error" messages={f?.fieldErrors?.role} />
+              </div>
+              {f && !f.fieldErrors?.email && !f.fieldErrors?.role ? <FormAlert message={f.message} /> : null}
+              <div className="flex justify-end gap-2 pt-2">
+                <DialogClose asChild>
+                  <Button variant="secondary">Cancel</Button>
+                </DialogClose>
+                <Button type="submit">{action.pending ? "Creating…" : "Create invitation"}</Button>
+              </div>
+            </fieldset>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

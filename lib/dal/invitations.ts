@@ -1,0 +1,254 @@
+import "server-only";
+// Invitations: single-use links that expire. The token is 256 random bits shown once; only its SHA-256
+// is stored. Accepting needs the invited email, a pending invitation, and happens in one transaction with
+// the membership and the audit event.
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { invitations, memberships, teams, users, type TRole } from "@/db/schema";
+import { requireTeamPermission } from "@/lib/authz";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+
+const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
+function ttlDays(): number {
+  const n = Number(process.env.INVITATION_TTL_DAYS);
+  return Number.isFinite(n) && n > 0 ? n : 7;
+}
+
+export type TInvitationDTO = {
+  id: string;
+  email: string;
+  role: TRole;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  isExpired: boolean;
+};
+
+export async function createInvitation(input: {
+  actor: TActor;
+  teamSlug: string;
+  email: string;
+  role: TRole;
+  meta?: TRequestMeta;
+}): Promise<{ id: string; token: string; expiresAt: string; teamName: string }> {
+  const db = await getDb();
+  const { team, role: actorRole } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
+  if (input.role === "owner" && actorRole !== "owner") {
+    throw new AppError("forbidden", "Only an Owner can invite another Owner.", { role: ["Only an Owner can invite another Owner."] });
+  }
+  const token = `inv_${randomBytes(32).toString("base64url")}`;
+  const expiresAt = new Date(Date.now() + ttlDays() * 24 * 60 * 60 * 1000);
+  const id = await db.transaction(async (tx) => {
+    const [member] = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.teamId, team.id), eq(users.email, input.email)));
+    if (member) {
+      throw new AppError("conflict", "This person is already a member of the team.", { email: ["This person is already a member of the team."] });
+    }
+    // A new invitation replaces any pending one for the same email: only the newest link works.
+    await tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(invitations.teamId, team.id), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const [row] = await tx
+      .insert(invitations)
+      .values({ teamId: team.id, email: input.email, role: input.role, tokenHash: hashToken(token), invitedBy: input.actor.id, expiresAt })
+      .returning({ id: invitations.id });
+    if (!row) throw new Error("invitation insert returned nothing");
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "member.invited",
+      targetType: "invitation",
+      targetId: row.id,
+      targetName: input.email,
+      metadata: { role: input.role, expiresAt: expiresAt.toISOString() },
+      meta: input.meta,
+    });
+    return row.id;
+  });
+  return { id, token, expiresAt: expiresAt.toISOString(), teamName: team.name };
+}
+
+/** Pending (not accepted, not revoked) invitations, expired ones included and marked. */
+export async function listInvitations(actor: TActor, teamSlug: string): Promise<TInvitationDTO[]> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "members.invite");
+  const rows = await db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      inviterEmail: users.email,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+    })
+    .from(invitations)
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
+    .where(and(eq(invitations.teamId, team.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .orderBy(desc(invitations.createdAt));
+  const now = Date.now();
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    invitedBy: r.inviterEmail,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    isExpired: r.expiresAt.getTime() <= now,
+  }));
+}
+
+export async function revokeInvitation(input: { actor: TActor; teamSlug: string; invitationId: string; meta?: TRequestMeta }): Promise<{ email: string }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(
+        and(
+          eq(invitations.id, input.invitationId),
+          eq(invitations.teamId, team.id),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      )
+      .returning({ email: invitations.email });
+    if (!row) throw new AppError("stale", "This invitation was already used or revoked.");
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "member.invitation_revoked",
+      targetType: "invitation",
+      targetId: input.invitationId,
+      targetName: row.email,
+      meta: input.meta,
+    });
+    return { email: row.email };
+  });
+}
+
+export type TInvitationStatus = "valid" | "expired" | "revoked" | "used" | "not_found" | "wrong_email" | "already_member";
+
+export type TInvitationView = {
+  status: TInvitationStatus;
+  teamName?: string;
+  teamSlug?: string;
+  role?: TRole;
+};
+
+async function findByToken(token: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      id: invitations.id,
+      teamId: invitations.teamId,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+      teamName: teams.name,
+      teamSlug: teams.slug,
+    })
+    .from(invitations)
+    .innerJoin(teams, eq(teams.id, invitations.teamId))
+    .where(eq(invitations.tokenHash, hashToken(token)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * What the invitation page shows. A signed-out visitor learns only that a link is pending (to sign in);
+ * team and role are shown to the invited person only.
+ */
+export async function describeInvitation(token: string, user: { id: string; email: string } | null): Promise<TInvitationView> {
+  if (!/^inv_[A-Za-z0-9_-]{43}$/.test(token)) return { status: "not_found" };
+  const row = await findByToken(token);
+  if (!row) return { status: "not_found" };
+  if (row.revokedAt) return { status: "revoked" };
+  if (row.acceptedAt) return { status: "used" };
+  if (row.expiresAt.getTime() <= Date.now()) return { status: "expired" };
+  if (!user) return { status: "valid" };
+  if (user.email !== row.email) return { status: "wrong_email" };
+  const db = await getDb();
+  const [member] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, row.teamId), eq(memberships.userId, user.id)));
+  if (member) return { status: "already_member", teamName: row.teamName, teamSlug: row.teamSlug };
+  return { status: "valid", teamName: row.teamName, teamSlug: row.teamSlug, role: row.role };
+}
+
+const REFUSALS: Record<Exclude<TInvitationStatus, "valid">, string> = {
+  not_found: "This invitation link is not valid.",
+  expired: "This invitation has expired. Ask a team Owner or Admin for a new one.",
+  revoked: "This invitation was revoked. Ask a team Owner or Admin for a new one.",
+  used: "This invitation has already been used.",
+  wrong_email: "This invitation was sent to a different email address. Sign in with that address to accept it.",
+  already_member: "You are already a member of this team.",
+};
+
+export const invitationRefusal = (s: Exclude<TInvitationStatus, "valid">) => REFUSALS[s];
+
+export async function acceptInvitation(input: {
+  user: { id: string; email: string };
+  token: string;
+  meta?: TRequestMeta;
+}): Promise<{ teamSlug: string }> {
+  if (!/^inv_[A-Za-z0-9_-]{43}$/.test(input.token)) throw new AppError("not_found", REFUSALS.not_found);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({
+        id: invitations.id,
+        teamId: invitations.teamId,
+        email: invitations.email,
+        role: invitations.role,
+        teamSlug: teams.slug,
+      })
+      .from(invitations)
+      .innerJoin(teams, eq(teams.id, invitations.teamId))
+      .where(
+        and(
+          eq(invitations.tokenHash, hashToken(input.token)),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, sql`now()`),
+        ),
+      )
+      .for("update", { of: invitations });
+    if (!row) {
+      const view = await describeInvitation(input.token, input.user);
+      throw new AppError("stale", REFUSALS[view.status === "valid" ? "used" : view.status]);
+    }
+    if (row.email !== input.user.email) throw new AppError("forbidden", REFUSALS.wrong_email);
+    const inserted = await tx
+      .insert(memberships)
+      .values({ teamId: row.teamId, userId: input.user.id, role: row.role })
+      .onConflictDoNothing()
+      .returning({ userId: memberships.userId });
+    if (inserted.length === 0) throw new AppError("conflict", REFUSALS.already_member);
+    await tx
+      .update(invitations)
+      .set({ acceptedAt: sql`now()`, acceptedBy: input.user.id })
+      .where(and(eq(invitations.id, row.id), eq(invitations.teamId, row.teamId)));
+    await recordAudit(tx, {
+      teamId: row.teamId,
+      actor: { id: input.user.id, label: input.user.email },
+      action: "member.joined",
+      targetType: "user",
+      targetId: input.user.id,
+      targetName: input.user.email,
+      metadata: { role: row.role, invitationId: row.id },
+      meta: input.meta,
+    });
+    return { teamSlug: row.teamSlug };
+  });
+}

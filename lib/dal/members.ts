@@ -1,0 +1,233 @@
+import "server-only";
+// Team members: list, change role, remove, leave, transfer ownership. Owners manage anyone; Admins manage
+// Editors only and never grant Owner; a team always keeps at least one Owner. Owner rows are locked in
+// each change so two concurrent demotions cannot leave a team without an Owner.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { getDb, type Tx } from "@/db/client";
+import { memberships, users, type TRole } from "@/db/schema";
+import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { AppError } from "@/lib/errors";
+import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+
+export type TMemberDTO = {
+  userId: string;
+  name: string;
+  email: string;
+  role: TRole;
+  joinedAt: string;
+  lastActiveAt: string | null;
+  isSelf: boolean;
+  /** Roles the viewer may give this member (empty: the viewer cannot change it). */
+  assignableRoles: TRole[];
+  canRemove: boolean;
+  canTransferOwnership: boolean;
+};
+
+/** What `actorRole` may do to a member holding `targetRole` (ignoring the last-owner rule, checked in the transaction). */
+export function memberPolicy(actorRole: TRole, targetRole: TRole, isSelf: boolean) {
+  if (isSelf) return { assignableRoles: actorRole === "owner" ? (["owner", "admin", "editor"] as TRole[]) : [], canRemove: false };
+  if (actorRole === "owner") return { assignableRoles: ["owner", "admin", "editor"] as TRole[], canRemove: true };
+  if (actorRole === "admin" && targetRole === "editor") return { assignableRoles: ["admin", "editor"] as TRole[], canRemove: true };
+  return { assignableRoles: [] as TRole[], canRemove: false };
+}
+
+export async function listMembers(actor: TActor, teamSlug: string): Promise<{ role: TRole; members: TMemberDTO[] }> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "members.read");
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+      lastActiveAt: memberships.lastActiveAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.teamId, team.id))
+    .orderBy(asc(users.email));
+  const manages = roleCan(role, "members.manage");
+  return {
+    role,
+    members: rows.map((r) => {
+      const isSelf = r.userId === actor.id;
+      const policy = manages ? memberPolicy(role, r.role, isSelf) : { assignableRoles: [], canRemove: false };
+      return {
+        userId: r.userId,
+        name: r.name,
+        email: r.email,
+        role: r.role,
+        joinedAt: r.joinedAt.toISOString(),
+        lastActiveAt: r.lastActiveAt?.toISOString() ?? null,
+        isSelf,
+        assignableRoles: policy.assignableRoles,
+        canRemove: policy.canRemove,
+        canTransferOwnership: role === "owner" && !isSelf && r.role !== "owner",
+      };
+    }),
+  };
+}
+
+/** Locks the team's owner rows and the target's membership; returns the target's current role. */
+async function lockTarget(tx: Tx, teamId: string, userId: string): Promise<{ role: TRole; email: string; owners: number }> {
+  const owners = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.role, "owner")))
+    .for("update");
+  const [target] = await tx
+    .select({ role: memberships.role, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)))
+    .for("update", { of: memberships });
+  if (!target) throw new AppError("not_found", "That person is not a member of this team.");
+  return { role: target.role, email: target.email, owners: owners.length };
+}
+
+function assertKeepsAnOwner(target: { role: TRole; owners: number }, what: string) {
+  if (target.role === "owner" && target.owners <= 1) {
+    throw new AppError("conflict", `The last Owner cannot ${what}. Make someone else an Owner first.`);
+  }
+}
+
+type TMemberChange = { actor: TActor; teamSlug: string; userId: string; meta?: TRequestMeta };
+
+async function currentRole(tx: Tx, teamId: string, actorId: string): Promise<TRole> {
+  // Re-read inside the transaction: the actor's own role may have changed since authorization.
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, actorId)));
+  if (!row) throw new AppError("not_found", "Team not found.");
+  return row.role;
+}
+
+export async function changeMemberRole(input: TMemberChange & { role: TRole }): Promise<{ email: string; role: TRole }> {
+  const db = await getDb();
+  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  return db.transaction(async (tx) => {
+    const target = await lockTarget(tx, access.team.id, input.userId);
+    const actorRole = await currentRole(tx, access.team.id, input.actor.id);
+    const isSelf = input.userId === input.actor.id;
+    const policy = memberPolicy(actorRole, target.role, isSelf);
+    if (!policy.assignableRoles.includes(input.role)) {
+      throw new AppError(
+        "forbidden",
+        actorRole === "admin" ? "Admins can change the role of Editors only, and cannot grant Owner." : "You cannot change this member's role.",
+      );
+    }
+    if (target.role === input.role) return { email: target.email, role: target.role };
+    if (input.role !== "owner") assertKeepsAnOwner(target, "be demoted");
+    await tx
+      .update(memberships)
+      .set({ role: input.role })
+      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
+    await recordAudit(tx, {
+      teamId: access.team.id,
+      actor: input.actor,
+      action: "member.role_changed",
+      targetType: "user",
+      targetId: input.userId,
+      targetName: target.email,
+      metadata: { from: target.role, to: input.role },
+      meta: input.meta,
+    });
+    return { email: target.email, role: input.role };
+  });
+}
+
+export async function removeMember(input: TMemberChange): Promise<{ email: string }> {
+  const db = await getDb();
+  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  if (input.userId === input.actor.id) throw new AppError("validation", "Use Leave team to leave this team.");
+  return db.transaction(async (tx) => {
+    const target = await lockTarget(tx, access.team.id, input.userId);
+    const actorRole = await currentRole(tx, access.team.id, input.actor.id);
+    if (!memberPolicy(actorRole, target.role, false).canRemove) {
+      throw new AppError("forbidden", actorRole === "admin" ? "Admins can remove Editors only." : "You cannot remove this member.");
+    }
+    assertKeepsAnOwner(target, "be removed");
+    await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
+    await recordAudit(tx, {
+      teamId: access.team.id,
+      actor: input.actor,
+      action: "member.removed",
+      targetType: "user",
+      targetId: input.userId,
+      targetName: target.email,
+      metadata: { role: target.role },
+      meta: input.meta,
+    });
+    return { email: target.email };
+  });
+}
+
+export async function leaveTeam(input: { actor: TActor; teamSlug: string; meta?: TRequestMeta }): Promise<void> {
+  const db = await getDb();
+  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "team.read");
+  await db.transaction(async (tx) => {
+    const target = await lockTarget(tx, access.team.id, input.actor.id);
+    assertKeepsAnOwner(target, "leave the team");
+    await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.actor.id)));
+    await recordAudit(tx, {
+      teamId: access.team.id,
+      actor: input.actor,
+      action: "member.left",
+      targetType: "user",
+      targetId: input.actor.id,
+      targetName: input.actor.label,
+      metadata: { role: target.role },
+      meta: input.meta,
+    });
+  });
+}
+
+export async function transferOwnership(input: TMemberChange): Promise<{ email: string }> {
+  const db = await getDb();
+  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  if (input.userId === input.actor.id) throw new AppError("validation", "You already own this team.");
+  return db.transaction(async (tx) => {
+    const target = await lockTarget(tx, access.team.id, input.userId);
+    if ((await currentRole(tx, access.team.id, input.actor.id)) !== "owner") {
+      throw new AppError("forbidden", "Only an Owner can transfer ownership.");
+    }
+    await tx
+      .update(memberships)
+      .set({ role: "owner" })
+      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
+    await tx
+      .update(memberships)
+      .set({ role: "admin" })
+      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.actor.id)));
+    await recordAudit(tx, {
+      teamId: access.team.id,
+      actor: input.actor,
+      action: "member.ownership_transferred",
+      targetType: "user",
+      targetId: input.userId,
+      targetName: target.email,
+      metadata: { from: target.role, to: "owner", previousOwnerNowRole: "admin" },
+      meta: input.meta,
+    });
+    return { email: target.email };
+  });
+}
+
+const ACTIVITY_EVERY = sql`interval '5 minutes'`;
+
+/** Marks the member active in this team (at most one write every few minutes). */
+export async function touchMemberActivity(userId: string, teamId: string): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(memberships)
+    .set({ lastActiveAt: sql`now()` })
+    .where(
+      and(
+        eq(memberships.teamId, teamId),
+        eq(memberships.userId, userId),
+        sql`(${memberships.lastActiveAt} is null or ${memberships.lastActiveAt} < now() - ${ACTIVITY_EVERY})`,
+      ),
+    );
+}

@@ -1,0 +1,20 @@
+import "server-only";
+// Outgoing mail through SMTP when SMTP_URL is set (e.g. smtps://user:pass@smtp.example.com:465).
+// Without it nothing is sent and callers tell the user so. Never logs a link or token.
+import nodemailer from "nodemailer";
+import { logUnexpected } from "@/lib/server-action";
+
+export const isMailConfigured = () => !!process.env.SMTP_URL;
+
+export async function sendMail(to: string, subject: string, text: string): Promise<boolean> {
+  const url = process.env.SMTP_URL;
+  if (!url) return false;
+  try {
+    const transport = nodemailer.createTransport(url);
+    await transport.sendMail({ from: process.env.SMTP_FROM ?? "Team Secrets <no-reply@localhost>", to, subject, text });
+    return true;
+  } catch (err) {
+    logUnexpected("mail", err);
+    return false;
+  }
+}
