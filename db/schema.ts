@@ -92,6 +92,10 @@ export const secrets = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    // Last time a consumer (webhook delivery, machine token read) resolved the value.
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    // When non-empty, the value is only ever sent to these hosts (webhooks).
+    allowedHosts: jsonb("allowed_hosts").$type<string[]>().notNull().default([]),
   },
   (t) => [
     // Names are unique within a team ignoring case.
@@ -187,3 +191,84 @@ export const rateLimits = pgTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: timestamp("expire", { withTimezone: true }),
 });
+
+// ---- Consumers of secrets: webhooks and machine access tokens. A binding row is what makes a secret
+// "in use"; its foreign key to the secret is RESTRICT, so a secret in use cannot be deleted even by a
+// code path that forgets to check.
+
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    method: text("method").notNull().default("POST"),
+    headers: jsonb("headers").$type<{ name: string; value: string }[]>().notNull().default([]),
+    payload: text("payload").notNull().default(""),
+    events: jsonb("events").$type<string[]>().notNull().default([]),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("webhooks_team_idx").on(t.teamId)],
+);
+
+export const webhookSecrets = pgTable(
+  "webhook_secrets",
+  {
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    secretId: uuid("secret_id")
+      .notNull()
+      .references(() => secrets.id, { onDelete: "restrict" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.secretId] }), index("webhook_secrets_secret_idx").on(t.secretId)],
+);
+
+export const accessTokens = pgTable(
+  "access_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // The recognizable start of the token, shown in lists; the token itself is never stored.
+    prefix: text("prefix").notNull(),
+    // SHA-256 (hex) of the whole token: lookup is by hash.
+    tokenHash: text("token_hash").notNull(),
+    allowedCidrs: jsonb("allowed_cidrs").$type<string[]>().notNull().default([]),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("access_tokens_hash_key").on(t.tokenHash), index("access_tokens_team_idx").on(t.teamId)],
+);
+
+export const accessTokenSecrets = pgTable(
+  "access_token_secrets",
+  {
+    tokenId: uuid("token_id")
+      .notNull()
+      .references(() => accessTokens.id, { onDelete: "cascade" }),
+    secretId: uuid("secret_id")
+      .notNull()
+      .references(() => secrets.id, { onDelete: "restrict" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    // Environment variable name the secret is exposed as (defaults to the secret's name).
+    envName: text("env_name").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.secretId] }), index("access_token_secrets_secret_idx").on(t.secretId)],
+);

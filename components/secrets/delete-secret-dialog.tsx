@@ -6,7 +6,9 @@ import { deleteSecretAction } from "@/app/teams/[team]/settings/secrets/actions"
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogTrigger } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
+import type { TSecretDTO } from "@/lib/dal/secrets";
 import { useSecretMutation } from "./use-secret-mutation";
+import { ConsumerList } from "./used-by";
 
 export function DeleteSecretDialog({
   teamSlug,
@@ -14,7 +16,7 @@ export function DeleteSecretDialog({
   onDeleted,
 }: {
   teamSlug: string;
-  secret: { id: string; name: string; version: number };
+  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] };
   onDeleted: (name: string) => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -47,10 +49,20 @@ export function DeleteSecretDialog({
       <AlertDialogContent
         title={`Delete ${secret.name}?`}
         description={
-          <p>
-            <strong className="font-mono">{secret.name}</strong> and every stored version of its value will be deleted immediately
-            and permanently. Software that uses it will no longer get it. This cannot be undone.
-          </p>
+          secret.usedBy.length > 0 ? (
+            <div className="space-y-2">
+              <p role="alert">
+                <strong className="font-mono">{secret.name}</strong> is in use and cannot be deleted. Remove the references to it from
+                these first:
+              </p>
+              <ConsumerList consumers={secret.usedBy} />
+            </div>
+          ) : (
+            <p>
+              <strong className="font-mono">{secret.name}</strong> and every stored version of its value will be deleted immediately
+              and permanently. Software that uses it will no longer get it. This cannot be undone.
+            </p>
+          )
         }
       >
         <div className="space-y-4">

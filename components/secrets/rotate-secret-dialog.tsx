@@ -8,7 +8,9 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
 import { SecretValueField } from "./secret-value-field";
+import type { TSecretDTO } from "@/lib/dal/secrets";
 import { useSecretMutation } from "./use-secret-mutation";
+import { ConsumerList } from "./used-by";
 
 export function RotateSecretDialog({
   teamSlug,
@@ -16,7 +18,7 @@ export function RotateSecretDialog({
   onRotated,
 }: {
   teamSlug: string;
-  secret: { id: string; name: string; version: number };
+  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] };
   onRotated: (name: string, version: number) => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -56,6 +58,18 @@ export function RotateSecretDialog({
           <input type="hidden" name="secretId" value={secret.id} />
           <input type="hidden" name="expectedVersion" value={expectedVersion} />
           <fieldset disabled={pending} className="space-y-4">
+            {secret.usedBy.length > 0 ? (
+              <div className="rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
+                <p className="mb-2 text-sm text-slate-700">
+                  {secret.usedBy.some((c) => c.kind === "webhook")
+                    ? "The next delivery of these webhooks sends the new value; these tokens read it on their next request:"
+                    : "These access tokens read the new value on their next request:"}
+                </p>
+                <ConsumerList consumers={secret.usedBy} />
+              </div>
+            ) : (
+              <p className="text-sm text-slate-600">Nothing uses {secret.name} yet.</p>
+            )}
             <SecretValueField errors={failure?.fieldErrors?.value} autoFocus />
             {failure && !failure.fieldErrors?.value ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">

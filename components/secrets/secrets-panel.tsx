@@ -13,6 +13,7 @@ import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { DeleteSecretDialog } from "./delete-secret-dialog";
 import { NewSecretDialog } from "./new-secret-dialog";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
+import { UsedByCell } from "./used-by";
 
 async function fetchSecrets(teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
   const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${secretsSearchParams(query)}`, {
@@ -156,6 +157,12 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
                 Visibility
               </th>
               <SortHeader label="Version" sortKey="version" query={query} onSort={onSort} />
+              <th scope="col" className="px-4 py-3 text-left font-semibold">
+                Used by
+              </th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">
+                Last used
+              </th>
               <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
               <th scope="col" className="px-4 py-3 text-right font-semibold">
                 Actions
@@ -183,6 +190,12 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
                   </span>
                 </td>
                 <td className="px-4 py-3 tabular-nums">v{s.version}</td>
+                <td className="px-4 py-3">
+                  <UsedByCell secretName={s.name} consumers={s.usedBy} />
+                </td>
+                <td className="px-4 py-3 text-slate-600">
+                  {s.lastUsedAt ? <time dateTime={s.lastUsedAt}>{dateFormat.format(new Date(s.lastUsedAt))}</time> : <span className="text-slate-400">Never</span>}
+                </td>
                 <td className="px-4 py-3 text-slate-600">
                   <time dateTime={s.updatedAt}>{dateFormat.format(new Date(s.updatedAt))}</time>
                   <span className="block text-xs text-slate-500">by {s.updatedBy ? s.updatedBy.name || s.updatedBy.email : "a removed user"}</span>

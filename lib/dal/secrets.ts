@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { isUniqueViolation } from "./pg-errors";
+import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 
 export type TSecretDTO = {
@@ -24,6 +25,9 @@ export type TSecretDTO = {
   createdAt: string;
   updatedAt: string;
   updatedBy: { name: string; email: string } | null;
+  lastUsedAt: string | null;
+  /** Webhooks and machine tokens that use this secret (names only). */
+  usedBy: (TConsumer & { href: string })[];
 };
 
 export type TSecretList = {
@@ -64,6 +68,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
         fingerprint: secrets.fingerprint,
         createdAt: secrets.createdAt,
         updatedAt: secrets.updatedAt,
+        lastUsedAt: secrets.lastUsedAt,
         updaterName: updater.name,
         updaterEmail: updater.email,
       })
@@ -76,6 +81,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
     db.select({ n: count() }).from(secrets).where(where),
   ]);
   const seesRestricted = roleCan(role, "secrets.write");
+  const consumers = await consumersBySecret(db, team.id, rows.map((r) => r.id));
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -86,6 +92,8 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
       updatedBy: r.updaterEmail ? { name: r.updaterName ?? "", email: r.updaterEmail } : null,
+      lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+      usedBy: (consumers.get(r.id) ?? []).map((c) => ({ ...c, href: consumerHref(team.slug, c) })),
     })),
     total: totalRow?.n ?? 0,
     page: query.page,
@@ -203,6 +211,14 @@ export async function deleteSecret(
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
   return db.transaction(async (tx) => {
     const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
+    const inUse = await releaseDeadBindings(tx, team.id, row.id);
+    if (inUse.length > 0) {
+      const names = inUse.map((c) => `${c.kind === "webhook" ? "webhook" : "access token"} "${c.name}"`).join(", ");
+      throw new AppError(
+        "conflict",
+        `${row.name} is in use by ${names}. Remove it from ${inUse.length === 1 ? "that consumer" : "those consumers"} first; nothing was deleted.`,
+      );
+    }
     await tx.delete(secretValues).where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)));
     await tx.delete(secrets).where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
     await recordAudit(tx, {
