@@ -1,0 +1,97 @@
+// The production build and server for the benchmark: `next build` into .next-bench (skipped when the build is
+// newer than every source file), and `next start` on a free port in its own process group, so stopping it
+// also stops next-server.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export const DIST_DIR = ".next-bench";
+const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+const SOURCES = ["app", "components", "lib", "db", "auth.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+/** True when .next-bench holds a build newer than every source file. */
+export function buildIsFresh(): boolean {
+  const buildId = path.join(DIST_DIR, "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  return SOURCES.every((s) => newestMtime(s) < built);
+}
+
+export function build(env: NodeJS.ProcessEnv): number {
+  const started = Date.now();
+  const res = spawnSync(process.execPath, [NEXT_BIN, "build"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  if (res.status !== 0) throw new Error(`next build failed (exit ${res.status})`);
+  return Date.now() - started;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export type TServer = { url: string; child: ChildProcess; log: () => string; stop: () => Promise<void> };
+
+/** Starts `next start` and waits until it answers; the server's output is kept (not printed) for errors. */
+export async function start(env: NodeJS.ProcessEnv): Promise<TServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env,
+    detached: true, // own process group: stop() kills next-server and any child with it
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+
+  const stop = async () => {
+    if (exited || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 5000;
+    while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (!exited) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`next start exited early:\n${output}`);
+    try {
+      await fetch(`${url}/sign-in`, { redirect: "manual" }).then((r) => r.arrayBuffer());
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`next start did not answer within 60 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { url, child, log: () => output, stop };
+}
