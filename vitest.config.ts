@@ -37,6 +37,9 @@ export default defineConfig({
           env: { ...baseEnv, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // next-auth imports "next/server" without an extension, which Node's ESM loader refuses;
+          // inlined, Vite resolves it (server actions under test import lib/session -> auth.ts).
+          server: { deps: { inline: ["next-auth"] } },
         },
       },
       ...(process.env.DATABASE_URL
@@ -49,6 +52,7 @@ export default defineConfig({
                 env: { ...baseEnv, DATABASE_URL: process.env.DATABASE_URL },
                 testTimeout: 30_000,
                 hookTimeout: 60_000,
+                server: { deps: { inline: ["next-auth"] } },
               },
             },
           ]
