@@ -272,3 +272,69 @@ export const accessTokenSecrets = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.secretId] }), index("access_token_secrets_secret_idx").on(t.secretId)],
 );
+
+// ---- Webhook deliveries: a queue in the database (claimed with FOR UPDATE SKIP LOCKED, so several app
+// instances never send one delivery twice, and a restart loses nothing) and the log of each attempt. The
+// log holds only redacted text: every resolved value is replaced by [REDACTED:NAME] before it is stored.
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    // "test" or a team event ("secret.created", ...).
+    trigger: text("trigger").notNull(),
+    // Names and versions only, never values.
+    eventData: jsonb("event_data").$type<Record<string, unknown>>().notNull().default({}),
+    // pending -> sending -> succeeded | failed (or back to pending for a retry).
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    // A claim's lease: a worker that dies mid-send leaves the row to be claimed again after this.
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    triggeredBy: uuid("triggered_by").references(() => users.id, { onDelete: "set null" }),
+    triggeredByLabel: text("triggered_by_label"),
+    createdAt: createdAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
+  ],
+);
+
+export const webhookDeliveryAttempts = pgTable(
+  "webhook_delivery_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    durationMs: integer("duration_ms").notNull(),
+    // succeeded | http_error | timeout | blocked | network | refused
+    outcome: text("outcome").notNull(),
+    statusCode: integer("status_code"),
+    requestMethod: text("request_method").notNull(),
+    requestUrl: text("request_url").notNull(),
+    requestHeaders: jsonb("request_headers").$type<{ name: string; value: string }[]>().notNull().default([]),
+    requestBody: text("request_body").notNull().default(""),
+    // First 4 KiB, redacted.
+    responseBody: text("response_body"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_delivery_attempts_webhook_idx").on(t.webhookId, t.startedAt)],
+);
