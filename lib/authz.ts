@@ -14,13 +14,14 @@ export const PERMISSIONS = [
   "members.invite",
   "members.manage",
   "audit.read",
+  "tokens.manage",
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read"],
-  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read"],
+  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage"],
+  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage"],
   editor: ["team.read", "secrets.read", "members.read"],
 };
 
@@ -51,6 +52,7 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "members.invite": "Only Owners and Admins can invite members.",
   "members.manage": "Only Owners and Admins can change or remove members.",
   "audit.read": "Only Owners and Admins can read the audit log.",
+  "tokens.manage": "Only Owners and Admins can create or revoke access tokens.",
 };
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

@@ -1,0 +1,78 @@
+import "server-only";
+// The machine API: GET /api/v1/secrets and GET /api/v1/secrets/{name}. Bearer tokens only: cookies are
+// never read, so a signed-in browser gets exactly what an anonymous caller gets (401). Every refusal of
+// the token (missing, malformed, unknown, expired, revoked, outside its address ranges) is the same bare
+// 401; the reason is not told to the caller.
+import { authenticateAccessToken } from "@/lib/dal/access-tokens";
+import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
+import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
+import { logUnexpected } from "@/lib/server-action";
+import { ZSecretName } from "@/lib/validation/secrets";
+
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+function json(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...extra } });
+}
+
+const unauthorized = () => json({ error: "unauthorized" }, 401, { "WWW-Authenticate": 'Bearer realm="team-secrets"' });
+const tooMany = (seconds: number) => json({ error: "rate_limited", retryAfter: seconds }, 429, { "Retry-After": String(seconds) });
+const notFound = () => json({ error: "not_found" }, 404);
+
+/**
+ * The caller's address as the nearest trusted proxy saw it: the TRUSTED_PROXY_HOPS-th entry from the right
+ * of X-Forwarded-For (default 1: one proxy that appends the client address). Without a proxy, `next start`
+ * fills the header from the socket only when the client did not send one, so CIDR limits need a proxy.
+ */
+export function clientAddress(headers: Headers): string | null {
+  const hops = Number(process.env.TRUSTED_PROXY_HOPS);
+  const n = Number.isInteger(hops) && hops > 0 ? hops : 1;
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (chain.length > 0) return chain[Math.max(0, chain.length - n)] ?? null;
+  return headers.get("x-real-ip")?.trim() || null;
+}
+
+function bearerToken(req: Request): string | null {
+  const h = req.headers.get("authorization");
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m?.[1] ?? null;
+}
+
+export async function handleSecretsRequest(req: Request, name: string | null): Promise<Response> {
+  try {
+    const address = clientAddress(req.headers);
+    const retryBad = await badAuthRetryAfter(address);
+    if (retryBad > 0) return tooMany(retryBad);
+    const token = bearerToken(req);
+    const principal = token ? await authenticateAccessToken(token, address) : null;
+    if (!principal) {
+      await recordBadAuth(address);
+      return unauthorized();
+    }
+    const retry = await consumeTokenRequest(principal.id);
+    if (retry > 0) return tooMany(retry);
+
+    const url = new URL(req.url);
+    if (name === null && url.searchParams.get("values") === "false") {
+      return json({ secrets: await listTokenSecretVersions(principal) });
+    }
+    let only: string | null = null;
+    if (name !== null) {
+      const parsed = ZSecretName.safeParse(name);
+      if (!parsed.success || parsed.data !== name) return notFound();
+      only = parsed.data;
+    }
+    const meta = { ip: address, userAgent: req.headers.get("user-agent") };
+    const owner = {};
+    const result = await readTokenSecrets(principal, only, meta, owner);
+    if (result === null) return notFound();
+    if (only !== null) return json(result[0] ?? null);
+    return json({ secrets: result });
+  } catch (err) {
+    logUnexpected("secrets API", err);
+    return json({ error: "unexpected" }, 500);
+  }
+}
