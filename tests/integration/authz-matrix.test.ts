@@ -1,0 +1,516 @@
+// The authorization matrix: every server action and route handler of the app, called as Owner, Admin,
+// Editor, a member of another team, and signed out. The list of entry points is derived from the code
+// (every export of every "use server" module / actions.ts, every HTTP method of every route.ts outside
+// app/api/auth), so a new action or route without a row here fails this file, naming the export.
+//
+// Each cell runs against a fresh team (so an allowed removal cannot spoil the next cell) with the real DAL
+// and database. Allowed cells must succeed (ok: true, a NEXT_REDIRECT, or HTTP 2xx) and, for mutations,
+// change something; refused cells must return the expected refusal (unauthenticated / forbidden /
+// not_found, or HTTP 401 / 403 / 404) and leave every row the fixtures touch exactly as it was.
+// Only what needs a Next request is replaced: who is signed in (currentUser / currentSessionId), request
+// headers and cookies, and revalidatePath. next-auth's signIn/signOut and Next's redirect() are real.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { isRedirectError } from "next/dist/client/components/redirect-error";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { closeDb, getDb } from "@/db/client";
+import { memberships, userSessions, type TRole } from "@/db/schema";
+import { createAccessToken } from "@/lib/dal/access-tokens";
+import { createInvitation } from "@/lib/dal/invitations";
+import { createSecret } from "@/lib/dal/secrets";
+import { createUserSession } from "@/lib/dal/sessions";
+import { createUser, type TSessionUser } from "@/lib/dal/users";
+import { ZCreateTokenInput } from "@/lib/validation/tokens";
+import { scopedRows } from "../support/db-scope";
+import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+
+const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null, sid: null as string | null }));
+
+vi.mock("@/lib/session", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/session")>();
+  return { ...real, currentUser: vi.fn(async () => signedIn.user), currentSessionId: vi.fn(async () => signedIn.sid) };
+});
+vi.mock("next/headers", () => ({
+  headers: async () =>
+    new Headers({ host: "localhost:3000", "x-forwarded-proto": "http", "user-agent": "vitest-matrix", "x-forwarded-for": "192.0.2.77" }),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => {}, delete: () => {} }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn(), updateTag: vi.fn() }));
+
+const { revalidatePath } = await import("next/cache");
+
+// ---- Discovery: the entry points, from the code -------------------------------------------------------
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** True when the module's first statement is the "use server" directive. */
+function isUseServerModule(source: string): boolean {
+  const code = source.replace(/^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*/, "");
+  return /^["']use server["']/.test(code);
+}
+
+function sourceFiles(dir: string): string[] {
+  return (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+    .map((f) => path.posix.join(dir, f.split(path.sep).join("/")))
+    .filter((f) => /\.(ts|tsx|js|mjs)$/.test(f) && !/\.test\.|\.spec\./.test(f));
+}
+
+type TEntry = { key: string; kind: "action" | "route"; fn: (...args: unknown[]) => Promise<unknown> };
+
+async function discoverEntryPoints(): Promise<TEntry[]> {
+  const files = [...sourceFiles("app"), ...sourceFiles("lib")];
+  const actionFiles = files.filter(
+    (f) => /(^|\/)actions\.(ts|tsx|js)$/.test(f) || isUseServerModule(readFileSync(path.join(ROOT, f), "utf8")),
+  );
+  const routeFiles = files.filter((f) => /^app\/.*(^|\/)route\.(ts|js)$/.test(f) && !f.startsWith("app/api/auth/"));
+  const out: TEntry[] = [];
+  for (const [kind, list] of [
+    ["action", actionFiles],
+    ["route", routeFiles],
+  ] as const) {
+    for (const file of list.sort()) {
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod)) {
+        if (typeof value !== "function") continue;
+        if (kind === "route" && !HTTP_METHODS.includes(name)) continue;
+        out.push({ key: `${file}#${name}`, kind, fn: value as TEntry["fn"] });
+      }
+    }
+  }
+  return out;
+}
+
+const ENTRY_POINTS = await discoverEntryPoints();
+
+// ---- Fixtures ----------------------------------------------------------------------------------------
+
+type TCaller = "owner" | "admin" | "editor" | "outsider" | "signedOut";
+const CALLERS: TCaller[] = ["owner", "admin", "editor", "outsider", "signedOut"];
+const EVERYONE = CALLERS;
+const SIGNED_IN: TCaller[] = ["owner", "admin", "editor", "outsider"];
+const TEAM_MEMBERS: TCaller[] = ["owner", "admin", "editor"];
+const MANAGERS: TCaller[] = ["owner", "admin"];
+const OWNER: TCaller[] = ["owner"];
+
+const DEFAULT_REFUSAL: Record<TCaller, string> = {
+  owner: "forbidden",
+  admin: "forbidden",
+  editor: "forbidden",
+  outsider: "not_found",
+  signedOut: "unauthenticated",
+};
+
+const tag = `mx${runId()}`;
+const SIGNER_PASSWORD = `signer password ${runId()}`;
+const users = {} as Record<"owner" | "admin" | "editor" | "outsider" | "target", TTestUser>;
+let signer: TSessionUser;
+let outsiderTeam: TTestTeam;
+
+beforeAll(async () => {
+  for (const k of ["owner", "admin", "editor", "outsider", "target"] as const) users[k] = await makeUser(`mx-${k}`);
+  signer = await createUser({ name: "mx-signer", email: `mx-signer-${tag}@test.example`, password: SIGNER_PASSWORD });
+  outsiderTeam = await makeTeam(users.outsider);
+});
+
+afterAll(async () => {
+  await closeDb();
+});
+
+beforeEach(() => {
+  signedIn.user = null;
+  signedIn.sid = null;
+  vi.mocked(revalidatePath).mockClear();
+});
+
+type TCell = { caller: TCaller; user: TTestUser | null; team: TTestTeam };
+type TInvoke = () => Promise<unknown>;
+type TCase = {
+  /** What the call does, for the test name. */
+  does: string;
+  allowed: TCaller[];
+  /** Expected refusal code per caller when it differs from DEFAULT_REFUSAL. */
+  refusal?: Partial<Record<TCaller, string>>;
+  /** Whether a successful call must change rows (default: actions yes, routes no). */
+  mutates?: boolean | ((cell: TCell) => boolean);
+  /** Extra memberships of the cell's team (the team always has owner, admin and editor). */
+  members?: { user: "target"; role: TRole }[];
+  /** Builds valid input for the cell (any setup happens here, before the "before" snapshot). */
+  prepare: (fn: TEntry["fn"], cell: TCell) => Promise<TInvoke> | TInvoke;
+  /** Extra checks after an allowed call. */
+  verify?: (cell: TCell, result: unknown) => Promise<void>;
+};
+
+const fd = (fields: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+};
+const secretValue = () => `sk_matrix_${runId()}${runId()}`;
+const seedSecret = async (team: TTestTeam) => {
+  const value = secretValue();
+  const s = await createSecret({ actor: users.owner.actor, teamSlug: team.slug, name: `MX_${runId()}`, value, visibility: "masked" });
+  return { ...s, value };
+};
+const routeCall = (fn: TEntry["fn"], url: string, params: Record<string, string>, headers: Record<string, string> = {}) => () =>
+  fn(new NextRequest(new URL(url, "http://localhost:3000"), { headers: { "user-agent": "vitest-matrix", ...headers } }), {
+    params: Promise.resolve(params),
+  });
+/** A secret of the cell's team and an access token (created by its Owner) bound to it. */
+async function seedToken(team: TTestTeam) {
+  const s = await seedSecret(team);
+  const data = ZCreateTokenInput.parse({ name: `mx-token-${runId()}`, secrets: [{ name: s.name }] });
+  const t = await createAccessToken({ actor: users.owner.actor, teamSlug: team.slug, data });
+  return { secret: s, token: t.token, tokenId: t.id };
+}
+const ALL_UNAUTHENTICATED = { owner: "unauthenticated", admin: "unauthenticated", editor: "unauthenticated", outsider: "unauthenticated" } as const;
+const roleIn = async (team: TTestTeam, userId: string) => {
+  const db = await getDb();
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+};
+
+// ---- The matrix ----------------------------------------------------------------------------------------
+
+const AUTH = "app/(auth)/actions.ts";
+const TEAMS = "app/teams/actions.ts";
+const INVITE = "app/invite/[token]/actions.ts";
+const MEMBERS = "app/teams/[team]/settings/members/actions.ts";
+const SECRETS = "app/teams/[team]/settings/secrets/actions.ts";
+const TOKENS = "app/teams/[team]/settings/tokens/actions.ts";
+
+const MATRIX: Record<string, TCase[]> = {
+  // Not team-scoped: anyone may create an account (it signs them in: a redirect).
+  [`${AUTH}#signUpAction`]: [
+    {
+      does: "creates an account",
+      allowed: EVERYONE,
+      prepare: (fn) => () =>
+        fn(fd({ name: "New person", email: `su-${tag}-${runId()}@test.example`, password: "a long enough password" })),
+    },
+  ],
+  [`${AUTH}#signInAction`]: [
+    {
+      does: "signs in with valid credentials",
+      allowed: EVERYONE,
+      prepare: (fn) => () => fn(fd({ email: signer.email, password: SIGNER_PASSWORD })),
+    },
+  ],
+  // Signing out is always allowed; for a signed-in caller it revokes their server-side session.
+  [`${AUTH}#signOutAction`]: [
+    {
+      does: "signs out",
+      allowed: EVERYONE,
+      mutates: (cell) => cell.user !== null,
+      prepare: async (fn, cell) => {
+        if (cell.user) signedIn.sid = await createUserSession(cell.user.id, 3600);
+        return () => fn();
+      },
+      verify: async (cell) => {
+        if (!signedIn.sid) return;
+        const db = await getDb();
+        const [s] = await db.select({ revokedAt: userSessions.revokedAt }).from(userSessions).where(eq(userSessions.id, signedIn.sid));
+        expect(s?.revokedAt, `${cell.caller}'s session is revoked`).toBeInstanceOf(Date);
+      },
+    },
+  ],
+  [`${TEAMS}#createTeamAction`]: [
+    {
+      does: "creates a team",
+      allowed: SIGNED_IN,
+      prepare: (fn) => () => fn(fd({ name: `Matrix ${tag}` })),
+    },
+  ],
+  // Only the invited person (here the member of another team) may accept; team members are not the invitee.
+  [`${INVITE}#acceptInvitationAction`]: [
+    {
+      does: "accepts an invitation addressed to the member of another team",
+      allowed: ["outsider"],
+      refusal: { owner: "forbidden", admin: "forbidden", editor: "forbidden" },
+      prepare: async (fn, cell) => {
+        const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: users.outsider.email, role: "editor" });
+        return () => fn(inv.token);
+      },
+      verify: async (cell) => expect(await roleIn(cell.team, users.outsider.id)).toBe("editor"),
+    },
+  ],
+  [`${MEMBERS}#inviteMemberAction`]: [
+    {
+      does: "invites an Editor",
+      allowed: MANAGERS,
+      prepare: (fn, cell) => () => fn(cell.team.slug, { email: `inv-${tag}-${runId()}@test.example`, role: "editor" }),
+    },
+    {
+      does: "invites an Owner",
+      allowed: OWNER,
+      prepare: (fn, cell) => () => fn(cell.team.slug, { email: `inv-${tag}-${runId()}@test.example`, role: "owner" }),
+    },
+  ],
+  [`${MEMBERS}#revokeInvitationAction`]: [
+    {
+      does: "revokes a pending invitation",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: `rv-${tag}-${runId()}@test.example`, role: "editor" });
+        return () => fn(cell.team.slug, { invitationId: inv.id });
+      },
+    },
+  ],
+  [`${MEMBERS}#changeMemberRoleAction`]: [
+    {
+      does: "makes an Editor an Admin",
+      allowed: MANAGERS,
+      members: [{ user: "target", role: "editor" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "admin" }),
+      verify: async (cell) => expect(await roleIn(cell.team, users.target.id)).toBe("admin"),
+    },
+    {
+      does: "makes an Admin an Editor",
+      allowed: OWNER,
+      members: [{ user: "target", role: "admin" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "editor" }),
+    },
+    {
+      does: "makes an Editor an Owner",
+      allowed: OWNER,
+      members: [{ user: "target", role: "editor" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "owner" }),
+    },
+  ],
+  [`${MEMBERS}#removeMemberAction`]: [
+    {
+      does: "removes an Editor",
+      allowed: MANAGERS,
+      members: [{ user: "target", role: "editor" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
+      verify: async (cell) => expect(await roleIn(cell.team, users.target.id)).toBeNull(),
+    },
+    {
+      does: "removes an Admin",
+      allowed: OWNER,
+      members: [{ user: "target", role: "admin" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
+    },
+  ],
+  [`${MEMBERS}#transferOwnershipAction`]: [
+    {
+      does: "transfers ownership to an Admin",
+      allowed: OWNER,
+      members: [{ user: "target", role: "admin" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
+      verify: async (cell) => expect(await roleIn(cell.team, users.target.id)).toBe("owner"),
+    },
+  ],
+  // Any member may leave (the team has a second Owner, so the Owner is not the last one).
+  [`${MEMBERS}#leaveTeamAction`]: [
+    {
+      does: "leaves the team",
+      allowed: TEAM_MEMBERS,
+      members: [{ user: "target", role: "owner" }],
+      prepare: (fn, cell) => () => fn(cell.team.slug),
+      verify: async (cell) => expect(await roleIn(cell.team, cell.user!.id)).toBeNull(),
+    },
+  ],
+  [`${SECRETS}#createSecretAction`]: [
+    {
+      does: "creates a secret",
+      allowed: MANAGERS,
+      prepare: (fn, cell) => () => fn(cell.team.slug, fd({ name: `MX_${runId()}`, value: secretValue(), visibility: "masked" })),
+    },
+  ],
+  [`${SECRETS}#rotateSecretAction`]: [
+    {
+      does: "rotates a secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, fd({ secretId: s.id, value: secretValue(), expectedVersion: "1" }));
+      },
+    },
+  ],
+  [`${SECRETS}#deleteSecretAction`]: [
+    {
+      does: "deletes a secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, { secretId: s.id, expectedVersion: 1 });
+      },
+    },
+  ],
+  [`${TOKENS}#createTokenAction`]: [
+    {
+      does: "creates an access token for a secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, { name: `mx-token-${runId()}`, secrets: [{ name: s.name }], expires: "30", cidrs: "" });
+      },
+    },
+  ],
+  [`${TOKENS}#revokeTokenAction`]: [
+    {
+      does: "revokes an access token",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const { tokenId } = await seedToken(cell.team);
+        return () => fn(cell.team.slug, { tokenId });
+      },
+    },
+  ],
+  ["app/api/teams/[team]/secrets/route.ts#GET"]: [
+    {
+      does: "lists the team's secrets",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        await seedSecret(cell.team);
+        return routeCall(fn, `/api/teams/${cell.team.slug}/secrets`, { team: cell.team.slug });
+      },
+      verify: async (_cell, res) => expect(((await (res as Response).json()) as { items: unknown[] }).items).toHaveLength(1),
+    },
+  ],
+  ["app/api/teams/[team]/audit/export/route.ts#GET"]: [
+    {
+      does: "exports the audit log as JSON",
+      allowed: MANAGERS,
+      prepare: (fn, cell) => routeCall(fn, `/api/teams/${cell.team.slug}/audit/export?format=json`, { team: cell.team.slug }),
+      verify: async (_cell, res) => {
+        const body = (await (res as Response).json()) as { events: { action: string }[] };
+        expect(body.events.map((e) => e.action)).toContain("team.created");
+      },
+    },
+  ],
+  // The machine API takes bearer tokens only: a browser session, whoever it belongs to, gets 401; a valid
+  // token reads its bound secret whoever (if anyone) is signed in, and each read is audited.
+  ...Object.fromEntries(
+    (
+      [
+        ["app/api/v1/secrets/route.ts#GET", (slug: string, _name: string) => [`/api/v1/secrets`, {}] as const],
+        ["app/api/v1/secrets/[name]/route.ts#GET", (_slug: string, name: string) => [`/api/v1/secrets/${name}`, { name }] as const],
+      ] as const
+    ).map(([key, target]) => [
+      key,
+      [
+        {
+          does: "reads values with a session but no bearer token",
+          allowed: [],
+          refusal: ALL_UNAUTHENTICATED,
+          prepare: async (fn: TEntry["fn"], cell: TCell) => {
+            const { secret } = await seedToken(cell.team);
+            const [url, params] = target(cell.team.slug, secret.name);
+            return routeCall(fn, url, params);
+          },
+        },
+        {
+          does: "reads values with a valid bearer token",
+          allowed: EVERYONE,
+          mutates: true,
+          prepare: async (fn: TEntry["fn"], cell: TCell) => {
+            const { secret, token } = await seedToken(cell.team);
+            const [url, params] = target(cell.team.slug, secret.name);
+            const call = routeCall(fn, url, params, { authorization: `Bearer ${token}` });
+            return async () => {
+              const res = (await call()) as Response;
+              expect(await res.clone().text()).toContain(secret.value);
+              return res;
+            };
+          },
+        },
+      ] satisfies TCase[],
+    ]),
+  ),
+};
+
+// ---- Running a cell ------------------------------------------------------------------------------------
+
+type TOutcome = { ok: true; result: unknown } | { ok: false; code: string; result: unknown };
+
+const STATUS_CODES: Record<number, string> = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
+
+async function outcomeOf(invoke: TInvoke): Promise<TOutcome> {
+  let result: unknown;
+  try {
+    result = await invoke();
+  } catch (err) {
+    if (isRedirectError(err)) return { ok: true, result: err.digest };
+    throw err;
+  }
+  if (result instanceof Response) {
+    if (result.status >= 200 && result.status < 300) return { ok: true, result };
+    return { ok: false, code: STATUS_CODES[result.status] ?? `http_${result.status}`, result };
+  }
+  if (result && typeof result === "object" && "ok" in result) {
+    const r = result as { ok: boolean; code?: string };
+    return r.ok ? { ok: true, result } : { ok: false, code: r.code ?? "(no code)", result };
+  }
+  throw new Error(`unrecognised result: ${JSON.stringify(result)}`);
+}
+
+async function newCell(caller: TCaller, c: TCase): Promise<TCell> {
+  const extra = (c.members ?? []).map((m) => ({ user: users[m.user], role: m.role }));
+  const team = await makeTeam(users.owner, [
+    { user: users.admin, role: "admin" },
+    { user: users.editor, role: "editor" },
+    ...extra,
+  ]);
+  const user = caller === "signedOut" ? null : users[caller];
+  return { caller, user, team };
+}
+
+function needles(cell: TCell): string[] {
+  return [cell.team.id, outsiderTeam.id, tag, signer.id, signer.email, ...Object.values(users).flatMap((u) => [u.id, u.email])];
+}
+
+describe("every server action and route handler has a matrix row", () => {
+  it("discovers the app's entry points", () => {
+    expect(ENTRY_POINTS.length).toBeGreaterThan(10);
+    expect(ENTRY_POINTS.filter((e) => e.kind === "route").length).toBeGreaterThan(1);
+  });
+
+  it.each(ENTRY_POINTS.map((e) => [e.key]))("%s has a row", (key) => {
+    expect(
+      MATRIX[key]?.length ?? 0,
+      `${key} has no row in the authorization matrix (tests/integration/authz-matrix.test.ts): add one saying who may call it`,
+    ).toBeGreaterThan(0);
+  });
+
+  it("has no row for an entry point that no longer exists", () => {
+    const known = new Set(ENTRY_POINTS.map((e) => e.key));
+    expect(Object.keys(MATRIX).filter((k) => !known.has(k))).toEqual([]);
+  });
+});
+
+for (const entry of ENTRY_POINTS) {
+  const cases = MATRIX[entry.key];
+  if (!cases) continue;
+  describe(entry.key, () => {
+    for (const c of cases) {
+      it.each(CALLERS)(`${c.does}: %s`, async (caller) => {
+        const cell = await newCell(caller, c);
+        signedIn.user = cell.user ? { id: cell.user.id, name: cell.user.name, email: cell.user.email } : null;
+        const invoke = await c.prepare(entry.fn, cell);
+        const before = await scopedRows(needles(cell));
+        const outcome = await outcomeOf(invoke);
+        const after = await scopedRows(needles(cell));
+
+        if (c.allowed.includes(caller)) {
+          expect(outcome, `${caller} may ${c.does}`).toMatchObject({ ok: true });
+          const mutates = typeof c.mutates === "function" ? c.mutates(cell) : (c.mutates ?? entry.kind === "action");
+          if (mutates) expect(after, `${caller}: ${c.does} changed rows`).not.toEqual(before);
+          else expect(after).toEqual(before);
+          await c.verify?.(cell, outcome.result);
+        } else {
+          const code = c.refusal?.[caller] ?? DEFAULT_REFUSAL[caller];
+          expect(outcome, `${caller} is refused: ${c.does}`).toMatchObject({ ok: false, code });
+          expect(after, `${caller}'s refused call changed nothing`).toEqual(before);
+          expect(revalidatePath).not.toHaveBeenCalled();
+        }
+      });
+    }
+  });
+}
