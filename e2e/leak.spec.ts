@@ -1,0 +1,59 @@
+// A tour of every page and endpoint that shows secrets metadata, as an Admin and as an Editor, after values
+// were typed, uploaded, rotated and refused. The leak recorder (e2e/fixtures) checks every response of this
+// and every other test; this test makes sure the kinds of response it must cover were really recorded.
+import { expect, test } from "./fixtures";
+import { newTag, SecretsPage, secretField } from "./support/secrets-page";
+
+test("values typed into the app never come back: pages, RSC, server actions, JSON, redirects, server log", async ({ asRole, leak }) => {
+  const tag = newTag();
+  const adminPage = await asRole("admin");
+  const admin = new SecretsPage(adminPage, leak);
+  await admin.goto(tag);
+
+  await admin.add({ name: `LEAK_TYPED_${tag}`, value: leak.value("leak typed"), visibility: "Masked" });
+  await admin.add({ name: `LEAK_RESTRICTED_${tag}`, value: leak.value("leak restricted"), visibility: "Restricted" });
+  await admin.add({
+    name: `LEAK_JSON_${tag}`,
+    file: { name: "creds.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ token: leak.value("leak json") })) },
+  });
+  await admin.rotate(`LEAK_TYPED_${tag}`, leak.value("leak rotated"));
+  await expect(admin.row(`LEAK_TYPED_${tag}`)).toContainText("v2");
+
+  // Refused inputs must not be echoed either (the duplicate name's value, an empty-after-trim value).
+  const dialog = await admin.openNewSecret();
+  await dialog.getByLabel("Name", { exact: true }).fill(`leak_typed_${tag.toLowerCase()}`);
+  await secretField(dialog).fill(leak.value("leak refused duplicate"));
+  await dialog.getByRole("button", { name: "Add secret" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(/already exists/i);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  // Every view of the team after the writes: server-rendered page, client navigation (RSC), JSON.
+  await adminPage.reload();
+  await expect(admin.row(`LEAK_JSON_${tag}`)).toBeVisible();
+  for (const tab of ["Members", "Audit log", "Secrets"]) {
+    const link = adminPage.getByRole("navigation", { name: "Team settings" }).getByRole("link", { name: tab });
+    if ((await link.count()) === 0) continue;
+    await link.click();
+    await adminPage.waitForLoadState("networkidle");
+  }
+  await admin.apiList(tag);
+  for (const path of ["/teams/acme/settings/audit", "/api/teams/acme/audit/export", "/teams/acme/settings/members", "/teams"]) {
+    await adminPage.goto(path).catch(() => null);
+  }
+
+  const editorPage = await asRole("editor");
+  const editor = new SecretsPage(editorPage, leak);
+  await editor.goto(tag);
+  await expect(editor.row(`LEAK_RESTRICTED_${tag}`)).toContainText("Restricted");
+  await editor.apiList(tag);
+  await editorPage.goto("/teams/acme/settings/members");
+  // A redirect: the signed-in editor asking for the sign-in page.
+  await editorPage.goto("/sign-in");
+  await expect(editorPage.getByRole("heading", { name: "Team secrets" })).toBeVisible();
+
+  await leak.flush();
+  const kinds = leak.kinds();
+  for (const kind of ["html", "rsc", "server-action", "json", "redirect"] as const) {
+    expect([...kinds], `recorded at least one ${kind} response`).toContain(kind);
+  }
+});
