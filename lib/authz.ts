@@ -15,14 +15,17 @@ export const PERMISSIONS = [
   "members.manage",
   "audit.read",
   "tokens.manage",
+  "webhooks.read",
+  "webhooks.write",
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage"],
-  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage"],
-  editor: ["team.read", "secrets.read", "members.read"],
+  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write"],
+  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write"],
+  // Editors use webhooks too; the webhooks DAL keeps Restricted secrets out of their reach.
+  editor: ["team.read", "secrets.read", "members.read", "webhooks.read", "webhooks.write"],
 };
 
 export const ROLE_LABELS: Record<TRole, string> = { owner: "Owner", admin: "Admin", editor: "Editor" };
@@ -53,6 +56,8 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "members.manage": "Only Owners and Admins can change or remove members.",
   "audit.read": "Only Owners and Admins can read the audit log.",
   "tokens.manage": "Only Owners and Admins can create or revoke access tokens.",
+  "webhooks.read": "You do not have access to this team's webhooks.",
+  "webhooks.write": "You cannot change this team's webhooks.",
 };
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

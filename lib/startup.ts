@@ -19,4 +19,8 @@ export async function startUp(): Promise<void> {
   const started = Date.now();
   await getDb();
   console.info(`[startup] database ready (${process.env.DATABASE_URL ? "postgres" : "embedded PGlite"}, migrations applied in ${Date.now() - started} ms)`);
+  if (process.env.WEBHOOK_WORKER !== "off") {
+    const { startDeliveryWorker } = await import("@/lib/webhooks/worker");
+    startDeliveryWorker();
+  }
 }

@@ -9,6 +9,7 @@ import { invitations, memberships, teams, users, type TRole } from "@/db/schema"
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { emitTeamEvent } from "./team-events";
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
@@ -249,6 +250,7 @@ export async function acceptInvitation(input: {
       metadata: { role: row.role, invitationId: row.id },
       meta: input.meta,
     });
+    await emitTeamEvent(tx, row.teamId, "member.joined", { member: input.user.email, role: row.role }, { id: input.user.id, label: input.user.email });
     return { teamSlug: row.teamSlug };
   });
 }

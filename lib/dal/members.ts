@@ -8,6 +8,7 @@ import { memberships, users, type TRole } from "@/db/schema";
 import { requireTeamPermission, roleCan } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { emitTeamEvent } from "./team-events";
 
 export type TMemberDTO = {
   userId: string;
@@ -160,6 +161,7 @@ export async function removeMember(input: TMemberChange): Promise<{ email: strin
       metadata: { role: target.role },
       meta: input.meta,
     });
+    await emitTeamEvent(tx, access.team.id, "member.removed", { member: target.email, role: target.role, reason: "removed" }, input.actor);
     return { email: target.email };
   });
 }
@@ -181,6 +183,7 @@ export async function leaveTeam(input: { actor: TActor; teamSlug: string; meta?:
       metadata: { role: target.role },
       meta: input.meta,
     });
+    await emitTeamEvent(tx, access.team.id, "member.removed", { member: input.actor.label, role: target.role, reason: "left" }, input.actor);
   });
 }
 

@@ -14,6 +14,7 @@ import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { isUniqueViolation } from "./pg-errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
+import { emitTeamEvent } from "./team-events";
 
 export type TSecretDTO = {
   id: string;
@@ -136,6 +137,7 @@ export async function createSecret(
         metadata: { visibility: input.visibility },
         meta: input.meta,
       });
+      await emitTeamEvent(tx, team.id, "secret.created", { secret: input.name, version: 1, visibility: input.visibility }, input.actor);
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -200,6 +202,7 @@ export async function rotateSecret(
       version,
       meta: input.meta,
     });
+    await emitTeamEvent(tx, team.id, "secret.rotated", { secret: row.name, version }, input.actor);
     return { id: row.id, name: row.name, version };
   });
 }
@@ -231,6 +234,7 @@ export async function deleteSecret(
       version: row.version,
       meta: input.meta,
     });
+    await emitTeamEvent(tx, team.id, "secret.deleted", { secret: row.name, version: row.version }, input.actor);
     return { name: row.name };
   });
 }

@@ -14,6 +14,11 @@ export const AUDIT_ACTIONS = [
   "member.ownership_transferred",
   "member.signed_in",
   "team.created",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.secret_resolved",
+  "secret.allowed_hosts_changed",
 ] as const;
 
 const optionalText = z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined);

@@ -10,6 +10,7 @@ describe("Redactor", () => {
   it.each([
     ["raw", secret],
     ["JSON-escaped", JSON.stringify(secret)],
+    ["JSON-escaped twice", JSON.stringify(JSON.stringify({ k: secret }))],
     ["percent-encoded", encodeURIComponent(secret)],
     ["form-encoded", new URLSearchParams({ k: secret }).toString()],
     ["base64", Buffer.from(secret).toString("base64")],

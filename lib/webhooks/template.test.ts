@@ -79,6 +79,11 @@ describe("substitution", () => {
     expect((err as Error).message).toContain("TOKEN");
     expect((err as Error).message).not.toContain("uo");
   });
+  it("refuses a header value whose resolved secret holds characters HTTP cannot carry", () => {
+    const t = hook({ headers: [{ name: "X-Emoji", value: "${TOKEN}" }] });
+    expect(() => renderWebhookRequest(t, new Map([["TOKEN", "key \u{1F511}"]]))).toThrow(/TOKEN contains characters/);
+    expect(renderWebhookRequest(t, new Map([["TOKEN", "caf\u00e9\tx"]])).headers[0]?.value).toBe("caf\u00e9\tx");
+  });
   it("substitutes header values raw", () => {
     const r = renderWebhookRequest(hook({ headers: [{ name: "X-Key", value: "k=${PLAIN};$${X}" }] }), values);
     expect(r.headers).toEqual([{ name: "X-Key", value: "k=abc123;${X}" }]);

@@ -92,6 +92,9 @@ export class RenderError extends Error {
   }
 }
 
+// What HTTP (and Node) accept in a header value: tab, visible ASCII and space, Latin-1.
+const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 export function renderHeaderValue(headerName: string, value: string, values: TValues): string {
   return parseTemplate(value)
     .map((p) => {
@@ -99,6 +102,9 @@ export function renderHeaderValue(headerName: string, value: string, values: TVa
       const v = valueOf(values, p.name);
       if (/[\r\n\0]/.test(v)) {
         throw new RenderError(`Header ${headerName}: the value of ${p.name} contains a line break, which a header cannot carry.`);
+      }
+      if (!HEADER_SAFE.test(v)) {
+        throw new RenderError(`Header ${headerName}: the value of ${p.name} contains characters a header cannot carry (control or non-Latin-1).`);
       }
       return v;
     })
@@ -200,6 +206,7 @@ export function checkWebhookTemplate(
   t.headers.forEach((h, i) => {
     const label = `Header ${h.name || i + 1}`;
     if (/[\r\n\0]/.test(h.value)) addError(errors, `headers.${i}.value`, `${label}: a header value cannot contain a line break.`);
+    else if (!HEADER_SAFE.test(h.value)) addError(errors, `headers.${i}.value`, `${label}: a header value can hold Latin-1 text only.`);
     else checkRefs(`headers.${i}.value`, label, h.value);
     if (h.name.includes("${")) addError(errors, `headers.${i}.name`, `Header ${i + 1}: references are allowed in header values only.`);
   });

@@ -1,0 +1,34 @@
+import "server-only";
+// Team events that trigger webhooks. Called inside the transaction that makes the change, so a delivery is
+// queued exactly when the change commits (and never for a change that rolled back). Event data carries
+// names and versions, never values.
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { webhookDeliveries, webhooks } from "@/db/schema";
+import type { TWebhookEvent } from "@/lib/validation/webhooks";
+import type { TActor } from "./audit";
+
+export async function emitTeamEvent(
+  tx: Executor,
+  teamId: string,
+  event: TWebhookEvent,
+  data: Record<string, string | number | null>,
+  actor?: TActor,
+): Promise<number> {
+  const subscribed = await tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(and(eq(webhooks.teamId, teamId), sql`${webhooks.events} @> ${JSON.stringify([event])}::jsonb`));
+  if (subscribed.length === 0) return 0;
+  await tx.insert(webhookDeliveries).values(
+    subscribed.map((w) => ({
+      teamId,
+      webhookId: w.id,
+      trigger: event,
+      eventData: data,
+      triggeredBy: actor?.id ?? null,
+      triggeredByLabel: actor?.label ?? null,
+    })),
+  );
+  return subscribed.length;
+}

@@ -1,0 +1,404 @@
+import "server-only";
+// Webhooks: the only code that reads or writes them. Role rules live here: Owners and Admins manage every
+// webhook; Editors create and edit webhooks with Masked secrets only, and cannot change (or delete) one
+// that carries a Restricted secret. Every save checks the template's references, the destination (SSRF
+// guard) and each secret's allowed hosts, in the transaction that writes the webhook and its audit event.
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { getDb, type Tx } from "@/db/client";
+import { secrets, users, webhookDeliveryAttempts, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
+import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { AppError } from "@/lib/errors";
+import type { TWebhookInput } from "@/lib/validation/webhooks";
+import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
+import { checkWebhookTemplate, renderUrl, type TFieldErrors } from "@/lib/webhooks/template";
+import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+
+export type TWebhookSecretRef = { id: string; name: string; visibility: TVisibility };
+export type TWebhookDTO = {
+  id: string;
+  name: string;
+  url: string;
+  method: string;
+  headers: { name: string; value: string }[];
+  payload: string;
+  events: string[];
+  secrets: TWebhookSecretRef[];
+  updatedAt: string;
+  updatedBy: string | null;
+  /** Whether this viewer may edit, delete it (Editors: not when it carries a Restricted secret). */
+  canEdit: boolean;
+  lastDelivery: { status: string; at: string } | null;
+};
+export type TSecretOption = TWebhookSecretRef & { allowedHosts: string[] };
+
+const SECRET_OPTIONS_LIMIT = 2000;
+
+export async function listWebhooks(actor: TActor, teamSlug: string) {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const rows = await db
+    .select({
+      id: webhooks.id,
+      name: webhooks.name,
+      url: webhooks.url,
+      method: webhooks.method,
+      headers: webhooks.headers,
+      payload: webhooks.payload,
+      events: webhooks.events,
+      updatedAt: webhooks.updatedAt,
+      updatedBy: users.email,
+    })
+    .from(webhooks)
+    .leftJoin(users, eq(users.id, webhooks.updatedBy))
+    .where(eq(webhooks.teamId, team.id))
+    .orderBy(asc(sql`lower(${webhooks.name})`), asc(webhooks.id));
+  const ids = rows.map((r) => r.id);
+  const [bindings, last, options] = await Promise.all([
+    ids.length
+      ? db
+          .select({ webhookId: webhookSecrets.webhookId, id: secrets.id, name: secrets.name, visibility: secrets.visibility })
+          .from(webhookSecrets)
+          .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, team.id)))
+          .where(and(eq(webhookSecrets.teamId, team.id), inArray(webhookSecrets.webhookId, ids)))
+          .orderBy(asc(secrets.name))
+      : [],
+    ids.length
+      ? db
+          .selectDistinctOn([webhookDeliveries.webhookId], {
+            webhookId: webhookDeliveries.webhookId,
+            status: webhookDeliveries.status,
+            at: webhookDeliveries.createdAt,
+          })
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.teamId, team.id), inArray(webhookDeliveries.webhookId, ids)))
+          .orderBy(webhookDeliveries.webhookId, desc(webhookDeliveries.createdAt))
+      : [],
+    listSecretOptions(team.id),
+  ]);
+  const isManager = roleCan(role, "secrets.write");
+  const items: TWebhookDTO[] = rows.map((r) => {
+    const refs = bindings.filter((b) => b.webhookId === r.id).map(({ id, name, visibility }) => ({ id, name, visibility }));
+    const l = last.find((x) => x.webhookId === r.id);
+    return {
+      ...r,
+      updatedAt: r.updatedAt.toISOString(),
+      secrets: refs,
+      canEdit: isManager || !refs.some((s) => s.visibility === "restricted"),
+      lastDelivery: l ? { status: l.status, at: l.at.toISOString() } : null,
+    };
+  });
+  return { items, role, isManager, secretOptions: options };
+}
+
+async function listSecretOptions(teamId: string): Promise<TSecretOption[]> {
+  const db = await getDb();
+  return db
+    .select({ id: secrets.id, name: secrets.name, visibility: secrets.visibility, allowedHosts: secrets.allowedHosts })
+    .from(secrets)
+    .where(eq(secrets.teamId, teamId))
+    .orderBy(asc(sql`lower(${secrets.name})`))
+    .limit(SECRET_OPTIONS_LIMIT);
+}
+
+type TWrite = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
+
+/** Checks a webhook against the team's secrets and the destination rules; throws a validation AppError. */
+async function validateWebhook(tx: Tx, teamId: string, role: TRole, input: TWebhookInput) {
+  const selected = input.secretIds.length
+    ? await tx
+        .select({ id: secrets.id, name: secrets.name, visibility: secrets.visibility, allowedHosts: secrets.allowedHosts })
+        .from(secrets)
+        .where(and(eq(secrets.teamId, teamId), inArray(secrets.id, input.secretIds)))
+        .for("share")
+    : [];
+  if (selected.length !== input.secretIds.length) {
+    throw new AppError("validation", "A selected secret no longer exists. Reload and choose again.", {
+      secretIds: ["A selected secret no longer exists. Reload and choose again."],
+    });
+  }
+  if (!roleCan(role, "secrets.write")) {
+    const restricted = selected.filter((s) => s.visibility === "restricted").map((s) => s.name);
+    if (restricted.length) {
+      const msg = `${restricted.join(", ")} ${restricted.length === 1 ? "is" : "are"} Restricted: only Owners and Admins can attach Restricted secrets.`;
+      throw new AppError("forbidden", msg, { secretIds: [msg] });
+    }
+  }
+  const template = { url: input.url, method: input.method, headers: input.headers, payload: input.payload };
+  // Names referenced but not selected still need to be told apart from names that do not exist.
+  const allNames = await tx.select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, teamId));
+  const { fieldErrors } = checkWebhookTemplate(template, selected.map((s) => s.name), allNames.map((n) => n.name));
+  const add = (field: string, message: string) => ((fieldErrors[field] ??= []).push(message), undefined);
+  if (input.method === "GET" && input.payload.trim()) add("payload", "Payload: GET requests carry no body; clear the payload or choose another method.");
+  let host: string | null = null;
+  if (!fieldErrors.url) {
+    try {
+      host = checkDestination(renderUrl(input.url, { get: () => "x" })).host;
+    } catch (err) {
+      if (!(err instanceof DestinationError)) throw err;
+      add("url", `URL: ${err.message}`);
+    }
+  }
+  if (host !== null) {
+    for (const s of selected) {
+      if (s.allowedHosts.length && !hostMatches(host, s.allowedHosts)) {
+        add("url", `URL: ${s.name} may only be sent to ${s.allowedHosts.join(", ")}; this URL goes to ${host}.`);
+      }
+    }
+  }
+  throwIfErrors(fieldErrors);
+  return selected;
+}
+
+function throwIfErrors(fieldErrors: TFieldErrors) {
+  const first = Object.values(fieldErrors)[0]?.[0];
+  if (first) throw new AppError("validation", first, fieldErrors);
+}
+
+function auditDetails(input: TWebhookInput, selected: { name: string }[]) {
+  // The host only: a literal query string may hold something its author should have made a secret.
+  let host: string | null = null;
+  try {
+    host = new URL(renderUrl(input.url, { get: () => "x" })).host;
+  } catch {
+    host = null;
+  }
+  return { host, method: input.method, events: input.events, secrets: selected.map((s) => s.name) };
+}
+
+export async function createWebhook(input: TWrite & { data: TWebhookInput }): Promise<{ id: string; name: string }> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+  return db.transaction(async (tx) => {
+    const selected = await validateWebhook(tx, team.id, role, input.data);
+    const d = input.data;
+    const [row] = await tx
+      .insert(webhooks)
+      .values({
+        teamId: team.id,
+        name: d.name,
+        url: d.url,
+        method: d.method,
+        headers: d.headers,
+        payload: d.payload,
+        events: d.events,
+        createdBy: input.actor.id,
+        updatedBy: input.actor.id,
+      })
+      .returning({ id: webhooks.id });
+    if (!row) throw new Error("webhook insert returned nothing");
+    if (selected.length) {
+      await tx.insert(webhookSecrets).values(selected.map((s) => ({ webhookId: row.id, secretId: s.id, teamId: team.id })));
+    }
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "webhook.created",
+      targetType: "webhook",
+      targetId: row.id,
+      targetName: d.name,
+      metadata: auditDetails(d, selected),
+      meta: input.meta,
+    });
+    return { id: row.id, name: d.name };
+  });
+}
+
+/** Locks a webhook of this team and checks that this role may change it. */
+async function lockWebhook(tx: Tx, teamId: string, webhookId: string, role: TRole, verb: string) {
+  const [row] = await tx
+    .select({ id: webhooks.id, name: webhooks.name })
+    .from(webhooks)
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.teamId, teamId)))
+    .for("update");
+  if (!row) throw new AppError("not_found", "This webhook no longer exists.");
+  if (!roleCan(role, "secrets.write")) {
+    const restricted = await tx
+      .select({ name: secrets.name })
+      .from(webhookSecrets)
+      .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
+      .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, row.id), eq(secrets.visibility, "restricted")));
+    if (restricted.length) {
+      throw new AppError(
+        "forbidden",
+        `${row.name} uses the Restricted secret ${restricted.map((r) => r.name).join(", ")}: only Owners and Admins can ${verb} it.`,
+      );
+    }
+  }
+  return row;
+}
+
+export async function updateWebhook(input: TWrite & { webhookId: string; data: TWebhookInput }): Promise<{ id: string; name: string }> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+  return db.transaction(async (tx) => {
+    const row = await lockWebhook(tx, team.id, input.webhookId, role, "edit");
+    const selected = await validateWebhook(tx, team.id, role, input.data);
+    const d = input.data;
+    await tx
+      .update(webhooks)
+      .set({
+        name: d.name,
+        url: d.url,
+        method: d.method,
+        headers: d.headers,
+        payload: d.payload,
+        events: d.events,
+        updatedBy: input.actor.id,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
+    await tx.delete(webhookSecrets).where(and(eq(webhookSecrets.webhookId, row.id), eq(webhookSecrets.teamId, team.id)));
+    if (selected.length) {
+      await tx.insert(webhookSecrets).values(selected.map((s) => ({ webhookId: row.id, secretId: s.id, teamId: team.id })));
+    }
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "webhook.updated",
+      targetType: "webhook",
+      targetId: row.id,
+      targetName: d.name,
+      metadata: { ...auditDetails(d, selected), ...(row.name !== d.name ? { renamedFrom: row.name } : {}) },
+      meta: input.meta,
+    });
+    return { id: row.id, name: d.name };
+  });
+}
+
+export async function deleteWebhook(input: TWrite & { webhookId: string }): Promise<{ name: string }> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+  return db.transaction(async (tx) => {
+    const row = await lockWebhook(tx, team.id, input.webhookId, role, "delete");
+    await tx.delete(webhooks).where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "webhook.deleted",
+      targetType: "webhook",
+      targetId: row.id,
+      targetName: row.name,
+      meta: input.meta,
+    });
+    return { name: row.name };
+  });
+}
+
+/** Owners/Admins: the hosts a secret may be sent to (empty: any host that passes the SSRF guard). */
+export async function setSecretAllowedHosts(input: TWrite & { secretId: string; hosts: string[] }): Promise<{ name: string; hosts: string[] }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts })
+      .from(secrets)
+      .where(and(eq(secrets.id, input.secretId), eq(secrets.teamId, team.id)))
+      .for("update");
+    if (!row) throw new AppError("not_found", "This secret no longer exists.");
+    if (input.hosts.length) {
+      const users = await tx
+        .select({ name: webhooks.name, url: webhooks.url })
+        .from(webhookSecrets)
+        .innerJoin(webhooks, and(eq(webhooks.id, webhookSecrets.webhookId), eq(webhooks.teamId, team.id)))
+        .where(and(eq(webhookSecrets.teamId, team.id), eq(webhookSecrets.secretId, row.id)));
+      const outside = users.filter((w) => {
+        try {
+          return !hostMatches(new URL(renderUrl(w.url, { get: () => "x" })).hostname, input.hosts);
+        } catch {
+          return true;
+        }
+      });
+      if (outside.length) {
+        const msg = `Webhook ${outside.map((w) => `"${w.name}"`).join(", ")} sends ${row.name} to another host. Change ${outside.length === 1 ? "its" : "their"} URL or the list first.`;
+        throw new AppError("conflict", msg, { hosts: [msg] });
+      }
+    }
+    await tx
+      .update(secrets)
+      .set({ allowedHosts: input.hosts })
+      .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "secret.allowed_hosts_changed",
+      targetType: "secret",
+      targetId: row.id,
+      targetName: row.name,
+      metadata: { from: row.allowedHosts, to: input.hosts },
+      meta: input.meta,
+    });
+    return { name: row.name, hosts: input.hosts };
+  });
+}
+
+export type TDeliveryAttemptDTO = {
+  id: string;
+  deliveryId: string;
+  webhookId: string;
+  webhookName: string;
+  trigger: string;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: string;
+  statusCode: number | null;
+  deliveryStatus: string;
+  request: { method: string; url: string; headers: { name: string; value: string }[]; body: string };
+  responseBody: string | null;
+  error: string | null;
+};
+
+/** The newest attempts of the team's deliveries (already redacted when stored), optionally for one webhook. */
+export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const rows = await db
+    .select({
+      id: webhookDeliveryAttempts.id,
+      deliveryId: webhookDeliveryAttempts.deliveryId,
+      webhookId: webhookDeliveryAttempts.webhookId,
+      webhookName: webhooks.name,
+      trigger: webhookDeliveries.trigger,
+      deliveryStatus: webhookDeliveries.status,
+      attempt: webhookDeliveryAttempts.attempt,
+      startedAt: webhookDeliveryAttempts.startedAt,
+      durationMs: webhookDeliveryAttempts.durationMs,
+      outcome: webhookDeliveryAttempts.outcome,
+      statusCode: webhookDeliveryAttempts.statusCode,
+      method: webhookDeliveryAttempts.requestMethod,
+      url: webhookDeliveryAttempts.requestUrl,
+      headers: webhookDeliveryAttempts.requestHeaders,
+      body: webhookDeliveryAttempts.requestBody,
+      responseBody: webhookDeliveryAttempts.responseBody,
+      error: webhookDeliveryAttempts.error,
+    })
+    .from(webhookDeliveryAttempts)
+    .innerJoin(webhooks, and(eq(webhooks.id, webhookDeliveryAttempts.webhookId), eq(webhooks.teamId, team.id)))
+    .innerJoin(webhookDeliveries, and(eq(webhookDeliveries.id, webhookDeliveryAttempts.deliveryId), eq(webhookDeliveries.teamId, team.id)))
+    .where(
+      and(
+        eq(webhookDeliveryAttempts.teamId, team.id),
+        opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.attempt))
+    .limit(opts.limit ?? 50);
+  return rows.map(
+    (r): TDeliveryAttemptDTO => ({
+      id: r.id,
+      deliveryId: r.deliveryId,
+      webhookId: r.webhookId,
+      webhookName: r.webhookName,
+      trigger: r.trigger,
+      attempt: r.attempt,
+      startedAt: r.startedAt.toISOString(),
+      durationMs: r.durationMs,
+      outcome: r.outcome,
+      statusCode: r.statusCode,
+      deliveryStatus: r.deliveryStatus,
+      request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
+      responseBody: r.responseBody,
+      error: r.error,
+    }),
+  );
+}
