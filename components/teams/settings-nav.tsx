@@ -7,6 +7,7 @@ type Tab = { segment: string; label: string; adminOnly?: boolean };
 
 const TABS: Tab[] = [
   { segment: "secrets", label: "Secrets" },
+  { segment: "webhooks", label: "Webhooks" },
   { segment: "members", label: "Members" },
   { segment: "tokens", label: "Access tokens", adminOnly: true },
   { segment: "audit", label: "Audit log", adminOnly: true },

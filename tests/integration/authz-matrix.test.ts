@@ -16,7 +16,7 @@ import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { memberships, userSessions, type TRole } from "@/db/schema";
+import { memberships, userSessions, webhooks, webhookSecrets, type TRole } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { createInvitation } from "@/lib/dal/invitations";
 import { createSecret } from "@/lib/dal/secrets";
@@ -149,9 +149,9 @@ const fd = (fields: Record<string, string>) => {
   return f;
 };
 const secretValue = () => `sk_matrix_${runId()}${runId()}`;
-const seedSecret = async (team: TTestTeam) => {
+const seedSecret = async (team: TTestTeam, visibility: "masked" | "restricted" = "masked") => {
   const value = secretValue();
-  const s = await createSecret({ actor: users.owner.actor, teamSlug: team.slug, name: `MX_${runId()}`, value, visibility: "masked" });
+  const s = await createSecret({ actor: users.owner.actor, teamSlug: team.slug, name: `MX_${runId()}`, value, visibility });
   return { ...s, value };
 };
 const routeCall = (fn: TEntry["fn"], url: string, params: Record<string, string>, headers: Record<string, string> = {}) => () =>
@@ -164,6 +164,26 @@ async function seedToken(team: TTestTeam) {
   const data = ZCreateTokenInput.parse({ name: `mx-token-${runId()}`, secrets: [{ name: s.name }] });
   const t = await createAccessToken({ actor: users.owner.actor, teamSlug: team.slug, data });
   return { secret: s, token: t.token, tokenId: t.id };
+}
+const webhookInput = (over: Record<string, unknown> = {}) => ({
+  name: `mx-hook-${runId()}`,
+  url: "https://hooks.example.com/in",
+  method: "POST",
+  headers: [],
+  payload: "",
+  events: [],
+  secretIds: [],
+  ...over,
+});
+/** A webhook of the team (written directly: setup, not under test), optionally carrying a Restricted secret. */
+async function seedWebhook(team: TTestTeam, carries?: "restricted") {
+  const db = await getDb();
+  const [hook] = await db.insert(webhooks).values({ teamId: team.id, name: `mx-hook-${runId()}`, url: "http://127.0.0.1:9/in" }).returning({ id: webhooks.id });
+  if (carries) {
+    const s = await seedSecret(team, carries);
+    await db.insert(webhookSecrets).values({ webhookId: hook!.id, secretId: s.id, teamId: team.id });
+  }
+  return hook!.id;
 }
 const ALL_UNAUTHENTICATED = { owner: "unauthenticated", admin: "unauthenticated", editor: "unauthenticated", outsider: "unauthenticated" } as const;
 const roleIn = async (team: TTestTeam, userId: string) => {
@@ -183,6 +203,7 @@ const INVITE = "app/invite/[token]/actions.ts";
 const MEMBERS = "app/teams/[team]/settings/members/actions.ts";
 const SECRETS = "app/teams/[team]/settings/secrets/actions.ts";
 const TOKENS = "app/teams/[team]/settings/tokens/actions.ts";
+const WEBHOOKS = "app/teams/[team]/settings/webhooks/actions.ts";
 
 const MATRIX: Record<string, TCase[]> = {
   // Not team-scoped: anyone may create an account (it signs them in: a redirect).
@@ -360,6 +381,84 @@ const MATRIX: Record<string, TCase[]> = {
       prepare: async (fn, cell) => {
         const { tokenId } = await seedToken(cell.team);
         return () => fn(cell.team.slug, { tokenId });
+      },
+    },
+  ],
+  // Webhooks: every member may create, edit, delete and test one; only Owners/Admins may attach a Restricted
+  // secret, change a webhook that carries one, or set a secret's allowed hosts.
+  [`${WEBHOOKS}#createWebhookAction`]: [
+    {
+      does: "creates a webhook with a Masked secret",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, webhookInput({ secretIds: [s.id], payload: `{"k":"\${${s.name}}"}` }));
+      },
+    },
+    {
+      does: "creates a webhook with a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team, "restricted");
+        return () => fn(cell.team.slug, webhookInput({ secretIds: [s.id] }));
+      },
+    },
+  ],
+  [`${WEBHOOKS}#updateWebhookAction`]: [
+    {
+      does: "edits a webhook without Restricted secrets",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team);
+        return () => fn(cell.team.slug, { webhookId, ...webhookInput({ name: `mx-renamed-${runId()}` }) });
+      },
+    },
+    {
+      does: "edits a webhook that carries a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team, "restricted");
+        return () => fn(cell.team.slug, { webhookId, ...webhookInput({ name: `mx-renamed-${runId()}` }) });
+      },
+    },
+  ],
+  [`${WEBHOOKS}#deleteWebhookAction`]: [
+    {
+      does: "deletes a webhook without Restricted secrets",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team);
+        return () => fn(cell.team.slug, { webhookId });
+      },
+    },
+    {
+      does: "deletes a webhook that carries a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team, "restricted");
+        return () => fn(cell.team.slug, { webhookId });
+      },
+    },
+  ],
+  // The seeded webhook points at 127.0.0.1 (not allowlisted here): the attempt is refused before any
+  // connection, and still logged.
+  [`${WEBHOOKS}#sendTestWebhookAction`]: [
+    {
+      does: "sends a test delivery",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team);
+        return () => fn(cell.team.slug, { webhookId });
+      },
+    },
+  ],
+  [`${WEBHOOKS}#setAllowedHostsAction`]: [
+    {
+      does: "sets a secret's allowed hosts",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, { secretId: s.id, hosts: ["hooks.example.com"] });
       },
     },
   ],

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, webhookDeliveries, webhooks, webhookSecrets } from "@/db/schema";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
-import { claimDeliveries, processDelivery, processDueDeliveries, sendTestDelivery } from "@/lib/dal/webhook-deliveries";
+import { claimDeliveries, processDelivery, processDueDeliveries, sendTestDelivery, type TAttemptResult } from "@/lib/dal/webhook-deliveries";
 import { createWebhook, deleteWebhook, listDeliveryAttempts, setSecretAllowedHosts, updateWebhook } from "@/lib/dal/webhooks";
 import { removeMember } from "@/lib/dal/members";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
@@ -67,7 +67,11 @@ const input = (over: Partial<TWebhookInput>): TWebhookInput => ({
   secretIds: [],
   ...over,
 });
-const ok = <T extends { status: string }>(r: T | { status: "queued" }) => r as T;
+/** The attempt "Send test" made at once (fails the test if it was only queued). */
+function ok(r: TAttemptResult | { deliveryId: string; status: "queued" }): TAttemptResult {
+  if (!("outcome" in r)) throw new Error("expected Send test to send at once, but it was only queued");
+  return r;
+}
 
 describe("substitution", () => {
   it("sends values in headers, the query string and a JSON payload, escaped for each place", async () => {

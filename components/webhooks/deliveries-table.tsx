@@ -1,0 +1,80 @@
+// The delivery log: one row per attempt, newest first. Everything here was redacted before it was stored.
+import type { TDeliveryAttemptDTO } from "@/lib/dal/webhooks";
+import { WEBHOOK_EVENT_LABELS, type TWebhookEvent } from "@/lib/validation/webhooks";
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
+
+const OUTCOMES: Record<string, string> = {
+  succeeded: "Delivered",
+  http_error: "HTTP error",
+  timeout: "Timed out",
+  blocked: "Blocked",
+  network: "Connection failed",
+  refused: "Refused",
+};
+
+export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDTO[] }) {
+  return (
+    <section aria-labelledby="deliveries-heading" className="space-y-3">
+      <h2 id="deliveries-heading" className="text-lg font-semibold">
+        Deliveries
+      </h2>
+      <p className="text-sm text-slate-600">The latest 50 attempts. Secret values appear as [REDACTED:NAME]; responses are cut at 4 KiB.</p>
+      <div className="overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Deliveries</caption>
+          <thead className="bg-slate-50 text-slate-600">
+            <tr>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Time</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Webhook</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Trigger</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Attempt</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Status</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Duration</th>
+              <th scope="col" className="px-4 py-3 text-left font-semibold">Request and response</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 align-top">
+            {deliveries.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="px-4 py-6 text-center text-slate-500">
+                  No deliveries yet. Use Send test on a webhook.
+                </td>
+              </tr>
+            ) : (
+              deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td className="whitespace-nowrap px-4 py-3 text-xs">{dateFormat.format(new Date(d.startedAt))}</td>
+                  <td className="px-4 py-3">{d.webhookName}</td>
+                  <td className="px-4 py-3 text-xs">{d.trigger === "test" ? "Send test" : (WEBHOOK_EVENT_LABELS[d.trigger as TWebhookEvent] ?? d.trigger)}</td>
+                  <td className="px-4 py-3 text-xs">{d.attempt} of 3</td>
+                  <td className="px-4 py-3 text-xs">
+                    <span className={d.outcome === "succeeded" ? "font-semibold text-emerald-700" : "font-semibold text-red-700"}>
+                      {OUTCOMES[d.outcome] ?? d.outcome}
+                      {d.statusCode ? ` · ${d.statusCode}` : ""}
+                    </span>
+                    {d.error ? <p className="mt-1 max-w-xs text-slate-600">{d.error}</p> : null}
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-3 text-xs">{d.durationMs} ms</td>
+                  <td className="px-4 py-3 text-xs">
+                    <details>
+                      <summary className="cursor-pointer text-indigo-700">Details</summary>
+                      <div className="mt-2 max-w-xl space-y-2">
+                        <pre className="whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono">
+                          {`${d.request.method} ${d.request.url}\n${d.request.headers.map((h) => `${h.name}: ${h.value}`).join("\n")}${d.request.body ? `\n\n${d.request.body}` : ""}`}
+                        </pre>
+                        {d.responseBody !== null ? (
+                          <pre className="whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono">{d.responseBody || "(empty response body)"}</pre>
+                        ) : null}
+                      </div>
+                    </details>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,253 @@
+"use client";
+// New / edit webhook: name, URL, method, header rows, JSON payload template, the secrets it may use and
+// the team events that trigger it. References are `${SECRET_NAME}`; the server checks them on save and
+// answers with field errors that name the field and the reference.
+import { Plus, Trash2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
+import { useServerAction } from "@/components/members/use-action";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import { cn } from "@/lib/cn";
+import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
+import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS, WEBHOOK_METHODS, type TWebhookEvent } from "@/lib/validation/webhooks";
+import { SecretsCombobox } from "./secrets-combobox";
+
+type THeaderRow = { key: number; name: string; value: string };
+type TForm = {
+  name: string;
+  url: string;
+  method: string;
+  headers: THeaderRow[];
+  payload: string;
+  events: TWebhookEvent[];
+  secretIds: string[];
+};
+
+let rowKey = 0;
+const initial = (w?: TWebhookDTO): TForm => ({
+  name: w?.name ?? "",
+  url: w?.url ?? "",
+  method: w?.method ?? "POST",
+  headers: (w?.headers ?? []).map((h) => ({ key: rowKey++, ...h })),
+  payload: w?.payload ?? "",
+  events: (w?.events ?? []) as TWebhookEvent[],
+  secretIds: w?.secrets.map((s) => s.id) ?? [],
+});
+
+export function WebhookDialog({
+  teamSlug,
+  webhook,
+  secretOptions,
+  canCreateSecret,
+  trigger,
+}: {
+  teamSlug: string;
+  webhook?: TWebhookDTO;
+  secretOptions: TSecretOption[];
+  canCreateSecret: boolean;
+  trigger: ReactNode;
+}) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState<TForm>(() => initial(webhook));
+  const [pendingSecret, setPendingSecret] = useState<string | null>(null);
+  const save = useServerAction(webhook ? updateWebhookAction.bind(null, teamSlug) : createWebhookAction.bind(null, teamSlug));
+  const errors = save.failure?.fieldErrors ?? {};
+  const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
+
+  // A secret created inline appears in the options after the page refreshes; select it then.
+  useEffect(() => {
+    if (!pendingSecret) return;
+    const created = secretOptions.find((o) => o.name === pendingSecret);
+    if (created) {
+      setForm((f) => (f.secretIds.includes(created.id) ? f : { ...f, secretIds: [...f.secretIds, created.id] }));
+      setPendingSecret(null);
+    }
+  }, [pendingSecret, secretOptions]);
+
+  function onOpenChange(next: boolean) {
+    if (save.pending) return;
+    setOpen(next);
+    if (!next) {
+      save.reset();
+      setForm(initial(webhook));
+    }
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const headers = form.headers.filter((h) => h.name.trim() || h.value).map(({ name, value }) => ({ name: name.trim(), value }));
+    const data = { ...form, headers, ...(webhook ? { webhookId: webhook.id } : {}) };
+    save.run(data as never, () => {
+      setOpen(false);
+      setForm(initial(webhook));
+    });
+  }
+
+  const set = <K extends keyof TForm>(k: K, v: TForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const describe = (field: string, hint?: string) => [hint ?? "", errors[field] ? `${base}-${field}-error`.replace(/\./g, "-") : ""].join(" ").trim() || undefined;
+  const err = (field: string) => <FieldError id={`${base}-${field}-error`.replace(/\./g, "-")} messages={errors[field]} />;
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent
+        title={webhook ? `Edit ${webhook.name}` : "New webhook"}
+        description="Write ${SECRET_NAME} in header values, the URL's query string or the payload; the server fills in the value when it sends. Nobody sees it."
+        className="max-w-2xl"
+      >
+        <form onSubmit={onSubmit} noValidate>
+          <fieldset disabled={save.pending} className="space-y-4">
+            {save.failure && !save.failure.fieldErrors ? <FormAlert message={save.failure.message} /> : null}
+            <div>
+              <Label htmlFor={`${base}-name`}>Name</Label>
+              <Input id={`${base}-name`} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className="mt-1.5" aria-invalid={!!errors.name || undefined} aria-describedby={describe("name")} />
+              {err("name")}
+            </div>
+            <div className="grid grid-cols-[8rem_1fr] gap-3">
+              <div>
+                <Label htmlFor={`${base}-method`}>Method</Label>
+                <select id={`${base}-method`} value={form.method} onChange={(e) => set("method", e.target.value)} className={cn(inputClass, "mt-1.5")}>
+                  {WEBHOOK_METHODS.map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <Label htmlFor={`${base}-url`}>URL</Label>
+                <Input
+                  id={`${base}-url`}
+                  value={form.url}
+                  onChange={(e) => set("url", e.target.value)}
+                  placeholder="https://hooks.example.com/in?token=${HOOK_TOKEN}"
+                  spellCheck={false}
+                  className="mt-1.5 font-mono"
+                  aria-invalid={!!errors.url || undefined}
+                  aria-describedby={describe("url")}
+                />
+                {err("url")}
+              </div>
+            </div>
+
+            <fieldset className="space-y-2">
+              <legend className="text-sm font-medium text-slate-900">Headers</legend>
+              {form.headers.map((h, i) => (
+                <div key={h.key} className="grid grid-cols-[1fr_1.5fr_auto] items-start gap-2">
+                  <div>
+                    <Input
+                      aria-label="Header name"
+                      value={h.name}
+                      placeholder="Authorization"
+                      onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                      aria-invalid={!!errors[`headers.${i}.name`] || undefined}
+                      aria-describedby={describe(`headers.${i}.name`)}
+                      className="font-mono"
+                    />
+                    {err(`headers.${i}.name`)}
+                  </div>
+                  <div>
+                    <Input
+                      aria-label="Header value"
+                      value={h.value}
+                      placeholder="Bearer ${API_TOKEN}"
+                      onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                      aria-invalid={!!errors[`headers.${i}.value`] || undefined}
+                      aria-describedby={describe(`headers.${i}.value`)}
+                      spellCheck={false}
+                      className="font-mono"
+                    />
+                    {err(`headers.${i}.value`)}
+                  </div>
+                  <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${h.name || i + 1}`} onClick={() => set("headers", form.headers.filter((_, j) => j !== i))}>
+                    <Trash2 className="size-4" aria-hidden />
+                  </Button>
+                </div>
+              ))}
+              {err("headers")}
+              <Button type="button" variant="secondary" size="sm" onClick={() => set("headers", [...form.headers, { key: rowKey++, name: "", value: "" }])}>
+                <Plus className="size-4" aria-hidden />
+                Add header
+              </Button>
+            </fieldset>
+
+            <div>
+              <Label htmlFor={`${base}-payload`}>Payload</Label>
+              <textarea
+                id={`${base}-payload`}
+                value={form.payload}
+                onChange={(e) => set("payload", e.target.value)}
+                rows={5}
+                spellCheck={false}
+                placeholder={'{"text": "Deploy with ${DEPLOY_KEY}"}'}
+                className={cn(inputClass, "mt-1.5 font-mono")}
+                aria-invalid={!!errors.payload || undefined}
+                aria-describedby={describe("payload", `${base}-payload-hint`)}
+              />
+              <p id={`${base}-payload-hint`} className="mt-1 text-xs text-slate-500">
+                JSON. Empty: the event as JSON. Values are JSON-escaped inside strings; write $${"{...}"} for a literal ${"{...}"}.
+              </p>
+              {err("payload")}
+            </div>
+
+            <div>
+              <span className="block text-sm font-medium text-slate-900" id={`${base}-secrets-label`}>
+                Secrets this webhook may use
+              </span>
+              <div className="mt-1.5">
+                <SecretsCombobox
+                  teamSlug={teamSlug}
+                  options={canCreateSecret ? secretOptions : secretOptions.filter((o) => o.visibility === "masked" || form.secretIds.includes(o.id))}
+                  selected={form.secretIds}
+                  onChange={(ids) => set("secretIds", ids)}
+                  canCreate={canCreateSecret}
+                  onCreated={(name) => {
+                    setPendingSecret(name);
+                    router.refresh();
+                  }}
+                  invalid={!!errors.secretIds}
+                  describedBy={describe("secretIds", `${base}-secrets-label`)}
+                />
+              </div>
+              {err("secretIds")}
+            </div>
+
+            <fieldset>
+              <legend className="text-sm font-medium text-slate-900">Send on these events</legend>
+              <div className="mt-1.5 grid grid-cols-2 gap-1.5">
+                {WEBHOOK_EVENTS.map((ev) => (
+                  <label key={ev} className="flex items-center gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={form.events.includes(ev)}
+                      onChange={(e) => set("events", e.target.checked ? [...form.events, ev] : form.events.filter((x) => x !== ev))}
+                      className="size-4 rounded border-slate-300"
+                    />
+                    {WEBHOOK_EVENT_LABELS[ev]}
+                  </label>
+                ))}
+              </div>
+              {err("events")}
+            </fieldset>
+
+            {save.failure?.fieldErrors ? (
+              <p role="status" className="text-sm text-red-700">
+                Nothing was saved: {save.failure.message}
+              </p>
+            ) : null}
+            <div className="flex justify-end gap-2 pt-2">
+              <DialogClose asChild>
+                <Button type="button" variant="secondary">
+                  Cancel
+                </Button>
+              </DialogClose>
+              <Button type="submit">{save.pending ? "Saving…" : "Save webhook"}</Button>
+            </div>
+          </fieldset>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

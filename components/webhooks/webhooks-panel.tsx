@@ -1,0 +1,155 @@
+"use client";
+// The Webhooks page body: heading, "New webhook", the table of webhooks with Send test / Edit / Delete per
+// row (rows carry id="webhook-<id>" so the secrets table can link to them), and for Owners/Admins the
+// allowed-hosts editor.
+import { Pencil, Plus, Send, Trash2, Webhook } from "lucide-react";
+import { ConfirmDialog } from "@/components/members/confirm-dialog";
+import { useServerAction } from "@/components/members/use-action";
+import { Button } from "@/components/ui/button";
+import { deleteWebhookAction, sendTestWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
+import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
+import { WEBHOOK_EVENT_LABELS, type TWebhookEvent } from "@/lib/validation/webhooks";
+import { AllowedHostsDialog } from "./allowed-hosts-dialog";
+import { WebhookDialog } from "./webhook-dialog";
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+export function WebhooksPanel({
+  teamSlug,
+  webhooks,
+  secretOptions,
+  isManager,
+}: {
+  teamSlug: string;
+  webhooks: TWebhookDTO[];
+  secretOptions: TSecretOption[];
+  isManager: boolean;
+}) {
+  return (
+    <section className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Webhooks</h1>
+          <p className="mt-1 max-w-2xl text-sm text-slate-600">
+            Webhooks send team events and tests to your services. They can carry secrets as ${"{SECRET_NAME}"}: the server fills in
+            the value when it sends, and the delivery log shows it redacted.
+            {isManager ? "" : " Editors can attach Masked secrets; webhooks with a Restricted secret are managed by Owners and Admins."}
+          </p>
+        </div>
+        <div className="flex gap-2">
+          {isManager ? <AllowedHostsDialog teamSlug={teamSlug} secretOptions={secretOptions} /> : null}
+          <WebhookDialog
+            teamSlug={teamSlug}
+            secretOptions={secretOptions}
+            canCreateSecret={isManager}
+            trigger={
+              <Button>
+                <Plus className="size-4" aria-hidden />
+                New webhook
+              </Button>
+            }
+          />
+        </div>
+      </div>
+      {webhooks.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 px-6 py-12 text-center">
+          <Webhook className="mx-auto size-8 text-slate-400" aria-hidden />
+          <p className="mt-2 text-sm font-semibold">No webhooks yet</p>
+          <p className="mt-1 text-sm text-slate-600">Create one to send team events, with secrets, to a service you run.</p>
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <caption className="sr-only">Webhooks</caption>
+            <thead className="bg-slate-50 text-slate-600">
+              <tr>
+                <th scope="col" className="px-4 py-3 text-left font-semibold">Name</th>
+                <th scope="col" className="px-4 py-3 text-left font-semibold">Destination</th>
+                <th scope="col" className="px-4 py-3 text-left font-semibold">Events</th>
+                <th scope="col" className="px-4 py-3 text-left font-semibold">Secrets</th>
+                <th scope="col" className="px-4 py-3 text-left font-semibold">Last delivery</th>
+                <th scope="col" className="px-4 py-3 text-right font-semibold">Actions</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {webhooks.map((w) => (
+                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} secretOptions={secretOptions} isManager={isManager} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function WebhookRow({ teamSlug, webhook: w, secretOptions, isManager }: { teamSlug: string; webhook: TWebhookDTO; secretOptions: TSecretOption[]; isManager: boolean }) {
+  const test = useServerAction(sendTestWebhookAction.bind(null, teamSlug));
+  const result = test.result?.ok ? test.result.data : null;
+  return (
+    <tr id={`webhook-${w.id}`} className="align-top target:bg-amber-50">
+      <td className="px-4 py-3 font-medium">{w.name}</td>
+      <td className="max-w-xs px-4 py-3">
+        <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-semibold text-slate-700">{w.method}</span>
+        <span className="break-all font-mono text-xs">{w.url}</span>
+      </td>
+      <td className="px-4 py-3 text-xs text-slate-600">
+        {w.events.length ? w.events.map((e) => WEBHOOK_EVENT_LABELS[e as TWebhookEvent] ?? e).join(", ") : "Tests only"}
+      </td>
+      <td className="px-4 py-3 font-mono text-xs">{w.secrets.length ? w.secrets.map((s) => s.name).join(", ") : <span className="font-sans text-slate-400">None</span>}</td>
+      <td className="px-4 py-3 text-xs">
+        {w.lastDelivery ? (
+          <>
+            <StatusBadge status={w.lastDelivery.status} />
+            <div className="mt-1 text-slate-500">{dateFormat.format(new Date(w.lastDelivery.at))}</div>
+          </>
+        ) : (
+          <span className="text-slate-400">Never</span>
+        )}
+        <p role="status" className="mt-1 text-slate-700">
+          {test.pending ? "Sending…" : result ? `Test ${result.status === "queued" ? "queued" : result.status}${result.statusCode ? ` (HTTP ${result.statusCode})` : ""}` : ""}
+        </p>
+        {test.failure ? <p role="alert" className="mt-1 text-red-700">{test.failure.message}</p> : null}
+      </td>
+      <td className="px-4 py-3">
+        <div className="flex justify-end gap-1">
+          <Button variant="ghost" size="icon" aria-label={`Send test ${w.name}`} title="Send test" disabled={test.pending} onClick={() => test.run({ webhookId: w.id })}>
+            <Send className="size-4" aria-hidden />
+          </Button>
+          {w.canEdit ? (
+            <>
+              <WebhookDialog
+                teamSlug={teamSlug}
+                webhook={w}
+                secretOptions={secretOptions}
+                canCreateSecret={isManager}
+                trigger={
+                  <Button variant="ghost" size="icon" aria-label={`Edit ${w.name}`} title="Edit">
+                    <Pencil className="size-4" aria-hidden />
+                  </Button>
+                }
+              />
+              <ConfirmDialog
+                title={`Delete ${w.name}?`}
+                description="The webhook and its delivery log are deleted now; queued deliveries are dropped. Its secrets stay."
+                confirmLabel="Delete"
+                action={() => deleteWebhookAction(teamSlug, { webhookId: w.id })}
+                trigger={
+                  <Button variant="ghost" size="icon" aria-label={`Delete ${w.name}`} title="Delete">
+                    <Trash2 className="size-4" aria-hidden />
+                  </Button>
+                }
+              />
+            </>
+          ) : null}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const tone =
+    status === "succeeded" ? "bg-emerald-50 text-emerald-700 ring-emerald-200" : status === "failed" ? "bg-red-50 text-red-700 ring-red-200" : "bg-amber-50 text-amber-800 ring-amber-200";
+  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${tone}`}>{status === "pending" ? "retrying" : status}</span>;
+}
