@@ -11,6 +11,7 @@ import type { TSecretDTO, TSecretList } from "@/lib/dal/secrets";
 import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { DeleteSecretDialog } from "./delete-secret-dialog";
+import { ImportSecretsDialog } from "./import-secrets-dialog";
 import { NewSecretDialog } from "./new-secret-dialog";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
 import { UsedByCell } from "./used-by";
@@ -130,7 +131,12 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
             spellCheck={false}
           />
         </div>
-        {canWrite ? <NewSecretDialog teamSlug={teamSlug} onCreated={(name) => setStatus(`Secret ${name} added.`)} /> : null}
+        {canWrite ? (
+          <div className="flex gap-2">
+            <ImportSecretsDialog teamSlug={teamSlug} onImported={setStatus} />
+            <NewSecretDialog teamSlug={teamSlug} onCreated={(name) => setStatus(`Secret ${name} added.`)} />
+          </div>
+        ) : null}
       </div>
 
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-700">

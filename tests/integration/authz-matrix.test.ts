@@ -203,6 +203,7 @@ const INVITE = "app/invite/[token]/actions.ts";
 const MEMBERS = "app/teams/[team]/settings/members/actions.ts";
 const SECRETS = "app/teams/[team]/settings/secrets/actions.ts";
 const TOKENS = "app/teams/[team]/settings/tokens/actions.ts";
+const IMPORT = "app/teams/[team]/settings/secrets/import-actions.ts";
 const WEBHOOKS = "app/teams/[team]/settings/webhooks/actions.ts";
 
 const MATRIX: Record<string, TCase[]> = {
@@ -362,6 +363,22 @@ const MATRIX: Record<string, TCase[]> = {
         const s = await seedSecret(cell.team);
         return () => fn(cell.team.slug, { secretId: s.id, expectedVersion: 1 });
       },
+    },
+  ],
+  // Bulk import: the preview reads names only (no change); the import writes.
+  [`${IMPORT}#previewImportAction`]: [
+    {
+      does: "previews an import",
+      allowed: MANAGERS,
+      mutates: false,
+      prepare: (fn, cell) => () => fn(cell.team.slug, { text: `MX_${runId()}=${secretValue()}\n`, fileName: ".env" }),
+    },
+  ],
+  [`${IMPORT}#importSecretsAction`]: [
+    {
+      does: "imports secrets from a .env file",
+      allowed: MANAGERS,
+      prepare: (fn, cell) => () => fn(cell.team.slug, { text: `MX_${runId()}=${secretValue()}\n`, fileName: ".env", visibility: "masked", rotate: [] }),
     },
   ],
   [`${TOKENS}#createTokenAction`]: [

@@ -1,0 +1,280 @@
+"use client";
+// Import: upload or paste a .env or JSON object file. The server parses it and answers a preview (each name
+// with its state: new, already exists — skip or rotate, invalid and why); values are never shown. The
+// import is one transaction on the server: every row or none.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Upload } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
+import type { TImportPreview, TImportResult } from "@/lib/dal/secret-import";
+import type { ActionResult } from "@/lib/errors";
+import { secretsKeys } from "@/lib/query-keys";
+import { cn } from "@/lib/cn";
+
+const MAX_FILE_BYTES = 512 * 1024;
+const STATE_LABEL = { new: "New", exists: "Already exists", invalid: "Invalid" } as const;
+const STATE_CLASS = {
+  new: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  exists: "bg-sky-50 text-sky-800 ring-sky-200",
+  invalid: "bg-red-50 text-red-700 ring-red-200",
+} as const;
+
+type TSource = { text: string; fileName: string | null };
+const unreachable = { ok: false, code: "unexpected", message: "Could not reach the server. Nothing was changed; please try again." } as const;
+
+export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string; onImported: (message: string) => void }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [file, setFile] = useState<TSource | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [paste, setPaste] = useState("");
+  const [preview, setPreview] = useState<ActionResult<TImportPreview> | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [rotate, setRotate] = useState<Set<string>>(new Set());
+  const [visibility, setVisibility] = useState<"masked" | "restricted">("masked");
+  const fileInput = useRef<HTMLInputElement>(null);
+  const requestId = useRef(0);
+
+  const source: TSource | null = file ?? (paste.trim() ? { text: paste, fileName: null } : null);
+
+  const mutation = useMutation({
+    mutationFn: async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
+      try {
+        return await importSecretsAction(teamSlug, input);
+      } catch {
+        return unreachable;
+      }
+    },
+    onSuccess: async (r) => {
+      if (!r.ok) return;
+      await queryClient.invalidateQueries({ queryKey: secretsKeys.all(teamSlug) });
+      const d = r.data;
+      onImported(
+        `Imported: ${d.created} new, ${d.rotated} rotated, ${d.skipped} skipped${d.invalid ? `, ${d.invalid} invalid not imported` : ""}.`,
+      );
+      close();
+    },
+  });
+  const pending = mutation.isPending;
+
+  // The preview follows the input: a new file or a pause in typing asks the server again.
+  useEffect(() => {
+    if (!source) {
+      setPreview(null);
+      return;
+    }
+    const id = ++requestId.current;
+    const t = setTimeout(async () => {
+      setPreviewing(true);
+      let r: ActionResult<TImportPreview>;
+      try {
+        r = await previewImportAction(teamSlug, source);
+      } catch {
+        r = unreachable;
+      }
+      if (id !== requestId.current) return;
+      setPreviewing(false);
+      setPreview(r);
+    }, file ? 0 : 300);
+    return () => clearTimeout(t);
+  }, [file, paste, teamSlug]);
+
+  function reset() {
+    requestId.current++;
+    setFile(null);
+    setFileError(null);
+    setPaste("");
+    setPreview(null);
+    setPreviewing(false);
+    setRotate(new Set());
+    setVisibility("masked");
+    mutation.reset();
+  }
+
+  function close() {
+    setOpen(false);
+    reset();
+  }
+
+  async function onFile(f: File | undefined) {
+    setFileError(null);
+    if (!f) return setFile(null);
+    if (f.size > MAX_FILE_BYTES) {
+      setFile(null);
+      setFileError("The file is larger than 512 KiB.");
+      return;
+    }
+    setPaste("");
+    setFile({ text: await f.text(), fileName: f.name });
+  }
+
+  const entries = preview?.ok ? preview.data.entries : [];
+  const counts = { new: 0, exists: 0, invalid: 0 };
+  for (const e of entries) counts[e.state]++;
+  const toRotate = entries.filter((e) => e.state === "exists" && rotate.has(e.name)).length;
+  const canImport = !!source && preview?.ok === true && !previewing && counts.new + toRotate > 0;
+  const previewFailure = preview && !preview.ok ? preview : null;
+  const importFailure = mutation.data && !mutation.data.ok ? mutation.data : null;
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (pending) return; // never close mid-import
+        if (next) setOpen(true);
+        else close();
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="secondary">
+          <Upload className="size-4" aria-hidden />
+          Import
+        </Button>
+      </DialogTrigger>
+      <DialogContent
+        title="Import secrets"
+        description="Upload or paste a .env file or a JSON object of names to values. Values are encrypted on import and never shown."
+        className="max-w-2xl"
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!source || !canImport) return;
+            mutation.mutate({ ...source, rotate: [...rotate], visibility });
+          }}
+          noValidate
+        >
+          <fieldset disabled={pending} className="space-y-4">
+            <div>
+              <Label htmlFor="import-file">Upload file</Label>
+              <input
+                ref={fileInput}
+                id="import-file"
+                type="file"
+                accept=".env,.json,.txt,text/plain,application/json"
+                onChange={(e) => void onFile(e.target.files?.[0])}
+                aria-describedby={fileError ? "import-file-error" : undefined}
+                className="mt-1.5 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-semibold"
+              />
+              <FieldError id="import-file-error" messages={fileError} />
+            </div>
+            <div>
+              <Label htmlFor="import-paste">Paste</Label>
+              <textarea
+                id="import-paste"
+                rows={5}
+                value={paste}
+                placeholder={file ? `Using ${file.fileName}; paste here to use text instead.` : "API_KEY=...\nexport DATABASE_URL=\"postgres://...\""}
+                onChange={(e) => {
+                  setPaste(e.target.value);
+                  if (e.target.value && file) {
+                    setFile(null);
+                    if (fileInput.current) fileInput.current.value = "";
+                  }
+                }}
+                spellCheck={false}
+                autoComplete="off"
+                className={cn(inputClass, "mt-1.5 font-mono text-xs [-webkit-text-security:disc]")}
+              />
+              <p className="mt-1 text-xs text-slate-500">Comments, quotes, multi-line quoted values and export prefixes are understood.</p>
+            </div>
+
+            <section aria-labelledby="import-preview-title" aria-busy={previewing || undefined} className="space-y-2">
+              <h3 id="import-preview-title" className="text-sm font-semibold text-slate-900">
+                Preview
+              </h3>
+              {!source ? <p className="text-sm text-slate-500">Upload or paste a file to see what would be imported.</p> : null}
+              {source && previewing && !preview ? <p className="text-sm text-slate-500">Reading…</p> : null}
+              {previewFailure ? <FormAlert message={previewFailure.fieldErrors?.text?.[0] ?? previewFailure.message} /> : null}
+              {entries.length ? (
+                <>
+                  <p role="status" className="text-sm text-slate-700">
+                    {counts.new} new · {counts.exists} already {counts.exists === 1 ? "exists" : "exist"} · {counts.invalid} invalid
+                  </p>
+                  <div className="max-h-64 overflow-y-auto rounded-md ring-1 ring-slate-200">
+                    <table className="min-w-full divide-y divide-slate-200 text-sm">
+                      <caption className="sr-only">Import preview</caption>
+                      <thead className="bg-slate-50 text-left text-slate-600">
+                        <tr>
+                          <th scope="col" className="px-3 py-2 font-semibold">Name</th>
+                          <th scope="col" className="px-3 py-2 font-semibold">State</th>
+                          <th scope="col" className="px-3 py-2 font-semibold">What happens</th>
+                        </tr>
+                      </thead>
+                      <tbody className="divide-y divide-slate-100">
+                        {entries.map((e, i) => (
+                          <tr key={`${i}-${e.name}`}>
+                            <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-medium break-all">
+                              {e.name}
+                            </th>
+                            <td className="px-3 py-2">
+                              <span className={cn("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1", STATE_CLASS[e.state])}>
+                                {STATE_LABEL[e.state]}
+                              </span>
+                            </td>
+                            <td className="px-3 py-2 text-xs text-slate-600">
+                              {e.state === "invalid" ? (
+                                <span>{e.reason} Not imported.</span>
+                              ) : e.state === "new" ? (
+                                <span>Created as version 1.</span>
+                              ) : (
+                                <select
+                                  aria-label={`What to do with ${e.name}`}
+                                  value={rotate.has(e.name) ? "rotate" : "skip"}
+                                  onChange={(ev) =>
+                                    setRotate((s) => {
+                                      const next = new Set(s);
+                                      if (ev.target.value === "rotate") next.add(e.name);
+                                      else next.delete(e.name);
+                                      return next;
+                                    })
+                                  }
+                                  className={cn(inputClass, "w-auto py-1 text-xs")}
+                                >
+                                  <option value="skip">Skip (keep the current value)</option>
+                                  <option value="rotate">Rotate to the file&apos;s value</option>
+                                </select>
+                              )}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </>
+              ) : null}
+            </section>
+
+            {counts.new > 0 ? (
+              <div>
+                <Label htmlFor="import-visibility">Visibility of new secrets</Label>
+                <select
+                  id="import-visibility"
+                  value={visibility}
+                  onChange={(e) => setVisibility(e.target.value as "masked" | "restricted")}
+                  className={cn(inputClass, "mt-1.5 w-auto")}
+                >
+                  <option value="masked">Masked</option>
+                  <option value="restricted">Restricted</option>
+                </select>
+              </div>
+            ) : null}
+
+            {importFailure ? <FormAlert message={importFailure.fieldErrors?.text?.[0] ?? importFailure.message} /> : null}
+            <div className="flex items-center justify-end gap-2 pt-2">
+              <DialogClose asChild>
+                <Button variant="secondary">Cancel</Button>
+              </DialogClose>
+              <Button type="submit" disabled={!canImport}>
+                {pending ? "Importing…" : "Import secrets"}
+              </Button>
+            </div>
+          </fieldset>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

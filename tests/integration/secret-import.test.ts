@@ -1,0 +1,131 @@
+// Bulk import against a real database: preview states without values, one transaction for the import
+// (a failure half way leaves nothing), skip or rotate by choice, audit events, authorization.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Encryption fails for one marked value, to prove a failure half way through rolls everything back.
+vi.mock("@/lib/crypto", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/crypto")>();
+  return {
+    ...real,
+    encryptSecretValue: (value: string, ctx: Parameters<typeof real.encryptSecretValue>[1]) => {
+      if (value === "FAIL_HERE") throw new Error("simulated failure");
+      return real.encryptSecretValue(value, ctx);
+    },
+  };
+});
+
+import { closeDb, getDb } from "@/db/client";
+import { auditEvents, secrets } from "@/db/schema";
+import { importSecrets, previewImport } from "@/lib/dal/secret-import";
+import { resolveSecretValues } from "@/lib/dal/secret-values";
+import { createSecret } from "@/lib/dal/secrets";
+import { errorOf, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+
+let owner: TTestUser;
+let editor: TTestUser;
+let outsider: TTestUser;
+let team: TTestTeam;
+let existingValue: string;
+const EXISTING = `EXISTING_${runId().toUpperCase()}`;
+
+beforeAll(async () => {
+  owner = await makeUser("imp-owner");
+  editor = await makeUser("imp-editor");
+  outsider = await makeUser("imp-outsider");
+  team = await makeTeam(owner, [{ user: editor, role: "editor" }]);
+  await makeTeam(outsider);
+  existingValue = `old-${runId()}`;
+  await createSecret({ actor: owner.actor, teamSlug: team.slug, name: EXISTING, value: existingValue, visibility: "masked" });
+});
+
+afterAll(async () => {
+  await closeDb();
+});
+
+const envFile = (extra = "") =>
+  [
+    "# exported from somewhere",
+    `export NEW_ONE_${tag}="multi`,
+    `line value"`,
+    `NEW_TWO_${tag}=a=b=c`,
+    `${EXISTING.toLowerCase()}=new-value-${tag}`,
+    `1BAD_${tag}=whatever-${tag}`,
+    extra,
+  ].join("\n");
+const tag = runId();
+
+describe("bulk import", () => {
+  it("previews names and states, never values", async () => {
+    const p = await previewImport(owner.actor, team.slug, envFile(), ".env");
+    expect(p.entries).toEqual([
+      { name: `NEW_ONE_${tag}`, state: "new", reason: null, visibility: null },
+      { name: `NEW_TWO_${tag}`, state: "new", reason: null, visibility: null },
+      { name: EXISTING, state: "exists", reason: null, visibility: "masked" },
+      { name: `1BAD_${tag}`, state: "invalid", reason: "Invalid name: A name cannot start with a digit.", visibility: null },
+    ]);
+    expect(JSON.stringify(p)).not.toContain(`value-${tag}`);
+    expect(JSON.stringify(p)).not.toContain("multi");
+  });
+
+  it("only Owners and Admins can preview or import", async () => {
+    expect((await errorOf(previewImport(editor.actor, team.slug, envFile(), null))).code).toBe("forbidden");
+    expect((await errorOf(previewImport(outsider.actor, team.slug, envFile(), null))).code).toBe("not_found");
+    const before = await snapshot([team.id]);
+    const err = await errorOf(importSecrets({ actor: editor.actor, teamSlug: team.slug, text: envFile(), fileName: null, visibility: "masked", rotate: [] }));
+    expect(err.code).toBe("forbidden");
+    expect(await snapshot([team.id])).toEqual(before);
+  });
+
+  it("all or nothing: a failure half way writes nothing", async () => {
+    const before = await snapshot([team.id]);
+    const text = envFile(`ZZ_LAST_${tag}=FAIL_HERE`);
+    await expect(importSecrets({ actor: owner.actor, teamSlug: team.slug, text, fileName: null, visibility: "masked", rotate: [EXISTING] })).rejects.toThrow(
+      "simulated failure",
+    );
+    expect(await snapshot([team.id])).toEqual(before);
+  });
+
+  it("skips existing secrets unless chosen for rotation", async () => {
+    const r = await importSecrets({ actor: owner.actor, teamSlug: team.slug, text: envFile(), fileName: ".env", visibility: "restricted", rotate: [] });
+    expect(r).toEqual({ created: 2, rotated: 0, skipped: 1, invalid: 1 });
+    const values = await resolveSecretValues(team.id, [`NEW_ONE_${tag}`, `NEW_TWO_${tag}`, EXISTING]);
+    expect(values.get(`NEW_ONE_${tag}`)?.value).toBe("multi\nline value");
+    expect(values.get(`NEW_TWO_${tag}`)?.value).toBe("a=b=c");
+    expect(values.get(EXISTING)?.value).toBe(existingValue);
+    const db = await getDb();
+    const [row] = await db.select({ visibility: secrets.visibility }).from(secrets).where(and(eq(secrets.teamId, team.id), eq(secrets.name, `NEW_ONE_${tag}`)));
+    expect(row?.visibility).toBe("restricted");
+    const again = await previewImport(owner.actor, team.slug, envFile(), null);
+    expect(again.entries.map((e) => e.state)).toEqual(["exists", "exists", "exists", "invalid"]);
+  });
+
+  it("rotates an existing secret when chosen, with audit events", async () => {
+    const r = await importSecrets({ actor: owner.actor, teamSlug: team.slug, text: envFile(), fileName: null, visibility: "masked", rotate: [EXISTING] });
+    expect(r).toEqual({ created: 0, rotated: 1, skipped: 2, invalid: 1 });
+    const v = (await resolveSecretValues(team.id, [EXISTING])).get(EXISTING);
+    expect(v).toMatchObject({ version: 2, value: `new-value-${tag}` });
+    const db = await getDb();
+    const events = await db
+      .select({ action: auditEvents.action, name: auditEvents.targetName, metadata: auditEvents.metadata })
+      .from(auditEvents)
+      .where(eq(auditEvents.teamId, team.id));
+    const imported = events.filter((e) => (e.metadata as { via?: string } | null)?.via === "import");
+    expect(imported.map((e) => `${e.action} ${e.name}`).sort()).toEqual(
+      [`secret.created NEW_ONE_${tag}`, `secret.created NEW_TWO_${tag}`, `secret.rotated ${EXISTING}`].sort(),
+    );
+    expect(JSON.stringify(events)).not.toContain(`new-value-${tag}`);
+  });
+
+  it("refuses a file with nothing valid, bad JSON, and empty input", async () => {
+    for (const [text, msg] of [
+      [`1X=1\n`, /every entry is invalid/],
+      ["{oops", /not valid JSON/],
+      ["  \n", /empty/],
+    ] as const) {
+      const err = await errorOf(importSecrets({ actor: owner.actor, teamSlug: team.slug, text, fileName: null, visibility: "masked", rotate: [] }));
+      expect(err.code).toBe("validation");
+      expect(err.message).toMatch(msg);
+    }
+  });
+});
