@@ -11,7 +11,8 @@ export function useSecretMutation<TIn, TOut>(
   onSuccess: (data: TOut) => void,
 ) {
   const queryClient = useQueryClient();
-  return useMutation({
+  const refresh = () => queryClient.invalidateQueries({ queryKey: secretsKeys.all(teamSlug) });
+  const mutation = useMutation({
     mutationFn: async (input: TIn): Promise<ActionResult<TOut>> => {
       try {
         return await action(input);
@@ -20,11 +21,20 @@ export function useSecretMutation<TIn, TOut>(
       }
     },
     onSuccess: async (result) => {
-      // A stale write means the table is out of date too: refresh it either way.
-      if (result.ok || result.code === "stale") {
-        await queryClient.invalidateQueries({ queryKey: secretsKeys.all(teamSlug) });
+      if (result.ok) {
+        await refresh();
+        onSuccess(result.data);
       }
-      if (result.ok) onSuccess(result.data);
     },
   });
+  return {
+    ...mutation,
+    // A stale write means the table is out of date too, but refreshing it while the dialog is open would
+    // re-render (or remove) the row that owns the dialog and take the "someone changed it" message with it:
+    // refresh when the dialog closes instead.
+    reset: () => {
+      if (mutation.data && !mutation.data.ok && mutation.data.code === "stale") void refresh();
+      mutation.reset();
+    },
+  };
 }

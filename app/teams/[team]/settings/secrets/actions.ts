@@ -27,7 +27,9 @@ async function readValue(formData: FormData): Promise<{ value: string } | { erro
     return problem ? { error: problem } : { value: text };
   }
   const value = formData.get("value");
-  return { value: typeof value === "string" ? value : "" };
+  // A textarea's value has LF line breaks, but multipart form encoding sends them as CRLF: undo that, so
+  // a pasted value is stored as it was shown (and fingerprints match the same content uploaded as a file).
+  return { value: typeof value === "string" ? value.replace(/\r\n/g, "\n") : "" };
 }
 
 type TSecretRef = { name: string; version: number };
