@@ -6,6 +6,7 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
+import { clientAddress } from "@/lib/client-address";
 import { env, isProduction } from "@/lib/env";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
 import { recordSignIn } from "@/lib/dal/audit";
@@ -22,8 +23,7 @@ export class SignInRateLimited extends CredentialsSignin {
 }
 
 function clientMeta(request: Request | undefined) {
-  const ip = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request?.headers.get("x-real-ip") || null;
-  return { ip, userAgent: request?.headers.get("user-agent") ?? null };
+  return { ip: request ? clientAddress(request.headers) : null, userAgent: request?.headers.get("user-agent") ?? null };
 }
 
 function authSecret(): string {

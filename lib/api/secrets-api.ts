@@ -8,6 +8,7 @@ import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
 import { logUnexpected } from "@/lib/server-action";
 import { ZSecretName } from "@/lib/validation/secrets";
+import { clientAddress } from "@/lib/client-address";
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
@@ -18,22 +19,6 @@ function json(body: unknown, status = 200, extra: Record<string, string> = {}): 
 const unauthorized = () => json({ error: "unauthorized" }, 401, { "WWW-Authenticate": 'Bearer realm="team-secrets"' });
 const tooMany = (seconds: number) => json({ error: "rate_limited", retryAfter: seconds }, 429, { "Retry-After": String(seconds) });
 const notFound = () => json({ error: "not_found" }, 404);
-
-/**
- * The caller's address as the nearest trusted proxy saw it: the TRUSTED_PROXY_HOPS-th entry from the right
- * of X-Forwarded-For (default 1: one proxy that appends the client address). Without a proxy, `next start`
- * fills the header from the socket only when the client did not send one, so CIDR limits need a proxy.
- */
-export function clientAddress(headers: Headers): string | null {
-  const hops = Number(process.env.TRUSTED_PROXY_HOPS);
-  const n = Number.isInteger(hops) && hops > 0 ? hops : 1;
-  const chain = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (chain.length > 0) return chain[Math.max(0, chain.length - n)] ?? null;
-  return headers.get("x-real-ip")?.trim() || null;
-}
 
 function bearerToken(req: Request): string | null {
   const h = req.headers.get("authorization");
