@@ -1,7 +1,8 @@
 // Constants shared by the Playwright config, fixtures and specs.
 import path from "node:path";
 
-export const PORT = 3210;
+// E2E_PORT lets two checkouts run the suite at once on one machine.
+export const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const ARTIFACTS_DIR = path.join(ROOT, "e2e", ".artifacts");
