@@ -10,10 +10,12 @@ import { containsIgnoreCase } from "./sql";
 
 export type TRequestMeta = { ip: string | null; userAgent: string | null };
 export type TActor = { id: string; label: string };
+/** A non-user actor (an access token): no user id, named by its label. */
+export type TMachineActor = { id: null; label: string };
 
 export type TAuditInput = {
   teamId: string;
-  actor: TActor;
+  actor: TActor | TMachineActor;
   action: string;
   targetType: string;
   targetId?: string | null;

@@ -4,11 +4,12 @@ import "server-only";
 // value) written before the values are handed back, so there is no read without its event.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { accessTokens, accessTokenSecrets, auditEvents, secrets } from "@/db/schema";
+import { accessTokens, accessTokenSecrets, secrets } from "@/db/schema";
 import type { TRequestMeta } from "./audit";
 import type { TTokenPrincipal } from "./access-tokens";
 import { resolveSecretValues } from "./secret-values";
 import { markSecretsUsed } from "./secret-usage";
+import { recordAudit } from "./audit";
 
 export type TApiSecret = { name: string; env: string; version: number; value: string };
 export type TApiSecretMeta = Omit<TApiSecret, "value">;
@@ -64,19 +65,17 @@ export async function readTokenSecrets(
       .update(accessTokens)
       .set({ lastUsedAt: sql`now()` })
       .where(and(eq(accessTokens.id, principal.id), eq(accessTokens.teamId, principal.teamId)));
-    // Written directly rather than through recordAudit: the actor is a token, not a user (actor_id stays null).
-    await tx.insert(auditEvents).values({
+    // The actor is a token, not a user: actor id stays null, the label names the token.
+    await recordAudit(tx, {
       teamId: principal.teamId,
-      actorId: null,
-      actorLabel: `token ${principal.name} (${principal.prefix}…)`,
+      actor: { id: null, label: `token ${principal.name} (${principal.prefix}…)` },
       action: "secrets.read_by_token",
       targetType: "access_token",
       targetId: principal.id,
       targetName: principal.name,
       version: out.length === 1 ? out[0]!.version : null,
       metadata: { prefix: principal.prefix, secrets: out.map((s) => ({ name: s.name, version: s.version })) },
-      ip: meta.ip?.slice(0, 64) ?? null,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      meta,
     });
     return out;
   });
