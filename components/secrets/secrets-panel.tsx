@@ -210,13 +210,13 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
                   {canWrite ? (
                     <div className="flex justify-end gap-1">
                       <RotateSecretDialog
-                        key={`rotate-${s.id}-${s.version}`}
+                        key={`rotate-${s.id}`}
                         teamSlug={teamSlug}
                         secret={s}
                         onRotated={(name, v) => setStatus(`Secret ${name} rotated to version ${v}.`)}
                       />
                       <DeleteSecretDialog
-                        key={`delete-${s.id}-${s.version}`}
+                        key={`delete-${s.id}`}
                         teamSlug={teamSlug}
                         secret={s}
                         onDeleted={(name) => setStatus(`Secret ${name} deleted.`)}
