@@ -138,7 +138,11 @@ export function SecretsCombobox({
           aria-multiselectable="true"
           hidden={!open}
           className="absolute z-10 mt-1 max-h-60 w-full overflow-y-auto rounded-md bg-white py-1 text-sm shadow-lg ring-1 ring-slate-900/10"
-          onMouseDown={(e) => e.preventDefault()}
+          // Keep focus in the input when an option is clicked; events from the portaled New secret dialog
+          // bubble here through React's tree and must keep their default.
+          onMouseDown={(e) => {
+            if (e.currentTarget.contains(e.target as Node)) e.preventDefault();
+          }}
         >
           {matches.map((o, i) => {
             const isSelected = selected.includes(o.id);

@@ -78,6 +78,9 @@ export function WebhookDialog({
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
+    // The inline New secret dialog is portaled but still inside this form in React's tree: its submit
+    // event bubbles here and must not save the webhook.
+    if (e.target !== e.currentTarget) return;
     e.preventDefault();
     const headers = form.headers.filter((h) => h.name.trim() || h.value).map(({ name, value }) => ({ name: name.trim(), value }));
     const data = { ...form, headers, ...(webhook ? { webhookId: webhook.id } : {}) };
