@@ -59,6 +59,18 @@ function config(): NextAuthConfig {
     trustHost: env().AUTH_TRUST_HOST === "true" || !isProduction(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/sign-in", error: "/sign-in" },
+    // A failed sign-in is an expected outcome, not a server error; other auth errors are logged by kind
+    // only (Auth.js's default prints stacks and cause objects).
+    logger: {
+      error(error) {
+        if (error.name === "CredentialsSignin") return;
+        console.error(`[auth] ${error.name}${"type" in error ? ` (${String(error.type)})` : ""}`);
+      },
+      warn(code) {
+        console.warn(`[auth] warning ${code}`);
+      },
+      debug() {},
+    },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
