@@ -27,6 +27,8 @@ const serverEnv: Record<string, string> = {
   E2E_SERVER_LOG: process.env.E2E_SERVER_LOG,
   // Sign-in failures are part of the suite; keep the real limits but never let them lock out the seeded users.
   SIGNIN_MAX_FAILURES_PER_IP: "1000",
+  // e2e/webhooks.spec.ts delivers to a receiver it starts on 127.0.0.1; nothing else passes the SSRF guard.
+  WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
   DATABASE_URL: databaseUrl,
   ...(databaseUrl ? {} : { PGLITE_DATA_DIR: `.data/e2e-${process.env.E2E_RUN_ID}/pglite` }),
 };

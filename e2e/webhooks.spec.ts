@@ -1,0 +1,132 @@
+// Webhooks through the UI: an Admin creates a secret inline from the Secrets dropdown; an Editor creates a
+// webhook, finds that secret by typing, sends a test to a receiver on 127.0.0.1 and sees the delivery
+// redacted; the Rotate dialog lists the webhook and the Delete dialog refuses with a link to it. The
+// server must admit the receiver: WEBHOOK_ALLOWED_HOSTS=127.0.0.1 in the web server's environment.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { TEAM } from "./support/env";
+import { newTag, SecretsPage } from "./support/secrets-page";
+
+const WEBHOOKS = `/teams/${TEAM}/settings/webhooks`;
+
+type TGot = { url: string; headers: http.IncomingHttpHeaders; body: string };
+let receiver: http.Server;
+let got: TGot[] = [];
+let port = 0;
+
+test.beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      got.push({ url: req.url ?? "", headers: req.headers, body });
+      // Echo what came in, raw and base64, as a careless receiver would.
+      const auth = String(req.headers.authorization ?? "");
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ auth, b64: Buffer.from(auth).toString("base64"), body }));
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  port = (receiver.address() as AddressInfo).port;
+});
+test.afterAll(async () => {
+  receiver.closeAllConnections();
+  await new Promise<void>((r) => receiver.close(() => r()));
+});
+
+async function openNewWebhook(page: Page): Promise<Locator> {
+  await page.goto(WEBHOOKS);
+  await expect(page.getByRole("heading", { name: "Webhooks", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "New webhook" }).click();
+  const dialog = page.getByRole("dialog", { name: "New webhook" });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+/** As an Admin: "Create new secret" inside the Secrets dropdown; returns the webhook dialog with it selected. */
+async function createSecretInline(page: Page, name: string, value: string): Promise<Locator> {
+  const dialog = await openNewWebhook(page);
+  await dialog.getByRole("combobox", { name: "Secrets" }).fill(name.toLowerCase());
+  await dialog.getByRole("option", { name: "Create new secret" }).click();
+  const ns = page.getByRole("dialog", { name: "New secret" });
+  await ns.getByLabel("Name", { exact: true }).fill(name);
+  await ns.getByLabel("Secret", { exact: true }).fill(value);
+  await ns.getByRole("button", { name: "Add secret" }).click();
+  await expect(ns).toBeHidden();
+  await expect(dialog.getByRole("list", { name: "Selected secrets" }).getByText(name, { exact: true })).toBeVisible();
+  return dialog;
+}
+
+test("an admin creates a secret inline; the rotate dialog lists the webhook and the delete dialog refuses, linking to it", async ({ asRole, leak }) => {
+  const tag = newTag();
+  const name = `WH_ADMIN_${tag}`;
+  const hook = `Admin hook ${tag}`;
+  const admin = await asRole("admin");
+  const dialog = await createSecretInline(admin, name, leak.value("inline secret"));
+  await dialog.getByLabel("Name", { exact: true }).fill(hook);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/admin`);
+  await dialog.getByLabel("Payload").fill(`{"token":"\${${name}}"}`);
+  await dialog.getByRole("checkbox", { name: "Secret rotated" }).check();
+  await dialog.getByRole("button", { name: "Save webhook" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(admin.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(hook) })).toBeVisible();
+
+  const secrets = new SecretsPage(admin, leak);
+  await secrets.goto(name);
+  const rotate = await secrets.openRotate(name);
+  await expect(rotate.getByRole("link", { name: hook })).toBeVisible();
+  await rotate.getByRole("button", { name: "Cancel" }).click();
+
+  const del = await secrets.openDelete(name);
+  const link = del.getByRole("link", { name: hook });
+  await expect(link).toHaveAttribute("href", new RegExp(`^${WEBHOOKS}#webhook-[0-9a-f-]{36}$`));
+  await del.getByRole("button", { name: "Delete" }).click();
+  await expect(del.getByRole("alert").filter({ hasText: `is in use by webhook "${hook}"` })).toBeVisible();
+  await link.click();
+  await expect(admin).toHaveURL(new RegExp(`${WEBHOOKS}#webhook-`));
+  await expect(admin.getByRole("row", { name: new RegExp(hook) })).toBeVisible();
+});
+
+test("an editor creates a webhook, finds a secret by typing, sends a test and sees a redacted delivery", async ({ asRole, leak }) => {
+  const tag = newTag();
+  const name = `WH_EDIT_${tag}`;
+  const value = leak.value("webhook secret");
+  const hook = `Editor hook ${tag}`;
+  // Setup as an Admin: a Masked secret (created inline, webhook dialog then dismissed).
+  const admin = await asRole("admin");
+  const setup = await createSecretInline(admin, name, value);
+  await setup.getByRole("button", { name: "Cancel" }).click();
+
+  const editor = await asRole("editor");
+  const dialog = await openNewWebhook(editor);
+  // Editors get no "Create new secret".
+  await dialog.getByRole("combobox", { name: "Secrets" }).fill(`edit_${tag}`.toLowerCase());
+  await expect(dialog.getByRole("option", { name: "Create new secret" })).toHaveCount(0);
+  await dialog.getByRole("option", { name }).click();
+  await dialog.getByLabel("Name", { exact: true }).fill(hook);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/in?k=\${${name}}`);
+  await dialog.getByRole("button", { name: "Add header" }).click();
+  await dialog.getByLabel("Header name").fill("Authorization");
+  await dialog.getByLabel("Header value").fill(`Bearer \${${name}}`);
+  await dialog.getByLabel("Payload").fill(`{"text":"key=\${${name}}"}`);
+  await dialog.getByRole("button", { name: "Save webhook" }).click();
+  await expect(dialog).toBeHidden();
+
+  got = [];
+  await editor.getByRole("button", { name: `Send test ${hook}` }).click();
+  await expect(editor.getByRole("status").filter({ hasText: "Test succeeded" })).toBeVisible({ timeout: 15_000 });
+  const sent = got.find((g) => g.url.startsWith("/in"));
+  expect(sent?.headers.authorization).toBe(`Bearer ${value}`);
+  expect(JSON.parse(sent!.body)).toEqual({ text: `key=${value}` });
+
+  const deliveries = editor.getByRole("table", { name: "Deliveries" });
+  await expect(editor.getByRole("heading", { name: "Deliveries" })).toBeVisible();
+  const row = deliveries.getByRole("row").filter({ hasText: hook }).first();
+  await row.getByText("Details").click();
+  await expect(row).toContainText(`Authorization: Bearer [REDACTED:${name}]`);
+  await expect(row).toContainText(`[REDACTED:${name}]`);
+  await expect(row).not.toContainText(value);
+  // The leak fixture fails the test if the value (or its echo) reached any response or the server log.
+});
