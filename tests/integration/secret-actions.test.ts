@@ -17,7 +17,7 @@ vi.mock("@/lib/session", async (importOriginal) => {
   return { ...real, currentUser: vi.fn(async () => signedIn.user) };
 });
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-actions", "x-forwarded-for": "198.51.100.4, 10.0.0.1" }),
+  headers: async () => new Headers({ "user-agent": "vitest-actions", "x-forwarded-for": "198.51.100.4" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
@@ -156,10 +156,11 @@ describe("createSecretAction", () => {
   it("creates from the text field and returns only name and version", async () => {
     as(owner);
     const name = `OK_${runId()}`;
-    const value = `  ${secretValue()}\nsecond line  `;
+    const token = secretValue();
+    const value = `  ${token}\nsecond line  `;
     const r = await createSecretAction(team.slug, form({ name: ` ${name} `, value, visibility: "restricted" }));
     expect(r).toEqual({ ok: true, data: { name, version: 1 } });
-    expect(JSON.stringify(r)).not.toContain(value.trim());
+    expect(JSON.stringify(r)).not.toContain(token);
     expect(revalidatePath).toHaveBeenCalledWith(`/teams/${team.slug}/settings/secrets`);
     // The value is stored exactly as submitted (surrounding whitespace kept).
     expect((await resolveSecretValues(team.id, [name])).get(name)?.value).toBe(value);
@@ -171,16 +172,26 @@ describe("createSecretAction", () => {
     expect(event).toMatchObject({ action: "secret.created", actorId: owner.id, actorLabel: owner.email, ip: "198.51.100.4", userAgent: "vitest-actions" });
   });
 
+  it("stores a pasted value with the LF line breaks the textarea showed (multipart sends CRLF)", async () => {
+    as(owner);
+    const name = `CRLF_${runId()}`;
+    const token = secretValue();
+    const r = await createSecretAction(team.slug, form({ name, value: `${token}\r\nline2\r\n`, visibility: "masked" }));
+    expect(r).toEqual({ ok: true, data: { name, version: 1 } });
+    expect((await resolveSecretValues(team.id, [name])).get(name)?.value).toBe(`${token}\nline2\n`);
+  });
+
   it("creates from an uploaded JSON file, which wins over the text field", async () => {
     as(owner);
     const name = `FILE_${runId()}`;
-    const json = JSON.stringify({ type: "service_account", private_key: secretValue() });
+    const token = secretValue();
+    const json = JSON.stringify({ type: "service_account", private_key: token });
     const r = await createSecretAction(
       team.slug,
       form({ name, value: "typed text", visibility: "masked", file: new File([json], "creds.json", { type: "application/json" }) }),
     );
     expect(r).toEqual({ ok: true, data: { name, version: 1 } });
-    expect(JSON.stringify(r)).not.toContain(json);
+    expect(JSON.stringify(r)).not.toContain(token);
     expect((await resolveSecretValues(team.id, [name])).get(name)?.value).toBe(json);
   });
 });
