@@ -16,6 +16,9 @@ export type Executor = Database | Tx;
 type Handle = { db: Database; close: () => Promise<void> };
 const globalForDb = globalThis as unknown as { __teamSecretsDb?: Promise<Handle> };
 
+// Arbitrary constant naming this app's migration lock (pg_advisory_lock key).
+const MIGRATION_LOCK_KEY = 7_262_012_025;
+
 const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
 async function open(): Promise<Handle> {
@@ -24,9 +27,17 @@ async function open(): Promise<Handle> {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    // Migrate over one dedicated connection holding an advisory lock, so app instances (or test workers)
+    // starting together against a fresh database apply migrations one at a time.
+    const migrator = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      await migrate(drizzle(migrator), { migrationsFolder });
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
     const client = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), onnotice: () => {} });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
     return { db, close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import("@electric-sql/pglite");
