@@ -33,8 +33,12 @@ let editor: TTestUser;
 let joiner: TTestUser;
 let outsider: TTestUser;
 
+/** Users made in parallel (argon2 hashing dominates), in label order. */
+const makeUsers = async <const L extends readonly string[]>(prefix: string, labels: L) =>
+  (await Promise.all(labels.map((l) => makeUser(`${prefix}-${l}`)))) as { -readonly [K in keyof L]: TTestUser };
+
 beforeAll(async () => {
-  [owner, admin, editor, joiner, outsider] = await Promise.all(["owner", "admin", "editor", "joiner", "outsider"].map((l) => makeUser(`aud-${l}`)));
+  [owner, admin, editor, joiner, outsider] = await makeUsers("aud", ["owner", "admin", "editor", "joiner", "outsider"] as const);
   await makeTeam(outsider);
 });
 

@@ -37,10 +37,14 @@ let editor2: TTestUser;
 let outsider: TTestUser;
 let invitee: TTestUser;
 
+/** Users made in parallel (argon2 hashing dominates), in label order. */
+const makeUsers = async <const L extends readonly string[]>(prefix: string, labels: L) =>
+  (await Promise.all(labels.map((l) => makeUser(`${prefix}-${l}`)))) as { -readonly [K in keyof L]: TTestUser };
+
 beforeAll(async () => {
-  [owner, owner2, admin, admin2, editor, editor2, outsider, invitee] = await Promise.all(
-    ["owner", "owner2", "admin", "admin2", "editor", "editor2", "outsider", "invitee"].map((l) => makeUser(`mem-${l}`)),
-  );
+  [owner, owner2, admin, admin2, editor, editor2, outsider, invitee] = await makeUsers("mem", [
+    "owner", "owner2", "admin", "admin2", "editor", "editor2", "outsider", "invitee",
+  ] as const);
   await makeTeam(outsider);
 });
 
