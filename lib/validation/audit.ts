@@ -19,6 +19,9 @@ export const AUDIT_ACTIONS = [
   "webhook.deleted",
   "webhook.secret_resolved",
   "secret.allowed_hosts_changed",
+  "token.created",
+  "token.revoked",
+  "secrets.read_by_token",
 ] as const;
 
 const optionalText = z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined);

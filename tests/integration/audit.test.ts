@@ -2,6 +2,8 @@
 // and user agent) through the real DAL; listing filters, orders and pages; Editors cannot read it; the
 // table refuses UPDATE and DELETE; no event ever holds a secret value. Only who is signed in is mocked, for
 // the export route (Vitest has no Next request).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,7 +16,7 @@ import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { createTeam } from "@/lib/dal/teams";
 import type { TSessionUser } from "@/lib/dal/users";
 import { listAuditEvents, exportAuditEvents, AUDIT_PAGE_SIZE } from "@/lib/dal/audit";
-import { ZAuditQuery } from "@/lib/validation/audit";
+import { AUDIT_ACTIONS, ZAuditQuery } from "@/lib/validation/audit";
 import { errorOf, makeTeam, makeUser, rowsOf, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
@@ -281,5 +283,21 @@ describe("no event holds a secret value", () => {
     // The search itself works: the secret's name is found in the same way.
     const named = await db.execute(sql`select count(*)::int as n from audit_events t where strpos(t::text, ${s.name}) > 0`);
     expect(rowsOf<{ n: number }>(named)[0]?.n).toBe(3);
+  });
+});
+
+describe("the action filter", () => {
+  it("offers every action the code records (derived from the sources, so a new event type needs an entry)", () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const recorded = new Set<string>();
+    for (const dir of ["lib", "app"]) {
+      for (const f of readdirSync(path.join(root, dir), { recursive: true }) as string[]) {
+        if (!/\.tsx?$/.test(f) || /\.test\.tsx?$/.test(f)) continue;
+        const src = readFileSync(path.join(root, dir, f), "utf8");
+        for (const m of src.matchAll(/\baction: "([a-z_]+\.[a-z_]+)"/g)) recorded.add(m[1]!);
+      }
+    }
+    expect(recorded.size).toBeGreaterThan(10);
+    expect([...recorded].filter((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a)).sort()).toEqual([]);
   });
 });
