@@ -415,13 +415,14 @@ describe("atomicity", () => {
     await db.execute(sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     try {
       const before = await snapshot([teamA.id]);
+      // Each call starts only when awaited: started together, a rejection could go unhandled meanwhile.
       const calls = [
-        createSecret({ actor: creator.actor, teamSlug: teamA.slug, name: fresh, value: value("c"), visibility: "masked" }),
-        rotateSecret({ actor: creator.actor, teamSlug: teamA.slug, secretId: existing.id, value: value("r"), expectedVersion: 1 }),
-        deleteSecret({ actor: creator.actor, teamSlug: teamA.slug, secretId: existing.id, expectedVersion: 1 }),
+        () => createSecret({ actor: creator.actor, teamSlug: teamA.slug, name: fresh, value: value("c"), visibility: "masked" }),
+        () => rotateSecret({ actor: creator.actor, teamSlug: teamA.slug, secretId: existing.id, value: value("r"), expectedVersion: 1 }),
+        () => deleteSecret({ actor: creator.actor, teamSlug: teamA.slug, secretId: existing.id, expectedVersion: 1 }),
       ];
       for (const call of calls) {
-        const err = await errorOf(call);
+        const err = await errorOf(call());
         expect(err).not.toBeInstanceOf(AppError);
         expect(`${err.message} ${(err.cause as Error | undefined)?.message}`).toContain("injected audit failure");
       }
