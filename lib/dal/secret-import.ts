@@ -4,14 +4,14 @@ import "server-only";
 // re-parses the same text (the preview is not trusted) and writes everything in one transaction: every
 // new secret and chosen rotation with its audit event, or nothing.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { secrets, secretValues, type TVisibility } from "@/db/schema";
+import { getDb, type Executor } from "@/db/client";
+import { secrets, type TVisibility } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
-import { encryptSecretValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { parseSecretsFile, type TImportFormat } from "@/lib/secret-import/parse";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import type { TActor, TRequestMeta } from "./audit";
 import { isUniqueViolation } from "./pg-errors";
+import { insertSecretTx, writeNewVersionTx } from "./secrets";
 
 export type TImportState = "new" | "exists" | "invalid";
 export type TImportPreviewEntry = { name: string; state: TImportState; reason: string | null; visibility: TVisibility | null };
@@ -24,7 +24,7 @@ function parseOrThrow(text: string, fileName: string | null) {
   return parsed;
 }
 
-async function existingByLowerName(db: Parameters<typeof recordAudit>[0], teamId: string, names: string[], lock: boolean) {
+async function existingByLowerName(db: Executor, teamId: string, names: string[], lock: boolean) {
   if (names.length === 0) return new Map<string, { id: string; name: string; version: number; visibility: TVisibility }>();
   const q = db
     .select({ id: secrets.id, name: secrets.name, version: secrets.version, visibility: secrets.visibility })
@@ -73,6 +73,7 @@ export async function importSecrets(input: {
   try {
     await db.transaction(async (tx) => {
       const existing = await existingByLowerName(tx, team.id, valid.map((e) => e.name), true);
+      const ctx = { teamId: team.id, actor: input.actor, meta: input.meta };
       for (const e of valid) {
         const found = existing.get(e.name.toLowerCase());
         if (found && !rotate.has(found.name.toLowerCase())) {
@@ -80,56 +81,11 @@ export async function importSecrets(input: {
           continue;
         }
         if (found) {
-          const version = found.version + 1;
-          const sealed = encryptSecretValue(e.value, { teamId: team.id, secretId: found.id, version });
-          await tx
-            .update(secrets)
-            .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: input.actor.id })
-            .where(and(eq(secrets.id, found.id), eq(secrets.teamId, team.id)));
-          const updated = await tx
-            .update(secretValues)
-            .set({ version, ciphertext: sealed.ciphertext })
-            .where(and(eq(secretValues.secretId, found.id), eq(secretValues.teamId, team.id)))
-            .returning({ secretId: secretValues.secretId });
-          if (updated.length !== 1) throw new Error("secret_values row missing for an existing secret");
-          await recordAudit(tx, {
-            teamId: team.id,
-            actor: input.actor,
-            action: "secret.rotated",
-            targetType: "secret",
-            targetId: found.id,
-            targetName: found.name,
-            version,
-            metadata: { via: "import" },
-            meta: input.meta,
-          });
+          await writeNewVersionTx(tx, ctx, found, e.value, { via: "import" });
           result.rotated++;
           continue;
         }
-        const id = crypto.randomUUID();
-        const sealed = encryptSecretValue(e.value, { teamId: team.id, secretId: id, version: 1 });
-        await tx.insert(secrets).values({
-          id,
-          teamId: team.id,
-          name: e.name,
-          visibility: input.visibility,
-          version: 1,
-          fingerprint: sealed.fingerprint,
-          createdBy: input.actor.id,
-          updatedBy: input.actor.id,
-        });
-        await tx.insert(secretValues).values({ secretId: id, teamId: team.id, version: 1, ciphertext: sealed.ciphertext });
-        await recordAudit(tx, {
-          teamId: team.id,
-          actor: input.actor,
-          action: "secret.created",
-          targetType: "secret",
-          targetId: id,
-          targetName: e.name,
-          version: 1,
-          metadata: { visibility: input.visibility, via: "import" },
-          meta: input.meta,
-        });
+        await insertSecretTx(tx, ctx, { name: e.name, value: e.value, visibility: input.visibility }, { via: "import" });
         result.created++;
       }
     });

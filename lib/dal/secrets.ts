@@ -106,39 +106,92 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
 
 type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
+type TWriteContext = { teamId: string; actor: TActor; meta?: TRequestMeta };
+
+/**
+ * Inside a caller's transaction: seals and inserts a new secret (version 1) with its audit event and team
+ * event. Shared by New secret and bulk import. A duplicate name surfaces as a unique violation.
+ */
+export async function insertSecretTx(
+  tx: Tx,
+  ctx: TWriteContext,
+  input: { name: string; value: string; visibility: TVisibility },
+  auditMetadata: Record<string, unknown> = {},
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const sealed = encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 });
+  await tx.insert(secrets).values({
+    id,
+    teamId: ctx.teamId,
+    name: input.name,
+    visibility: input.visibility,
+    version: 1,
+    fingerprint: sealed.fingerprint,
+    createdBy: ctx.actor.id,
+    updatedBy: ctx.actor.id,
+  });
+  await tx.insert(secretValues).values({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext });
+  await recordAudit(tx, {
+    teamId: ctx.teamId,
+    actor: ctx.actor,
+    action: "secret.created",
+    targetType: "secret",
+    targetId: id,
+    targetName: input.name,
+    version: 1,
+    metadata: { visibility: input.visibility, ...auditMetadata },
+    meta: ctx.meta,
+  });
+  await emitTeamEvent(tx, ctx.teamId, "secret.created", { secret: input.name, version: 1, visibility: input.visibility }, ctx.actor);
+  return id;
+}
+
+/**
+ * Inside a caller's transaction, on a locked row: seals the value as version n+1 and overwrites the only
+ * ciphertext of the secret (the previous version no longer resolves), with audit and team events.
+ */
+export async function writeNewVersionTx(
+  tx: Tx,
+  ctx: TWriteContext,
+  row: { id: string; name: string; version: number },
+  value: string,
+  auditMetadata?: Record<string, unknown>,
+): Promise<number> {
+  const version = row.version + 1;
+  const sealed = encryptSecretValue(value, { teamId: ctx.teamId, secretId: row.id, version });
+  await tx
+    .update(secrets)
+    .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: ctx.actor.id })
+    .where(and(eq(secrets.id, row.id), eq(secrets.teamId, ctx.teamId)));
+  const updated = await tx
+    .update(secretValues)
+    .set({ version, ciphertext: sealed.ciphertext })
+    .where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, ctx.teamId)))
+    .returning({ secretId: secretValues.secretId });
+  if (updated.length !== 1) throw new Error("secret_values row missing for an existing secret");
+  await recordAudit(tx, {
+    teamId: ctx.teamId,
+    actor: ctx.actor,
+    action: "secret.rotated",
+    targetType: "secret",
+    targetId: row.id,
+    targetName: row.name,
+    version,
+    metadata: auditMetadata,
+    meta: ctx.meta,
+  });
+  await emitTeamEvent(tx, ctx.teamId, "secret.rotated", { secret: row.name, version }, ctx.actor);
+  return version;
+}
+
 export async function createSecret(
   input: TWriteBase & { name: string; value: string; visibility: TVisibility },
 ): Promise<{ id: string; name: string; version: number }> {
   const db = await getDb();
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
-  const id = crypto.randomUUID();
-  const sealed = encryptSecretValue(input.value, { teamId: team.id, secretId: id, version: 1 });
+  let id: string;
   try {
-    await db.transaction(async (tx) => {
-      await tx.insert(secrets).values({
-        id,
-        teamId: team.id,
-        name: input.name,
-        visibility: input.visibility,
-        version: 1,
-        fingerprint: sealed.fingerprint,
-        createdBy: input.actor.id,
-        updatedBy: input.actor.id,
-      });
-      await tx.insert(secretValues).values({ secretId: id, teamId: team.id, version: 1, ciphertext: sealed.ciphertext });
-      await recordAudit(tx, {
-        teamId: team.id,
-        actor: input.actor,
-        action: "secret.created",
-        targetType: "secret",
-        targetId: id,
-        targetName: input.name,
-        version: 1,
-        metadata: { visibility: input.visibility },
-        meta: input.meta,
-      });
-      await emitTeamEvent(tx, team.id, "secret.created", { secret: input.name, version: 1, visibility: input.visibility }, input.actor);
-    });
+    id = await db.transaction((tx) => insertSecretTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, input));
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new AppError("conflict", "A secret with this name already exists in this team.", {
@@ -179,30 +232,7 @@ export async function rotateSecret(
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
   return db.transaction(async (tx) => {
     const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
-    const version = row.version + 1;
-    const sealed = encryptSecretValue(input.value, { teamId: team.id, secretId: row.id, version });
-    await tx
-      .update(secrets)
-      .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: input.actor.id })
-      .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
-    // Overwrites the only ciphertext of this secret: the previous version no longer resolves.
-    const updated = await tx
-      .update(secretValues)
-      .set({ version, ciphertext: sealed.ciphertext })
-      .where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)))
-      .returning({ secretId: secretValues.secretId });
-    if (updated.length !== 1) throw new Error("secret_values row missing for an existing secret");
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
-      action: "secret.rotated",
-      targetType: "secret",
-      targetId: row.id,
-      targetName: row.name,
-      version,
-      meta: input.meta,
-    });
-    await emitTeamEvent(tx, team.id, "secret.rotated", { secret: row.name, version }, input.actor);
+    const version = await writeNewVersionTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, row, input.value);
     return { id: row.id, name: row.name, version };
   });
 }
