@@ -7,21 +7,12 @@ import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db/client";
 import { secrets, users } from "@/db/schema";
-import { listSecrets } from "@/lib/dal/secrets";
+import { listSecrets, SECRET_LIST_ORDER } from "@/lib/dal/secrets";
+import { containsIgnoreCase } from "@/lib/dal/sql";
 import { ZListSecretsQuery, type TListSecretsQuery } from "@/lib/validation/secrets";
 import { fmtMs } from "./seed";
 
 const updater = alias(users, "updater");
-const SORTS: Record<TListSecretsQuery["sort"], SQL[]> = {
-  name: [asc(sql`lower(${secrets.name})`)],
-  "-name": [desc(sql`lower(${secrets.name})`)],
-  updated: [desc(secrets.updatedAt), asc(secrets.id)],
-  "-updated": [asc(secrets.updatedAt), asc(secrets.id)],
-  version: [desc(secrets.version), asc(sql`lower(${secrets.name})`)],
-  "-version": [asc(secrets.version), asc(sql`lower(${secrets.name})`)],
-};
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function rowsOf(res: unknown): Record<string, unknown>[] {
   return Array.isArray(res) ? res : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
 }
@@ -39,7 +30,7 @@ export async function explainList(teamId: string, raw: Record<string, string>): 
   const query = ZListSecretsQuery.parse(raw);
   const where = and(
     eq(secrets.teamId, teamId),
-    query.q ? sql`lower(${secrets.name}) like ${"%" + escapeLike(query.q.toLowerCase()) + "%"}` : undefined,
+    query.q ? containsIgnoreCase(secrets.name, query.q) : undefined,
   );
   const list = db
     .select({
@@ -56,7 +47,7 @@ export async function explainList(teamId: string, raw: Record<string, string>): 
     .from(secrets)
     .leftJoin(updater, eq(updater.id, secrets.updatedBy))
     .where(where)
-    .orderBy(...SORTS[query.sort])
+    .orderBy(...SECRET_LIST_ORDER[query.sort])
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
   const total = db.select({ n: count() }).from(secrets).where(where);
