@@ -3,13 +3,13 @@ import "server-only";
 // EXPLAIN ANALYZE of the list and count queries. The two queries are rebuilt here in the shape listSecrets
 // uses (same WHERE, ORDER BY, LIMIT/OFFSET); keep them in step with lib/dal/secrets.ts.
 import { performance } from "node:perf_hooks";
-import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db/client";
 import { secrets, users } from "@/db/schema";
 import { listSecrets, SECRET_LIST_ORDER } from "@/lib/dal/secrets";
 import { containsIgnoreCase } from "@/lib/dal/sql";
-import { ZListSecretsQuery, type TListSecretsQuery } from "@/lib/validation/secrets";
+import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { fmtMs } from "./seed";
 
 const updater = alias(users, "updater");
