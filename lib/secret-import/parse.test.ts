@@ -43,6 +43,13 @@ describe("parseSecretsFile (.env)", () => {
     expect(r.map.ok?.problem).toMatch(/more than once/);
   });
 
+  it("a line inside a multi-line quoted value is part of that value, never reported as an entry (its text would reach the preview)", () => {
+    const r = byName(['CONFIG="[db]', "admin password = hunter2-value", "other key=x", '"', "MY KEY=z"].join("\n"));
+    expect(r.map.CONFIG?.value).toBe("[db]\nadmin password = hunter2-value\nother key=x\n");
+    expect(Object.keys(r.map).sort()).toEqual(["CONFIG", "MY KEY"]);
+    expect(JSON.stringify(r.entries.map((e) => [e.name, e.problem]))).not.toMatch(/admin password|other key/);
+  });
+
   it("refuses empty and oversized input", () => {
     expect(parseSecretsFile("   ").error).toBe("The file is empty.");
     expect(parseSecretsFile("# only a comment\n").error).toMatch(/No NAME=value/);

@@ -30,6 +30,10 @@ function judge(name: string, value: string): string | null {
 
 // Lines dotenv skips silently because the key has a space in it ("MY KEY=value"): reported, not dropped.
 const SPACED_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*(?:[ \t]+[\w.-]+)+)[ \t]*=/gm;
+// dotenv's own line pattern (dotenv 17, lib/main.js LINE): where each entry it parses starts and ends, so a
+// line inside a multi-line quoted value is never mistaken for a spaced key (its text would reach the preview).
+const DOTENV_LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
 
 function parseJson(text: string): TParsedFile {
   let data: unknown;
@@ -55,7 +59,9 @@ function parseEnv(text: string): TParsedFile {
   const normalized = text.replace(/\r\n?/g, "\n");
   const parsed = parseDotenv(normalized);
   const entries: TParsedEntry[] = Object.entries(parsed).map(([name, value]) => ({ name, value, problem: judge(name, value) }));
+  const spans = [...normalized.matchAll(DOTENV_LINE)].map((m) => [m.index, m.index + m[0].length] as const);
   for (const m of normalized.matchAll(SPACED_KEY)) {
+    if (spans.some(([start, end]) => m.index > start && m.index < end)) continue;
     const name = m[1]!.trim().replace(/^export[ \t]+/, "");
     if (/[ \t]/.test(name) && !(name in parsed)) entries.push({ name, value: "", problem: "Invalid name: names cannot contain spaces." });
   }
