@@ -11,7 +11,7 @@ import { env, isProduction } from "@/lib/env";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
 import { recordSignIn } from "@/lib/dal/audit";
 import { recordSignInFailure, signInRetryAfter } from "@/lib/dal/rate-limit";
-import { createUserSession } from "@/lib/dal/sessions";
+import { createUserSession, revokeUserSession } from "@/lib/dal/sessions";
 import { findOrCreateOAuthUser, verifyCredentials } from "@/lib/dal/users";
 import { ZSignInInput } from "@/lib/validation/auth";
 
@@ -91,6 +91,14 @@ function config(): NextAuthConfig {
       }),
       ...oauthProviders(),
     ],
+    // Every way of signing out ends the server-side session, Auth.js's own /api/auth/signout included (not
+    // only signOutAction): otherwise a copy of the cookie would stay valid until it expires.
+    events: {
+      async signOut(message) {
+        const sid = "token" in message ? message.token?.sid : undefined;
+        if (typeof sid === "string") await revokeUserSession(sid);
+      },
+    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (!account || account.type === "credentials") return true;

@@ -5,6 +5,7 @@
 // calls set) and the cookie jar. One trusted proxy (TRUSTED_PROXY_HOPS unset = 1) appends the client address.
 import { eq, like, sql } from "drizzle-orm";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, rateLimits, userSessions, users } from "@/db/schema";
@@ -177,6 +178,32 @@ describe("sign-in and sessions", () => {
     await expect(signOutAction()).rejects.toSatisfy(isRedirectError);
     expect(req.jar.has(cookie[0])).toBe(false);
     req.jar.set(cookie[0], cookie[1]); // a copied cookie, still cryptographically valid
+    expect(await currentUser()).toBeNull();
+    const db = await getDb();
+    const [s] = await db.select().from(userSessions).where(eq(userSessions.userId, u.id));
+    expect(s?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it("sign-out through Auth.js's own endpoint (POST /api/auth/signout) also revokes the server-side session", async () => {
+    const { handlers } = await import("@/auth");
+    const u = await newAccount("signs-out-endpoint");
+    expect(await signIn(u.email, u.password)).toBe("redirect");
+    const session = [...req.jar].find(([k]) => k.endsWith("authjs.session-token"))!;
+    expect(await currentUser()).toMatchObject({ id: u.id });
+
+    const base = "http://localhost:3000/api/auth";
+    const csrfRes = await handlers.GET(new NextRequest(`${base}/csrf`, { headers: { cookie: `${session[0]}=${session[1]}` } }));
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const csrfCookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("csrf-token"))!;
+    const res = await handlers.POST(
+      new NextRequest(`${base}/signout`, {
+        method: "POST",
+        headers: { cookie: `${session[0]}=${session[1]}; ${csrfCookie}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrfToken, callbackUrl: "/sign-in" }),
+      }),
+    );
+    expect(res.status).toBe(302);
+    // A copy of the cookie kept from before the sign-out gives no user.
     expect(await currentUser()).toBeNull();
     const db = await getDb();
     const [s] = await db.select().from(userSessions).where(eq(userSessions.userId, u.id));
