@@ -3,7 +3,7 @@ import "server-only";
 // is stored. Accepting needs the invited email, a pending invitation, and happens in one transaction with
 // the membership and the audit event.
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invitations, memberships, teams, users, type TRole } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
@@ -51,7 +51,26 @@ export async function createInvitation(input: {
     if (member) {
       throw new AppError("conflict", "This person is already a member of the team.", { email: ["This person is already a member of the team."] });
     }
-    // A new invitation replaces any pending one for the same email: only the newest link works.
+    // A new invitation replaces any pending one for the same email: only the newest link works. An Admin
+    // does not manage Owners, so cannot replace (revoke) a pending Owner invitation this way either.
+    if (actorRole !== "owner") {
+      const [pendingOwner] = await tx
+        .select({ id: invitations.id })
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.teamId, team.id),
+            eq(invitations.email, input.email),
+            eq(invitations.role, "owner"),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+          ),
+        );
+      if (pendingOwner) {
+        const msg = "This person has a pending Owner invitation; only an Owner can replace it.";
+        throw new AppError("forbidden", msg, { email: [msg] });
+      }
+    }
     await tx
       .update(invitations)
       .set({ revokedAt: sql`now()` })
@@ -107,7 +126,7 @@ export async function listInvitations(actor: TActor, teamSlug: string): Promise<
 
 export async function revokeInvitation(input: { actor: TActor; teamSlug: string; invitationId: string; meta?: TRequestMeta }): Promise<{ email: string }> {
   const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
+  const { team, role: actorRole } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(invitations)
@@ -118,10 +137,21 @@ export async function revokeInvitation(input: { actor: TActor; teamSlug: string;
           eq(invitations.teamId, team.id),
           isNull(invitations.acceptedAt),
           isNull(invitations.revokedAt),
+          // Admins do not manage Owners: an Owner invitation is revoked by an Owner only.
+          actorRole === "owner" ? undefined : ne(invitations.role, "owner"),
         ),
       )
       .returning({ email: invitations.email });
-    if (!row) throw new AppError("stale", "This invitation was already used or revoked.");
+    if (!row) {
+      if (actorRole !== "owner") {
+        const [owned] = await tx
+          .select({ id: invitations.id })
+          .from(invitations)
+          .where(and(eq(invitations.id, input.invitationId), eq(invitations.teamId, team.id), eq(invitations.role, "owner")));
+        if (owned) throw new AppError("forbidden", "Only an Owner can revoke an Owner invitation.");
+      }
+      throw new AppError("stale", "This invitation was already used or revoked.");
+    }
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,

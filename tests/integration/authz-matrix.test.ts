@@ -282,6 +282,14 @@ const MATRIX: Record<string, TCase[]> = {
         return () => fn(cell.team.slug, { invitationId: inv.id });
       },
     },
+    {
+      does: "revokes a pending Owner invitation",
+      allowed: OWNER,
+      prepare: async (fn, cell) => {
+        const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: `rvo-${tag}-${runId()}@test.example`, role: "owner" });
+        return () => fn(cell.team.slug, { invitationId: inv.id });
+      },
+    },
   ],
   [`${MEMBERS}#changeMemberRoleAction`]: [
     {

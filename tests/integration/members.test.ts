@@ -157,6 +157,19 @@ describe("invitations", () => {
     ]);
   });
 
+  it("Admins cannot revoke or replace a pending Owner invitation (they do not manage Owners)", async () => {
+    const t = await team();
+    const ownerInv = await invite(t, invitee.email, "owner", owner);
+    const refused = await errorOf(revokeInvitation({ actor: admin.actor, teamSlug: t.slug, invitationId: ownerInv.id }));
+    expect(refused.code).toBe("forbidden");
+    // A new (Editor) invitation for the same email would revoke the Owner one: refused too.
+    expect((await errorOf(invite(t, invitee.email, "editor", admin))).code).toBe("forbidden");
+    expect((await invitationRow(ownerInv.id)).revokedAt).toBeNull();
+    expect(await eventsOf(t, "member.invitation_revoked")).toEqual([]);
+    // The Owner still can.
+    expect(await revokeInvitation({ actor: owner.actor, teamSlug: t.slug, invitationId: ownerInv.id })).toEqual({ email: invitee.email });
+  });
+
   it("an invitation from another team cannot be revoked through this one", async () => {
     const t = await team();
     const other = await makeTeam(owner2);
