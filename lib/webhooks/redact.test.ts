@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Redactor } from "./redact";
 
 const secret = 'sk_live_"quote"\\slash\nline é \u{1F511}&x=1+2/3';
-const r = new Redactor([{ name: "API_KEY", value: secret }, { name: "SHORT", value: "abc" }]);
+const r = new Redactor([{ name: "API_KEY", value: secret }, { name: "SHORT", value: "abc123" }]);
 
 const leaks = (text: string) => [secret, "sk_live", "slash"].some((s) => text.includes(s));
 
@@ -34,7 +34,7 @@ describe("Redactor", () => {
   });
 
   it("names each secret and leaves other text alone", () => {
-    expect(r.redact("abc and xyz")).toBe("[REDACTED:SHORT] and xyz");
+    expect(r.redact("abc123 and xyz")).toBe("[REDACTED:SHORT] and xyz");
     expect(r.redact("nothing here")).toBe("nothing here");
   });
 
@@ -43,5 +43,24 @@ describe("Redactor", () => {
     expect(leaks(r.redact(cut))).toBe(true); // a prefix alone is not a form of the value
     const out = r.redact(cut, true);
     expect(out).toBe("prefix [REDACTED:API_KEY]");
+  });
+});
+
+describe("values too short to redact", () => {
+  it("withholds the whole text instead of revealing the value by what was replaced", () => {
+    const r = new Redactor([
+      { name: "PIN", value: "a" },
+      { name: "LONG_ENOUGH", value: "s3cr3t-value" },
+    ]);
+    const out = r.redact("banana s3cr3t-value");
+    expect(out).toMatch(/^\[WITHHELD: PIN is shorter than 6 characters/);
+    expect(out).not.toContain("banana");
+    expect(out).not.toContain("s3cr3t-value");
+    expect(r.redact("")).toBe("");
+  });
+
+  it("redacts normally when every value is long enough", () => {
+    const r = new Redactor([{ name: "TOKEN", value: "abcdef" }]);
+    expect(r.redact("x abcdef y")).toBe("x [REDACTED:TOKEN] y");
   });
 });

@@ -7,6 +7,11 @@ export type TRedaction = { name: string; value: string };
 type TPattern = { text: string; name: string };
 
 const MIN_CORE = 8; // shorter base64 cores would match ordinary text
+/**
+ * Below this length a value cannot be redacted without giving itself away (replacing every "a" in a log
+ * says the value is "a"): texts of a delivery that resolved such a value are withheld from the log whole.
+ */
+export const MIN_REDACTABLE_LENGTH = 6;
 
 function base64Cores(bytes: Buffer): string[] {
   const out: string[] = [];
@@ -48,12 +53,14 @@ export class Redactor {
   private readonly patterns: TPattern[];
   private readonly regex: RegExp | null;
   private readonly byText = new Map<string, string>();
+  private readonly tooShort: string[] = [];
 
   constructor(secrets: readonly TRedaction[]) {
     const seen = new Set<string>();
     this.patterns = [];
     for (const s of secrets) {
       if (!s.value) continue;
+      if (s.value.length < MIN_REDACTABLE_LENGTH) this.tooShort.push(s.name);
       for (const text of formsOf(s.value)) {
         if (!text || seen.has(text)) continue;
         seen.add(text);
@@ -70,6 +77,9 @@ export class Redactor {
 
   /** `text` with every known form replaced. `cut` marks text cut short: a trailing start of a value goes too. */
   redact(text: string, cut = false): string {
+    if (this.tooShort.length > 0 && text.length > 0) {
+      return `[WITHHELD: ${this.tooShort.join(", ")} ${this.tooShort.length === 1 ? "is" : "are"} shorter than ${MIN_REDACTABLE_LENGTH} characters and cannot be redacted safely]`;
+    }
     let out = this.regex ? text.replace(this.regex, (m) => `[REDACTED:${this.byText.get(m) ?? "SECRET"}]`) : text;
     if (cut) {
       for (const p of this.patterns) {
