@@ -104,6 +104,9 @@ function config(): NextAuthConfig {
         if (!account || account.type === "credentials") return true;
         const email = (profile?.email ?? user.email ?? "").toLowerCase();
         if (!email) return false;
+        // An OpenID provider says whether it verified the address; an unverified one could claim someone
+        // else's email (and then accept an invitation sent to it).
+        if (account.type === "oidc" && profile?.email_verified !== true) return "/sign-in?error=EmailNotVerified";
         const local = await findOrCreateOAuthUser({
           provider: account.provider,
           providerAccountId: account.providerAccountId,

@@ -4,7 +4,11 @@ import "server-only";
 import nodemailer from "nodemailer";
 import { logUnexpected } from "@/lib/server-action";
 
-export const isMailConfigured = () => !!process.env.SMTP_URL;
+/**
+ * Mail goes out only with SMTP_URL set, and in production only with APP_URL set too: a mailed link must not
+ * be built from a request's Host header, which a caller controls.
+ */
+export const isMailConfigured = () => !!process.env.SMTP_URL && (!!process.env.APP_URL || process.env.NODE_ENV !== "production");
 
 export async function sendMail(to: string, subject: string, text: string): Promise<boolean> {
   const url = process.env.SMTP_URL;

@@ -12,6 +12,7 @@ export const metadata = { title: "Sign in" };
 const OAUTH_ERRORS: Record<string, string> = {
   OAuthAccountNotLinked: "That email already has an account here. Sign in with your password.",
   AccessDenied: "Sign-in was refused.",
+  EmailNotVerified: "Your identity provider has not verified this email address, so it cannot be used here.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
