@@ -8,6 +8,7 @@ import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { clientAddress } from "@/lib/client-address";
 import { env, isProduction } from "@/lib/env";
+import { oauthRefusal } from "@/lib/oauth";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
 import { recordSignIn } from "@/lib/dal/audit";
 import { recordSignInFailure, signInRetryAfter } from "@/lib/dal/rate-limit";
@@ -103,10 +104,8 @@ function config(): NextAuthConfig {
       async signIn({ user, account, profile }) {
         if (!account || account.type === "credentials") return true;
         const email = (profile?.email ?? user.email ?? "").toLowerCase();
-        if (!email) return false;
-        // An OpenID provider says whether it verified the address; an unverified one could claim someone
-        // else's email (and then accept an invitation sent to it).
-        if (account.type === "oidc" && profile?.email_verified !== true) return "/sign-in?error=EmailNotVerified";
+        const refusal = oauthRefusal(account.type, profile, email);
+        if (refusal) return `/sign-in?error=${refusal}`;
         const local = await findOrCreateOAuthUser({
           provider: account.provider,
           providerAccountId: account.providerAccountId,
