@@ -145,9 +145,12 @@ export function MembersTable({ teamSlug, teamName, members }: { teamSlug: string
 export function InvitationsList({
   teamSlug,
   invitations,
+  viewerIsOwner,
 }: {
   teamSlug: string;
   invitations: TInvitationDTO[];
+  /** Only Owners may revoke an invitation that would grant Owner. */
+  viewerIsOwner: boolean;
 }) {
   if (invitations.length === 0) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   return (
@@ -162,6 +165,7 @@ export function InvitationsList({
               {i.invitedBy ? ` · invited by ${i.invitedBy}` : ""}
             </span>
           </div>
+          {i.role === "owner" && !viewerIsOwner ? null : (
           <ConfirmDialog
             trigger={
               <Button variant="ghost" size="sm" aria-label={`Revoke invitation for ${i.email}`}>
@@ -173,6 +177,7 @@ export function InvitationsList({
             confirmLabel="Revoke"
             action={() => revokeInvitationAction(teamSlug, { invitationId: i.id })}
           />
+          )}
         </li>
       ))}
     </ul>

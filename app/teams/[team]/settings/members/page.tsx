@@ -45,7 +45,7 @@ export default async function MembersPage({ params }: { params: Promise<{ team: 
           <h2 id="pending-invitations" className="text-lg font-semibold">
             Pending invitations
           </h2>
-          <InvitationsList teamSlug={team} invitations={invitations} />
+          <InvitationsList teamSlug={team} invitations={invitations} viewerIsOwner={data.role === "owner"} />
         </section>
       ) : null}
     </div>
