@@ -64,8 +64,10 @@ function config(): NextAuthConfig {
     // only (Auth.js's default prints stacks and cause objects).
     logger: {
       error(error) {
-        if (error.name === "CredentialsSignin") return;
-        console.error(`[auth] ${error.name}${"type" in error ? ` (${String(error.type)})` : ""}`);
+        // `type` survives minification (class names do not).
+        const type = "type" in error ? String(error.type) : error.name;
+        if (type === "CredentialsSignin") return;
+        console.error(`[auth] ${type}`);
       },
       warn(code) {
         console.warn(`[auth] warning ${code}`);
