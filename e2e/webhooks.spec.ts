@@ -130,3 +130,51 @@ test("an editor creates a webhook, finds a secret by typing, sends a test and se
   await expect(row).not.toContainText(value);
   // The leak fixture fails the test if the value (or its echo) reached any response or the server log.
 });
+
+test("the Secrets dropdown searches on the server: a secret beyond the first page of results is found by typing its name", async ({ asRole, leak }) => {
+  const tag = newTag();
+  const prefix = `WH_PICK_${tag}`;
+  // 60 fillers sort before the target, so a search for the prefix returns a first page without it.
+  const filler = (i: number) => `${prefix}_A${String(i).padStart(2, "0")}`;
+  const fillers = Array.from({ length: 60 }, (_, i) => filler(i));
+  const target = `${prefix}_Z_TARGET`;
+  const value = leak.value("picker filler");
+  const admin = await asRole("admin");
+  const secrets = new SecretsPage(admin, leak);
+  await secrets.goto(tag);
+  await admin.getByRole("button", { name: "Import", exact: true }).click();
+  const imp = admin.getByRole("dialog", { name: "Import secrets" });
+  await imp.getByLabel("Paste", { exact: true }).fill([...fillers, target].map((n) => `${n}=${value}`).join("\n"));
+  await expect(imp.getByRole("status")).toHaveText("61 new · 0 already exist · 0 invalid");
+  await imp.getByRole("button", { name: "Import secrets" }).click();
+  await expect(imp).toBeHidden();
+
+  const dialog = await openNewWebhook(admin);
+  const combo = dialog.getByRole("combobox", { name: "Secrets" });
+  await combo.fill(prefix.toLowerCase());
+  await expect(dialog.getByRole("option", { name: filler(0), exact: true })).toBeVisible();
+  await expect(dialog.getByRole("option", { name: filler(49), exact: true })).toBeVisible();
+  await expect(dialog.getByRole("option", { name: target, exact: true })).toHaveCount(0);
+
+  // Found by the server (not by filtering names loaded up front), and picked with the keyboard.
+  const searched = admin.waitForRequest((r) => /\/api\/teams\/[^/]+\/secrets\?/.test(r.url()) && new URL(r.url()).searchParams.get("q") === target.toLowerCase());
+  await combo.fill(target.toLowerCase());
+  await searched;
+  await expect(dialog.getByRole("option", { name: target, exact: true })).toBeVisible();
+  await combo.press("Enter");
+  await expect(dialog.getByRole("option", { name: target, exact: true })).toHaveAttribute("aria-selected", "true");
+  const chosen = dialog.getByRole("list", { name: "Selected secrets" });
+  await expect(chosen.getByText(target, { exact: true })).toBeVisible();
+  // The selection stays shown when the current search no longer returns it.
+  await combo.fill(filler(3).toLowerCase());
+  await expect(dialog.getByRole("option", { name: filler(3), exact: true })).toBeVisible();
+  await expect(chosen.getByText(target, { exact: true })).toBeVisible();
+
+  const hook = `Picker hook ${tag}`;
+  await dialog.getByLabel("Name", { exact: true }).fill(hook);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/pick`);
+  await dialog.getByLabel("Payload").fill(`{"k":"\${${target}}"}`);
+  await dialog.getByRole("button", { name: "Save webhook" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(admin.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(hook) })).toContainText(target);
+});

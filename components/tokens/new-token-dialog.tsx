@@ -6,12 +6,12 @@ import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { createTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
 import { useServerAction } from "@/components/members/use-action";
+import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import type { TCreatedToken } from "@/lib/dal/access-tokens";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
-import { SecretsCombobox, type TSecretChoice } from "./secrets-combobox";
 
 type TChosen = TSecretChoice & { env: string };
 
@@ -144,13 +144,16 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
                 <span className="block text-sm font-medium text-slate-900" aria-hidden>
                   Secrets
                 </span>
-                <SecretsCombobox
-                  teamSlug={teamSlug}
-                  selected={chosen}
-                  onToggle={toggle}
-                  invalid={!!err("secrets")}
-                  describedBy={describe("token-secrets", "secrets", "token-secrets-hint")}
-                />
+                <div className="mt-1.5">
+                  <SecretPicker
+                    teamSlug={teamSlug}
+                    listLabel="Secret list"
+                    selected={chosen}
+                    onToggle={toggle}
+                    invalid={!!err("secrets")}
+                    describedBy={describe("token-secrets", "secrets", "token-secrets-hint")}
+                  />
+                </div>
                 <p id="token-secrets-hint" className="mt-1 text-xs text-slate-500">
                   Each is exposed under its own name unless you give an environment variable name.
                 </p>

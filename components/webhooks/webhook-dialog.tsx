@@ -4,16 +4,16 @@
 // answers with field errors that name the field and the reference.
 import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import { useServerAction } from "@/components/members/use-action";
+import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
-import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
+import type { TWebhookDTO } from "@/lib/dal/webhooks";
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS, WEBHOOK_METHODS, type TWebhookEvent } from "@/lib/validation/webhooks";
-import { SecretsCombobox } from "./secrets-combobox";
 
 type THeaderRow = { key: number; name: string; value: string };
 type TForm = {
@@ -23,7 +23,7 @@ type TForm = {
   headers: THeaderRow[];
   payload: string;
   events: TWebhookEvent[];
-  secretIds: string[];
+  secrets: TSecretChoice[];
 };
 
 let rowKey = 0;
@@ -34,39 +34,26 @@ const initial = (w?: TWebhookDTO): TForm => ({
   headers: (w?.headers ?? []).map((h) => ({ key: rowKey++, ...h })),
   payload: w?.payload ?? "",
   events: (w?.events ?? []) as TWebhookEvent[],
-  secretIds: w?.secrets.map((s) => s.id) ?? [],
+  secrets: w?.secrets ?? [],
 });
 
 export function WebhookDialog({
   teamSlug,
   webhook,
-  secretOptions,
   canCreateSecret,
   trigger,
 }: {
   teamSlug: string;
   webhook?: TWebhookDTO;
-  secretOptions: TSecretOption[];
   canCreateSecret: boolean;
   trigger: ReactNode;
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<TForm>(() => initial(webhook));
-  const [pendingSecret, setPendingSecret] = useState<string | null>(null);
   const save = useServerAction(webhook ? updateWebhookAction.bind(null, teamSlug) : createWebhookAction.bind(null, teamSlug));
   const errors = save.failure?.fieldErrors ?? {};
   const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
-
-  // A secret created inline appears in the options after the page refreshes; select it then.
-  useEffect(() => {
-    if (!pendingSecret) return;
-    const created = secretOptions.find((o) => o.name === pendingSecret);
-    if (created) {
-      setForm((f) => (f.secretIds.includes(created.id) ? f : { ...f, secretIds: [...f.secretIds, created.id] }));
-      setPendingSecret(null);
-    }
-  }, [pendingSecret, secretOptions]);
 
   function onOpenChange(next: boolean) {
     if (save.pending) return;
@@ -83,7 +70,8 @@ export function WebhookDialog({
     if (e.target !== e.currentTarget) return;
     e.preventDefault();
     const headers = form.headers.filter((h) => h.name.trim() || h.value).map(({ name, value }) => ({ name: name.trim(), value }));
-    const data = { ...form, headers, ...(webhook ? { webhookId: webhook.id } : {}) };
+    const { secrets, ...rest } = form;
+    const data = { ...rest, headers, secretIds: secrets.map((s) => s.id), ...(webhook ? { webhookId: webhook.id } : {}) };
     save.run(data as never, () => {
       setOpen(false);
       setForm(initial(webhook));
@@ -200,16 +188,19 @@ export function WebhookDialog({
                 Secrets this webhook may use
               </span>
               <div className="mt-1.5">
-                <SecretsCombobox
+                <SecretPicker
                   teamSlug={teamSlug}
-                  options={canCreateSecret ? secretOptions : secretOptions.filter((o) => o.visibility === "masked" || form.secretIds.includes(o.id))}
-                  selected={form.secretIds}
-                  onChange={(ids) => set("secretIds", ids)}
+                  listLabel="Secrets"
+                  showSelected
+                  // Editors attach Masked secrets only (the server refuses Restricted ones too).
+                  onlyMasked={!canCreateSecret}
+                  selected={form.secrets}
+                  onToggle={(s) =>
+                    setForm((f) => ({ ...f, secrets: f.secrets.some((x) => x.id === s.id) ? f.secrets.filter((x) => x.id !== s.id) : [...f.secrets, s] }))
+                  }
                   canCreate={canCreateSecret}
-                  onCreated={(name) => {
-                    setPendingSecret(name);
-                    router.refresh();
-                  }}
+                  // The Allowed hosts list on this page learns about the new secret.
+                  onCreated={() => router.refresh()}
                   invalid={!!errors.secretIds}
                   describedBy={describe("secretIds", `${base}-secrets-label`)}
                 />

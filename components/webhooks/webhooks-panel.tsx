@@ -40,7 +40,6 @@ export function WebhooksPanel({
           {isManager ? <AllowedHostsDialog teamSlug={teamSlug} secretOptions={secretOptions} /> : null}
           <WebhookDialog
             teamSlug={teamSlug}
-            secretOptions={secretOptions}
             canCreateSecret={isManager}
             trigger={
               <Button>
@@ -73,7 +72,7 @@ export function WebhooksPanel({
             </thead>
             <tbody className="divide-y divide-slate-100">
               {webhooks.map((w) => (
-                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} secretOptions={secretOptions} isManager={isManager} />
+                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} isManager={isManager} />
               ))}
             </tbody>
           </table>
@@ -83,7 +82,7 @@ export function WebhooksPanel({
   );
 }
 
-function WebhookRow({ teamSlug, webhook: w, secretOptions, isManager }: { teamSlug: string; webhook: TWebhookDTO; secretOptions: TSecretOption[]; isManager: boolean }) {
+function WebhookRow({ teamSlug, webhook: w, isManager }: { teamSlug: string; webhook: TWebhookDTO; isManager: boolean }) {
   const test = useServerAction(sendTestWebhookAction.bind(null, teamSlug));
   const result = test.result?.ok ? test.result.data : null;
   return (
@@ -121,7 +120,6 @@ function WebhookRow({ teamSlug, webhook: w, secretOptions, isManager }: { teamSl
               <WebhookDialog
                 teamSlug={teamSlug}
                 webhook={w}
-                secretOptions={secretOptions}
                 canCreateSecret={isManager}
                 trigger={
                   <Button variant="ghost" size="icon" aria-label={`Edit ${w.name}`} title="Edit">

@@ -59,6 +59,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
   const where = and(
     eq(secrets.teamId, team.id),
     query.q ? containsIgnoreCase(secrets.name, query.q) : undefined,
+    query.visibility ? eq(secrets.visibility, query.visibility) : undefined,
   );
   const [rows, [totalRow]] = await Promise.all([
     db

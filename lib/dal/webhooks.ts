@@ -31,6 +31,8 @@ export type TWebhookDTO = {
 };
 export type TSecretOption = TWebhookSecretRef & { allowedHosts: string[] };
 
+// Only the Allowed hosts editor (Owners/Admins) still lists secrets up front; the webhook dialog's Secrets
+// picker searches the secrets list route instead, so it is not bound by this cap.
 const SECRET_OPTIONS_LIMIT = 2000;
 
 export async function listWebhooks(actor: TActor, teamSlug: string) {
@@ -53,6 +55,7 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
     .where(eq(webhooks.teamId, team.id))
     .orderBy(asc(sql`lower(${webhooks.name})`), asc(webhooks.id));
   const ids = rows.map((r) => r.id);
+  const isManager = roleCan(role, "secrets.write");
   const [bindings, last, options] = await Promise.all([
     ids.length
       ? db
@@ -73,9 +76,8 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
           .where(and(eq(webhookDeliveries.teamId, team.id), inArray(webhookDeliveries.webhookId, ids)))
           .orderBy(webhookDeliveries.webhookId, desc(webhookDeliveries.createdAt))
       : [],
-    listSecretOptions(team.id),
+    isManager ? listSecretOptions(team.id) : [],
   ]);
-  const isManager = roleCan(role, "secrets.write");
   const items: TWebhookDTO[] = rows.map((r) => {
     const refs = bindings.filter((b) => b.webhookId === r.id).map(({ id, name, visibility }) => ({ id, name, visibility }));
     const l = last.find((x) => x.webhookId === r.id);

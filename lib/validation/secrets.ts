@@ -46,6 +46,8 @@ export const ZListSecretsQuery = z.object({
   sort: z.enum(SECRET_SORTS).catch("name").default("name"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
   pageSize: z.coerce.number().int().min(5).max(100).catch(25).default(25),
+  /** Only this visibility (the webhook secret picker asks Editors' lists for Masked only). */
+  visibility: z.enum(["masked", "restricted"]).optional().catch(undefined),
 });
 export type TListSecretsQuery = z.infer<typeof ZListSecretsQuery>;
 

@@ -249,6 +249,18 @@ describe("visibility", () => {
     const editors = await listSecrets(byRole.editor.actor, teamA.slug, q({ q: `_${tag}` }));
     expect(JSON.stringify(editors)).not.toContain(owners!.fingerprint!);
   });
+
+  it("filters by visibility (the webhook secret picker offers Editors Masked secrets only); an unknown filter is ignored", async () => {
+    const tag = runId();
+    const masked = await seedSecret(`VF_M_${tag}`, "masked");
+    const restricted = await seedSecret(`VF_R_${tag}`, "restricted");
+    const ids = async (query: Record<string, unknown>) =>
+      (await listSecrets(byRole.editor.actor, teamA.slug, q({ q: `_${tag}`, ...query }))).items.map((i) => i.id).sort();
+    expect(await ids({ visibility: "masked" })).toEqual([masked.id]);
+    expect(await ids({ visibility: "restricted" })).toEqual([restricted.id]);
+    expect(await ids({ visibility: "secret" })).toEqual([masked.id, restricted.id].sort());
+    expect(await ids({})).toEqual([masked.id, restricted.id].sort());
+  });
 });
 
 describe("conflicts and stale writes", () => {
