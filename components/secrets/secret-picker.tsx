@@ -64,6 +64,7 @@ export function SecretPicker({
   // Once the user moves with the arrows or the pointer, Enter takes that option, not the typed name.
   const [navigated, setNavigated] = useState(false);
   const createRef = useRef<HTMLLIElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     const t = setTimeout(() => setQ(text.trim()), 150);
@@ -151,6 +152,7 @@ export function SecretPicker({
       ) : null}
       <div className="relative">
         <input
+          ref={inputRef}
           role="combobox"
           aria-label="Secrets"
           aria-expanded={open}
@@ -175,7 +177,10 @@ export function SecretPicker({
           onBlur={(e) => {
             // Keep the list open while focus stays inside the picker; otherwise close after a click lands.
             if (!e.relatedTarget || !(e.currentTarget.parentElement?.contains(e.relatedTarget as Node) ?? false)) {
-              setTimeout(() => setOpen(false), 150);
+              // Focus may come back before the delay ends (tab away and straight back): then stay open.
+              setTimeout(() => {
+                if (document.activeElement !== inputRef.current) setOpen(false);
+              }, 150);
             }
           }}
           onKeyDown={onKeyDown}
