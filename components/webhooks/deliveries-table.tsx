@@ -1,6 +1,6 @@
 // The delivery log: one row per attempt, newest first. Everything here was redacted before it was stored.
 import type { TDeliveryAttemptDTO } from "@/lib/dal/webhooks";
-import { WEBHOOK_EVENT_LABELS, type TWebhookEvent } from "@/lib/validation/webhooks";
+import { triggerLabel } from "@/lib/webhooks/events";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 
@@ -46,7 +46,7 @@ export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDT
                 <tr key={d.id}>
                   <td className="whitespace-nowrap px-4 py-3 text-xs">{dateFormat.format(new Date(d.startedAt))}</td>
                   <td className="px-4 py-3">{d.webhookName}</td>
-                  <td className="px-4 py-3 text-xs">{d.trigger === "test" ? "Send test" : (WEBHOOK_EVENT_LABELS[d.trigger as TWebhookEvent] ?? d.trigger)}</td>
+                  <td className="px-4 py-3 text-xs">{triggerLabel(d.trigger)}</td>
                   <td className="px-4 py-3 text-xs">{d.attempt} of 3</td>
                   <td className="px-4 py-3 text-xs">
                     <span className={d.outcome === "succeeded" ? "font-semibold text-emerald-700" : "font-semibold text-red-700"}>

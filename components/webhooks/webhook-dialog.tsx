@@ -13,7 +13,8 @@ import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import type { TWebhookDTO } from "@/lib/dal/webhooks";
-import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS, WEBHOOK_METHODS, type TWebhookEvent } from "@/lib/validation/webhooks";
+import { WEBHOOK_METHODS } from "@/lib/validation/webhooks";
+import { isTeamEvent, TEAM_EVENT_CATALOGUE, TEAM_EVENTS, type TTeamEvent } from "@/lib/webhooks/events";
 
 type THeaderRow = { key: number; name: string; value: string };
 type TForm = {
@@ -22,7 +23,7 @@ type TForm = {
   method: string;
   headers: THeaderRow[];
   payload: string;
-  events: TWebhookEvent[];
+  events: TTeamEvent[];
   secrets: TSecretChoice[];
 };
 
@@ -33,7 +34,8 @@ const initial = (w?: TWebhookDTO): TForm => ({
   method: w?.method ?? "POST",
   headers: (w?.headers ?? []).map((h) => ({ key: rowKey++, ...h })),
   payload: w?.payload ?? "",
-  events: (w?.events ?? []) as TWebhookEvent[],
+  // A new webhook starts subscribed to every event.
+  events: w ? w.events.filter(isTeamEvent) : [...TEAM_EVENTS],
   secrets: w?.secrets ?? [],
 });
 
@@ -208,18 +210,21 @@ export function WebhookDialog({
               {err("secretIds")}
             </div>
 
-            <fieldset>
-              <legend className="text-sm font-medium text-slate-900">Send on these events</legend>
+            <fieldset aria-describedby={`${base}-events-hint`}>
+              <legend className="text-sm font-medium text-slate-900">Events</legend>
+              <p id={`${base}-events-hint`} className="text-xs text-slate-500">
+                Deliveries are queued only for the events checked here. None: Send test only.
+              </p>
               <div className="mt-1.5 grid grid-cols-2 gap-1.5">
-                {WEBHOOK_EVENTS.map((ev) => (
-                  <label key={ev} className="flex items-center gap-2 text-sm">
+                {TEAM_EVENTS.map((ev) => (
+                  <label key={ev} className="flex items-center gap-2 text-sm" title={TEAM_EVENT_CATALOGUE[ev].description}>
                     <input
                       type="checkbox"
                       checked={form.events.includes(ev)}
                       onChange={(e) => set("events", e.target.checked ? [...form.events, ev] : form.events.filter((x) => x !== ev))}
                       className="size-4 rounded border-slate-300"
                     />
-                    {WEBHOOK_EVENT_LABELS[ev]}
+                    {TEAM_EVENT_CATALOGUE[ev].label}
                   </label>
                 ))}
               </div>

@@ -8,7 +8,7 @@ import { useServerAction } from "@/components/members/use-action";
 import { Button } from "@/components/ui/button";
 import { deleteWebhookAction, sendTestWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
-import { WEBHOOK_EVENT_LABELS, type TWebhookEvent } from "@/lib/validation/webhooks";
+import { triggerLabel } from "@/lib/webhooks/events";
 import { AllowedHostsDialog } from "./allowed-hosts-dialog";
 import { WebhookDialog } from "./webhook-dialog";
 
@@ -93,7 +93,7 @@ function WebhookRow({ teamSlug, webhook: w, isManager }: { teamSlug: string; web
         <span className="break-all font-mono text-xs">{w.url}</span>
       </td>
       <td className="px-4 py-3 text-xs text-slate-600">
-        {w.events.length ? w.events.map((e) => WEBHOOK_EVENT_LABELS[e as TWebhookEvent] ?? e).join(", ") : "Tests only"}
+        {w.events.length ? w.events.map(triggerLabel).join(", ") : "Tests only"}
       </td>
       <td className="px-4 py-3 font-mono text-xs">{w.secrets.length ? w.secrets.map((s) => s.name).join(", ") : <span className="font-sans text-slate-400">None</span>}</td>
       <td className="px-4 py-3 text-xs">

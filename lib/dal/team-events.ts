@@ -5,13 +5,13 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { webhookDeliveries, webhooks } from "@/db/schema";
-import type { TWebhookEvent } from "@/lib/validation/webhooks";
+import type { TTeamEvent } from "@/lib/webhooks/events";
 import type { TActor } from "./audit";
 
 export async function emitTeamEvent(
   tx: Executor,
   teamId: string,
-  event: TWebhookEvent,
+  event: TTeamEvent,
   data: Record<string, string | number | null>,
   actor?: TActor,
 ): Promise<number> {

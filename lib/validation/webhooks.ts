@@ -1,15 +1,6 @@
 // Zod schemas for webhooks, shared by the webhook dialog (instant feedback) and the server actions.
 import { z } from "zod";
-
-export const WEBHOOK_EVENTS = ["secret.created", "secret.rotated", "secret.deleted", "member.joined", "member.removed"] as const;
-export type TWebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-export const WEBHOOK_EVENT_LABELS: Record<TWebhookEvent, string> = {
-  "secret.created": "Secret created",
-  "secret.rotated": "Secret rotated",
-  "secret.deleted": "Secret deleted",
-  "member.joined": "Member joined",
-  "member.removed": "Member removed",
-};
+import { TEAM_EVENTS } from "@/lib/webhooks/events";
 
 export const WEBHOOK_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
 export const WEBHOOK_PAYLOAD_MAX = 64 * 1024;
@@ -37,7 +28,12 @@ export const ZWebhookInput = z.object({
   method: z.enum(WEBHOOK_METHODS, { error: "Choose POST, PUT, PATCH or GET." }),
   headers: z.array(ZHeaderRow).max(20, "At most 20 headers."),
   payload: z.string().max(WEBHOOK_PAYLOAD_MAX, "The payload is larger than 64 KiB."),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).max(WEBHOOK_EVENTS.length).transform((e) => [...new Set(e)]),
+  // Default: every event in the catalogue (lib/webhooks/events.ts).
+  events: z
+    .array(z.enum(TEAM_EVENTS, { error: "Unknown event." }))
+    .max(TEAM_EVENTS.length)
+    .default(() => [...TEAM_EVENTS])
+    .transform((e) => [...new Set(e)]),
   secretIds: z.array(z.uuid({ error: "Unknown secret." })).max(50, "At most 50 secrets.").transform((s) => [...new Set(s)]),
 });
 export type TWebhookInput = z.infer<typeof ZWebhookInput>;
