@@ -217,12 +217,20 @@ describe("SSRF guard", () => {
     "http://0.0.0.0/",
     "http://[::]/",
     "http://[fe80::1]/",
+    // Issue 9 item 11: IPv4-compatible and other transitional IPv6 forms, trailing dots, local names.
+    `http://[::7f00:2]:${port}/`,
+    `http://[2002:7f00:2::]:${port}/`,
+    `http://localhost.:${port}/`,
+    `http://LOCALHOST..:${port}/`,
+    "http://metadata.google.internal/",
+    "http://metadata/",
   ];
 
   it("refuses every non-public form at save", async () => {
     for (const url of forms(other.port)) {
       const err = await errorOf(createWebhook({ actor: admin.actor, teamSlug: team.slug, data: input({ url }) }));
       expect(err.fieldErrors?.url?.[0], url).toMatch(/^URL: /);
+      if (!/0x|2130706433|017700000001|127\.1:/.test(url)) expect(err.fieldErrors?.url?.[0], url).toMatch(/webhooks can only be sent to public hosts\.$/);
     }
   });
 
