@@ -31,8 +31,10 @@ async function seedSecrets(teamId: string, userId: string, size: number): Promis
     const values: (typeof secretValues.$inferInsert)[] = [];
     for (let i = from; i < Math.min(size, from + BATCH); i++) {
       const id = crypto.randomUUID();
+      const version = 1 + (i % 4);
       const c0 = performance.now();
-      const sealed = encryptSecretValue(`bench_${randomBytes(24).toString("base64url")}`, { teamId, secretId: id, version: 1 });
+      // Sealed for the version stored with it, so the values open (the API benchmark reads them).
+      const sealed = encryptSecretValue(`bench_${randomBytes(24).toString("base64url")}`, { teamId, secretId: id, version });
       cryptoMs += performance.now() - c0;
       // Spread timestamps over ~a week, in an order unrelated to the name, so every sort does real work.
       const updatedAt = new Date(now - ((i * 7919) % size) * 60_000);
@@ -41,14 +43,14 @@ async function seedSecrets(teamId: string, userId: string, size: number): Promis
         teamId,
         name: secretName(i),
         visibility: i % 3 === 0 ? "restricted" : "masked",
-        version: 1 + (i % 4),
+        version,
         fingerprint: sealed.fingerprint,
         createdAt: updatedAt,
         createdBy: userId,
         updatedAt,
         updatedBy: userId,
       });
-      values.push({ secretId: id, teamId, version: 1 + (i % 4), ciphertext: sealed.ciphertext });
+      values.push({ secretId: id, teamId, version, ciphertext: sealed.ciphertext });
     }
     await db.transaction(async (tx) => {
       await tx.insert(secrets).values(rows);

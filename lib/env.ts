@@ -21,6 +21,14 @@ const ZEnv = z.object({
   AUTH_OIDC_ID: z.string().optional(),
   AUTH_OIDC_SECRET: z.string().optional(),
   AUTH_OIDC_NAME: z.string().default("Single sign-on"),
+  // Requests per minute per access token, shared by every instance (within 10 per instance; see token-rate-limit).
+  API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  // Failed API authentications per minute per client address.
+  API_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  // How often the usage recorder writes Last used (ms; 0: only when flushed explicitly).
+  USAGE_FLUSH_MS: z.coerce.number().int().nonnegative().default(5000),
+  // A Last used row is written at most once per this many seconds (per row, across instances).
+  USAGE_ROW_INTERVAL_SECONDS: z.coerce.number().int().nonnegative().default(60),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -29,10 +29,14 @@ function bearerToken(req: Request): string | null {
 export async function handleSecretsRequest(req: Request, name: string | null): Promise<Response> {
   try {
     const address = clientAddress(req.headers);
-    const retryBad = await badAuthRetryAfter(address);
-    if (retryBad > 0) return tooMany(retryBad);
     const token = bearerToken(req);
-    const principal = token ? await authenticateAccessToken(token, address) : null;
+    // Both are single reads: run them side by side (one round trip of latency). An address over its
+    // failed-authentication budget gets 429 whatever the token, so the result of the lookup is never told.
+    const [retryBad, principal] = await Promise.all([
+      badAuthRetryAfter(address),
+      token ? authenticateAccessToken(token, address) : null,
+    ]);
+    if (retryBad > 0) return tooMany(retryBad);
     if (!principal) {
       await recordBadAuth(address);
       return unauthorized();

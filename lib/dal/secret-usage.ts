@@ -49,15 +49,6 @@ export async function releaseDeadBindings(tx: Executor, teamId: string, secretId
   return (await consumersBySecret(tx, teamId, [secretId])).get(secretId) ?? [];
 }
 
-/** Records that these secrets were just resolved for a consumer (Last used). */
-export async function markSecretsUsed(db: Executor, teamId: string, secretIds: string[]): Promise<void> {
-  if (secretIds.length === 0) return;
-  await db
-    .update(secrets)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(secrets.teamId, teamId), inArray(secrets.id, secretIds)));
-}
-
 /** Where a consumer is managed in the UI. */
 export function consumerHref(teamSlug: string, c: TConsumer): string {
   return c.kind === "webhook" ? `/teams/${teamSlug}/settings/webhooks#webhook-${c.id}` : `/teams/${teamSlug}/settings/tokens#token-${c.id}`;

@@ -1,54 +1,114 @@
 import "server-only";
-// Per-token budget for the secrets API, kept in the database (rate-limiter-flexible's Drizzle store) so
-// every app instance shares the count. Failed authentications get a per-address budget too, so guessing
-// tokens from one address is slowed down.
+// Budgets of the secrets API, kept in the database so every app instance shares them.
+// - Per token (API_TOKEN_REQUESTS_PER_MINUTE): counted in memory and added to one shared row in batches, so
+//   the requests of one token do not queue on that row (see consumeTokenRequest for the tolerance).
+// - Failed authentications per client address (API_FAILED_AUTH_PER_MINUTE): rate-limiter-flexible's Drizzle
+//   store; only failures write, so guessing tokens from one address is slowed down.
+import { sql } from "drizzle-orm";
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
+import { env } from "@/lib/env";
 
-type Limiters = { token: RateLimiterDrizzle; badAuth: RateLimiterDrizzle };
-const globalForLimiters = globalThis as unknown as { __apiLimiters?: Promise<Limiters> };
+const globalForLimiters = globalThis as unknown as { __apiBadAuth?: Promise<RateLimiterDrizzle>; __tokenBudget?: Map<string, TTokenCount> };
 
-function limit(name: string, fallback: number): number {
-  const n = Number(process.env[name]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-async function limiters(): Promise<Limiters> {
-  globalForLimiters.__apiLimiters ??= getDb().then((db) => {
-    const make = (keyPrefix: string, points: number) =>
-      new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix, points, duration: 60, clearExpiredByTimeout: false });
-    return {
-      token: make("api:token", limit("API_TOKEN_REQUESTS_PER_MINUTE", 120)),
-      badAuth: make("api:badauth", limit("API_FAILED_AUTH_PER_MINUTE", 30)),
-    };
-  });
-  return globalForLimiters.__apiLimiters;
-}
-
-/** Counts one request; seconds to wait when over the budget, else 0. */
-async function take(limiter: RateLimiterDrizzle, key: string): Promise<number> {
-  try {
-    await limiter.consume(key);
-    return 0;
-  } catch (e) {
-    if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-    throw e;
-  }
-}
-
-export async function consumeTokenRequest(tokenId: string): Promise<number> {
-  return take((await limiters()).token, tokenId);
+function badAuthLimiter(): Promise<RateLimiterDrizzle> {
+  globalForLimiters.__apiBadAuth ??= getDb().then(
+    (db) =>
+      new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix: "api:badauth", points: env().API_FAILED_AUTH_PER_MINUTE, duration: 60, clearExpiredByTimeout: false }),
+  );
+  return globalForLimiters.__apiBadAuth;
 }
 
 /** Is this address already over its failed-authentication budget (without counting this attempt)? */
 export async function badAuthRetryAfter(address: string | null): Promise<number> {
-  if (!address) return 0;
-  const l = (await limiters()).badAuth;
-  const res = await l.get(address);
+  const l = await badAuthLimiter();
+  const res = await l.get(address ?? "unknown");
   return res && res.consumedPoints >= l.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
 }
 
+/** Counts one failed authentication from this address (no address known: one shared "unknown" budget). */
 export async function recordBadAuth(address: string | null): Promise<void> {
-  if (address) await take((await limiters()).badAuth, address);
+  try {
+    await (await badAuthLimiter()).consume(address ?? "unknown");
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+  }
+}
+
+// ---- Per-token budget.
+
+/** Requests an instance may admit before the shared row has seen them (the cross-instance tolerance). */
+export const TOKEN_SYNC_BATCH = 10;
+const WINDOW_SECONDS = 60;
+
+type TTokenCount = {
+  /** The shared window's total as of the last upsert (every instance's requests). */
+  known: number;
+  /** Requests this instance admitted that the row has not seen yet. */
+  unsent: number;
+  /** When the shared window ends (ms since epoch); 0 before the first upsert. */
+  windowEnd: number;
+  sync: Promise<void> | null;
+};
+const counts = () => (globalForLimiters.__tokenBudget ??= new Map());
+
+/** Adds this instance's unsent requests to the shared row and learns the window's total; one in flight per token. */
+function sync(key: string, c: TTokenCount): Promise<void> {
+  c.sync ??= (async () => {
+    try {
+      const delta = c.unsent;
+      const db = await getDb();
+      const res = await db.execute(sql`
+        insert into rate_limits (key, points, expire) values (${key}, ${delta}, now() + ${`${WINDOW_SECONDS} seconds`}::interval)
+        on conflict (key) do update set
+          points = case when rate_limits.expire is null or rate_limits.expire <= now() then excluded.points else rate_limits.points + excluded.points end,
+          expire = case when rate_limits.expire is null or rate_limits.expire <= now() then excluded.expire else rate_limits.expire end
+        returning points, expire`);
+      const row = (Array.isArray(res) ? res[0] : (res as { rows: unknown[] }).rows[0]) as { points: number | string; expire: Date | string };
+      c.unsent -= delta;
+      c.known = Number(row.points);
+      c.windowEnd = new Date(row.expire).getTime();
+    } finally {
+      c.sync = null;
+    }
+  })();
+  return c.sync;
+}
+
+/**
+ * Counts one request of this token; seconds to wait when over the budget, else 0.
+ *
+ * Each instance counts in memory and adds its count to the token's row in rate_limits in batches: one upsert
+ * carries every request admitted since the last one and returns the shared window's total, against which the
+ * next requests are decided. A request waits for the database only when it is the first of a window in this
+ * instance, or when TOKEN_SYNC_BATCH requests are already unsent (it then waits for that one upsert).
+ *
+ * Tolerance: the row lacks at most TOKEN_SYNC_BATCH requests per instance at any moment, so a token gets at
+ * most its budget + N × 10 requests per 60-second window on N instances (exact on one instance).
+ */
+export async function consumeTokenRequest(tokenId: string): Promise<number> {
+  const limit = env().API_TOKEN_REQUESTS_PER_MINUTE;
+  const key = `api:token:${tokenId}`;
+  const map = counts();
+  let c = map.get(key);
+  if (!c) map.set(key, (c = { known: 0, unsent: 0, windowEnd: 0, sync: null }));
+  if (Date.now() >= c.windowEnd) {
+    // A new window here: learn the shared total before deciding.
+    while (c.sync) await c.sync;
+    if (Date.now() >= c.windowEnd) await sync(key, c);
+  }
+  if (c.known + c.unsent >= limit) return Math.max(1, Math.ceil((c.windowEnd - Date.now()) / 1000));
+  c.unsent += 1;
+  if (c.unsent >= TOKEN_SYNC_BATCH) {
+    while (c.unsent >= TOKEN_SYNC_BATCH) await sync(key, c);
+  } else if (!c.sync) {
+    // Errors surface on the next request that has to wait for a sync.
+    sync(key, c).catch(() => {});
+  }
+  if (map.size > 10_000) {
+    const now = Date.now();
+    for (const [k, v] of map) if (v.windowEnd < now && !v.sync && v.unsent === 0) map.delete(k);
+  }
+  return 0;
 }

@@ -2,14 +2,18 @@ import "server-only";
 // What a machine token reads through the secrets API. Values come only from resolveSecretValues (the one
 // decrypt path); every read of values is an audit event (token, names, versions, source address; never a
 // value) written before the values are handed back, so there is no read without its event.
-import { and, asc, eq, sql } from "drizzle-orm";
+// A read writes nothing else: Last used (of the token and its secrets) and the version each secret reached
+// this token go to the usage recorder (lib/dal/usage-recorder.ts), which writes them later, coalesced, in
+// one order, outside any reader's transaction — so readers of the same secrets never wait for each other.
+import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { accessTokens, accessTokenSecrets, secrets } from "@/db/schema";
+import { accessTokenSecrets, secrets } from "@/db/schema";
 import type { TRequestMeta } from "./audit";
 import type { TTokenPrincipal } from "./access-tokens";
 import { resolveSecretValues } from "./secret-values";
-import { markSecretsUsed } from "./secret-usage";
 import { recordAudit } from "./audit";
+import { withRetry } from "./retry";
+import { recordUsage } from "./usage-recorder";
 
 export type TApiSecret = { name: string; env: string; version: number; value: string };
 export type TApiSecretMeta = Omit<TApiSecret, "value">;
@@ -27,11 +31,7 @@ async function bindingsOf(principal: TTokenPrincipal) {
 /** Names, env names and versions only (what `run --watch` polls): no value, so no decrypt and no audit event. */
 export async function listTokenSecretVersions(principal: TTokenPrincipal): Promise<TApiSecretMeta[]> {
   const rows = await bindingsOf(principal);
-  const db = await getDb();
-  await db
-    .update(accessTokens)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(accessTokens.id, principal.id), eq(accessTokens.teamId, principal.teamId)));
+  recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: null, version: null });
   return rows.map((r) => ({ name: r.name, env: r.env, version: r.version }));
 }
 
@@ -49,34 +49,37 @@ export async function readTokenSecrets(
   const wanted = only === null ? bound : bound.filter((b) => b.name === only);
   if (only !== null && wanted.length === 0) return null;
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  // One statement reads every value (one snapshot: a concurrent rotation is seen whole or not at all), then
+  // one insert records the read. No transaction is needed for that order, and none is held open.
+  const out = await withRetry(async () => {
     const values = await resolveSecretValues(
       principal.teamId,
       wanted.map((b) => b.name),
-      { executor: tx, taintOwner },
+      { executor: db, taintOwner },
     );
-    const out: TApiSecret[] = [];
+    const read: (TApiSecret & { id: string })[] = [];
     for (const b of wanted) {
       const v = values.get(b.name);
-      if (v) out.push({ name: b.name, env: b.env, version: v.version, value: v.value });
+      if (v) read.push({ id: v.id, name: b.name, env: b.env, version: v.version, value: v.value });
     }
-    await markSecretsUsed(tx, principal.teamId, out.map((s) => values.get(s.name)!.id));
-    await tx
-      .update(accessTokens)
-      .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(accessTokens.id, principal.id), eq(accessTokens.teamId, principal.teamId)));
     // The actor is a token, not a user: actor id stays null, the label names the token.
-    await recordAudit(tx, {
+    await recordAudit(db, {
       teamId: principal.teamId,
       actor: { id: null, label: `token ${principal.name} (${principal.prefix}…)` },
       action: "secrets.read_by_token",
       targetType: "access_token",
       targetId: principal.id,
       targetName: principal.name,
-      version: out.length === 1 ? out[0]!.version : null,
-      metadata: { prefix: principal.prefix, secrets: out.map((s) => ({ name: s.name, version: s.version })) },
+      version: read.length === 1 ? read[0]!.version : null,
+      metadata: { prefix: principal.prefix, secrets: read.map((s) => ({ name: s.name, version: s.version })) },
       meta,
     });
-    return out;
+    return read;
   });
+  const at = new Date();
+  for (const s of out) {
+    recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: s.id, version: s.version, at });
+  }
+  if (out.length === 0) recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: null, version: null, at });
+  return out.map(({ id: _id, ...s }) => s);
 }

@@ -15,7 +15,7 @@ import { Redactor } from "@/lib/webhooks/redact";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { allReferences, RenderError, renderUrl, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
-import { markSecretsUsed } from "./secret-usage";
+import { recordUsage } from "./usage-recorder";
 import { resolveSecretValues } from "./secret-values";
 
 export const MAX_ATTEMPTS = 3;
@@ -207,7 +207,6 @@ async function attempt(db: Database, d: TClaimed, log: TLog): Promise<{ outcome:
 
   if (resolved.size) {
     await db.transaction(async (tx) => {
-      await markSecretsUsed(tx, d.teamId, [...resolved.values()].map((r) => r.id));
       for (const r of resolved.values()) {
         await recordAudit(tx, {
           teamId: d.teamId,
@@ -222,6 +221,10 @@ async function attempt(db: Database, d: TClaimed, log: TLog): Promise<{ outcome:
         });
       }
     });
+    // Last used (and the version this webhook received) through the recorder: never a hot-row write here.
+    for (const r of resolved.values()) {
+      recordUsage({ teamId: d.teamId, consumerKind: "webhook", consumerId: hook.id, secretId: r.id, version: r.version });
+    }
   }
 
   let rendered;

@@ -15,6 +15,7 @@ import { accessTokens, accessTokenSecrets, auditEvents, secrets } from "@/db/sch
 import { hashAccessToken } from "@/lib/crypto/tokens";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/dal/access-tokens";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
+import { flushUsage } from "@/lib/dal/usage-recorder";
 import { ZCreateTokenInput, type TCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 
@@ -173,6 +174,8 @@ describe("GET /api/v1/secrets", () => {
     });
     for (const s of body.secrets) expect(await tablesContaining(s.value)).toEqual([]);
 
+    // Last used is written by the usage recorder, off the read path.
+    await flushUsage();
     const [tok] = await db.select({ lastUsedAt: accessTokens.lastUsedAt }).from(accessTokens).where(eq(accessTokens.id, t.id));
     expect(tok?.lastUsedAt).toBeInstanceOf(Date);
     const [sec] = await db.select({ lastUsedAt: secrets.lastUsedAt }).from(secrets).where(and(eq(secrets.teamId, team.id), eq(secrets.name, names.a)));

@@ -11,6 +11,7 @@ import { createWebhook, deleteWebhook, listDeliveryAttempts, setSecretAllowedHos
 import { removeMember } from "@/lib/dal/members";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { startDeliveryWorker } from "@/lib/webhooks/worker";
+import { flushUsage } from "@/lib/dal/usage-recorder";
 import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
@@ -302,6 +303,8 @@ describe("delivery log", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ targetName: s.name, version: 1, actorId: admin.id });
     expect(events[0]!.metadata).toMatchObject({ webhookId: hook.id, webhook: hook.name });
+    // Last used is written by the usage recorder, off the read path.
+    await flushUsage();
     const [row] = await db.select({ lastUsedAt: secrets.lastUsedAt }).from(secrets).where(eq(secrets.id, s.id));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);
   });

@@ -1,0 +1,229 @@
+// `npm run bench:api`: the machine path under load. Starts a production build on Postgres, creates a team with
+// a token bound to 10 secrets, and loads GET /api/v1/secrets with autocannon, interleaved with an in-repo floor
+// (bench/api-floor.ts: bare node:http + postgres doing the least work the endpoint must do) in the same run:
+// floor, app, floor, app, ... for every connection count, after a warm-up. Prints req/s, p50, p99, errors and
+// non-2xx of each round, and the ratios app/floor. Also: a 1-connection profile (each database round trip,
+// the same handler called in this process without Next, and over HTTP through Next), and the CLI's start-up
+// (`team-secrets run -- true`, CLI start to the child's exit). Ratios, not absolute figures, are the result:
+// the machine is shared.
+//
+//   npm run bench:api [-- --no-build] [--rounds=3] [--duration=8] [--conns=1,50,200] [--pgbouncer] [--keep]
+//
+// Database: a fresh database on the local Postgres (scripts/test-db.mjs), dropped afterwards; --pgbouncer puts
+// PgBouncer (transaction pooling) between both servers and Postgres. No value, key or token is printed.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { stats } from "./http";
+import { build, buildIsFresh, DIST_DIR, freePort, start, type TServer } from "./server";
+import { startPgBouncer, type TPgBouncer } from "../scripts/pgbouncer.mjs";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const opt = (name: string, dflt: string) => args.find((x) => x.startsWith(`--${name}=`))?.split("=")[1] ?? dflt;
+const ROUNDS = Number(opt("rounds", "3"));
+const DURATION = Number(opt("duration", "8"));
+const CONNS = opt("conns", "1,50,200").split(",").map(Number);
+const POOL = Number(opt("pool", "10"));
+
+const runId = new Date().toISOString().replace(/[-:T.Z]/g, "").slice(0, 14) + randomBytes(2).toString("hex");
+const directUrl = execFileSync(process.execPath, ["scripts/test-db.mjs"], { encoding: "utf8" }).trim();
+const dbName = directUrl.slice(directUrl.lastIndexOf("/") + 1);
+process.env.DATABASE_URL = directUrl;
+process.env.SECRETS_MASTER_KEY = randomBytes(32).toString("base64");
+process.env.AUTH_SECRET = randomBytes(33).toString("base64");
+process.env.DATA_DIR = path.join(process.cwd(), ".data", `bench-api-${runId}`);
+process.env.WEBHOOK_WORKER = "off";
+
+let server: TServer | null = null;
+let floor: ChildProcess | null = null;
+let bouncer: TPgBouncer | null = null;
+let floorLog = () => "";
+async function cleanup() {
+  await server?.stop();
+  if (floor?.pid) {
+    try {
+      process.kill(-floor.pid, "SIGTERM");
+    } catch {}
+  }
+  await bouncer?.stop();
+  if (!flag("keep")) execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", dbName]);
+}
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+async function startFloor(env: NodeJS.ProcessEnv): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/api-floor.ts"], {
+    env: { ...env, PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  floor = child;
+  let out = "";
+  child.stderr!.on("data", (d) => (out += d));
+  floorLog = () => out;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d) => String(d).includes("floor listening") && resolve());
+    child.on("exit", () => reject(new Error(`floor exited: ${out}`)));
+  });
+  return `http://127.0.0.1:${port}`;
+}
+
+type TRound = { rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number };
+async function load(url: string, token: string, connections: number, duration: number): Promise<TRound> {
+  const r = await autocannon({ url, connections, duration, headers: { authorization: `Bearer ${token}` } });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts };
+}
+const fmt = (r: TRound) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}  timeouts ${r.timeouts}`;
+
+async function main() {
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: DIST_DIR,
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_POOL_SIZE: String(POOL),
+    // The budget is tested elsewhere; here it must not be what is measured.
+    API_TOKEN_REQUESTS_PER_MINUTE: "100000000",
+  };
+  console.log(`Secrets API benchmark — Postgres${flag("pgbouncer") ? " through PgBouncer (transaction pooling)" : ""}, pool ${POOL} per server, ${ROUNDS} interleaved rounds of ${DURATION} s`);
+  if (flag("no-build")) console.log(`build: skipped (--no-build)${buildIsFresh() ? "" : "; WARNING: sources are newer than the build"}`);
+  else if (buildIsFresh()) console.log(`build: ${DIST_DIR} is newer than every source file, reused`);
+  else console.log(`build: next build into ${DIST_DIR} in ${(build(serverEnv) / 1000).toFixed(1)} s`);
+
+  const { getDb, closeDb } = await import("@/db/client");
+  const { seedBench } = await import("./seed");
+  const { createAccessToken } = await import("@/lib/dal/access-tokens");
+  const { secrets } = await import("@/db/schema");
+  const { eq } = await import("drizzle-orm");
+  await getDb();
+  const seeded = await seedBench(runId, [10], "admin");
+  const team = seeded.teams[0]!;
+  const names = (await (await getDb()).select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, team.id))).map((r) => r.name);
+  const created = await createAccessToken({
+    actor: { id: seeded.user.id, label: seeded.user.email },
+    teamSlug: team.slug,
+    data: { name: "bench", secrets: names.map((name) => ({ name, env: "" })), expires: "never", cidrs: [] },
+  });
+  const token = created.token;
+  await closeDb();
+
+  let appEnv = serverEnv;
+  if (flag("pgbouncer")) {
+    bouncer = await startPgBouncer({ databaseUrl: directUrl, port: await freePort(), dir: process.env.DATA_DIR! });
+    // Migrations already ran on the direct connection (seeding); the servers go through the pooler.
+    appEnv = { ...serverEnv, DATABASE_URL: bouncer.url, DATABASE_MIGRATION_URL: directUrl };
+    console.log(`pgbouncer: ${bouncer.version}, transaction pooling on ${bouncer.url.replace(/\/\/[^@]*@/, "//")}`);
+  }
+  const t0 = performance.now();
+  server = await start(appEnv);
+  console.log(`server: next start ready in ${(performance.now() - t0).toFixed(0)} ms`);
+  const floorUrl = await startFloor({ ...appEnv, DATABASE_PREPARE: flag("pgbouncer") ? "false" : "true" });
+  const targets = {
+    floor: `${floorUrl}/`,
+    "floor (no audit)": `${floorUrl}/plain`,
+    app: `${server.url}/api/v1/secrets`,
+    "app ?values=false": `${server.url}/api/v1/secrets?values=false`,
+  };
+  for (const [label, url] of Object.entries(targets)) {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    const count = res.status === 200 ? (JSON.parse(text) as { secrets?: unknown[] }).secrets?.length : undefined;
+    if (count !== 10) throw new Error(`${label}: HTTP ${res.status}, ${count} secrets ${floorLog()}`);
+  }
+
+  // ---- 1 connection: where the time goes.
+  const seq = async (url: string, n: number) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      await r.arrayBuffer();
+      ms.push(performance.now() - s);
+    }
+    return stats(ms);
+  };
+  for (const url of Object.values(targets)) await seq(url, 50);
+  console.log(`\n1 connection, sequential fetch (200 each, interleaved in 4 blocks):`);
+  const seqRes = new Map<string, number[]>();
+  for (let b = 0; b < 4; b++) {
+    for (const [label, url] of Object.entries(targets)) {
+      const st = await seq(url, 50);
+      seqRes.set(label, [...(seqRes.get(label) ?? []), st.p50]);
+    }
+  }
+  for (const [label, p50s] of seqRes) console.log(`  ${label.padEnd(20)} p50 ${(p50s.reduce((a, b) => a + b) / p50s.length).toFixed(2)} ms`);
+
+  // ---- Load: interleaved rounds.
+  const results: Record<string, TRound[]> = {};
+  const plan: [string, number][] = [];
+  for (const c of CONNS) for (const label of ["floor", "app", ...(c === 50 ? ["floor (no audit)", "app ?values=false"] : [])]) plan.push([label, c]);
+  console.log(`\nwarm-up: 2 s of each target at 50 connections`);
+  for (const label of Object.keys(targets)) await load(targets[label as keyof typeof targets], token, 50, 2);
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`\nround ${round}`);
+    for (const [label, c] of round % 2 === 0 ? [...plan].reverse() : plan) {
+      const r = await load(targets[label as keyof typeof targets], token, c, DURATION);
+      (results[`${label}@${c}`] ??= []).push(r);
+      console.log(`  ${`${label} @${c}`.padEnd(26)} ${fmt(r)}`);
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const agg = (key: string) => {
+    const rs = results[key]!;
+    return { rps: med(rs.map((r) => r.rps)), p50: med(rs.map((r) => r.p50)), p99: med(rs.map((r) => r.p99)), bad: rs.reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0) };
+  };
+  console.log(`\nsummary (median of ${ROUNDS} rounds; ratios app / audited floor in the same run)`);
+  for (const c of CONNS) {
+    const f = agg(`floor@${c}`);
+    const a = agg(`app@${c}`);
+    console.log(
+      `  @${String(c).padEnd(4)} floor ${f.rps.toFixed(0)} req/s p99 ${f.p99} ms | app ${a.rps.toFixed(0)} req/s p50 ${a.p50} ms p99 ${a.p99} ms, errors+non-2xx ${a.bad}` +
+        ` | req/s ratio ${(a.rps / f.rps).toFixed(2)}x, p99 ratio ${(a.p99 / Math.max(1, f.p99)).toFixed(2)}x`,
+    );
+  }
+  if (CONNS.includes(50)) {
+    const f = agg("floor@50");
+    const v = agg("app ?values=false@50");
+    const p = agg("floor (no audit)@50");
+    console.log(`  ?values=false @50: ${v.rps.toFixed(0)} req/s = ${(v.rps / f.rps).toFixed(2)}x the audited floor; floor without audit ${p.rps.toFixed(0)} req/s`);
+  }
+
+  // ---- CLI start-up: CLI start to the child's exit.
+  const cli = (): number => {
+    const s = performance.now();
+    execFileSync(process.execPath, ["bin/team-secrets.mjs", "run", "--", "true"], {
+      env: { NODE_ENV: "production", PATH: process.env.PATH, TEAM_SECRETS_URL: server!.url, TEAM_SECRETS_TOKEN: token },
+      stdio: "ignore",
+    });
+    return performance.now() - s;
+  };
+  const bare = (): number => {
+    const s = performance.now();
+    execFileSync(process.execPath, ["-e", "require('child_process').spawnSync('true')"], { stdio: "ignore" });
+    return performance.now() - s;
+  };
+  for (let i = 0; i < 3; i++) cli();
+  const cliMs: number[] = [];
+  const bareMs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    cliMs.push(cli());
+    bareMs.push(bare());
+  }
+  const c = stats(cliMs);
+  console.log(`\nCLI start-up \`team-secrets run -- true\`: p50 ${c.p50.toFixed(0)} ms, max ${c.max.toFixed(0)} ms (goal <= 150 ms); bare \`node\` spawning \`true\`: p50 ${stats(bareMs).p50.toFixed(0)} ms`);
+}
+
+main()
+  .then(cleanup)
+  .catch(async (err) => {
+    const tail = server?.log().split("\n").slice(-30).join("\n");
+    if (tail) console.error(`--- server output (last lines) ---\n${tail}`);
+    console.error(err);
+    await cleanup();
+    process.exit(1);
+  });
