@@ -11,7 +11,7 @@ import { env, isProduction } from "@/lib/env";
 import { oauthRefusal } from "@/lib/oauth";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
 import { recordSignIn } from "@/lib/dal/audit";
-import { recordSignInFailure, signInRetryAfter } from "@/lib/dal/rate-limit";
+import { beginSignInAttempt } from "@/lib/dal/rate-limit";
 import { createUserSession, revokeUserSession } from "@/lib/dal/sessions";
 import { findOrCreateOAuthUser, verifyCredentials } from "@/lib/dal/users";
 import { ZSignInInput } from "@/lib/validation/auth";
@@ -81,13 +81,13 @@ function config(): NextAuthConfig {
           const parsed = ZSignInInput.safeParse(raw);
           if (!parsed.success) return null;
           const meta = clientMeta(request);
-          // Checked before the password: over the limit, even the right password waits.
-          if ((await signInRetryAfter(parsed.data.email, meta.ip)) > 0) throw new SignInRateLimited();
+          // Counted before the password is read (one atomic increment per key): over the limit, even the
+          // right password waits, and a concurrent burst evaluates at most the limit.
+          const attempt = await beginSignInAttempt(parsed.data.email, meta.ip);
+          if (!attempt.allowed) throw new SignInRateLimited();
           const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-          if (!user) {
-            await recordSignInFailure(parsed.data.email, meta.ip);
-            return null;
-          }
+          if (!user) return null; // the attempt stays counted
+          await attempt.succeeded();
           await recordSignIn({ id: user.id, label: user.email }, meta);
           return user;
         },

@@ -1,9 +1,11 @@
 import "server-only";
 // Sign-in throttling with rate-limiter-flexible's Drizzle store: the counts live in the database (Postgres
-// or the embedded one), so every app instance behind a load balancer shares them. Failed attempts are
-// counted per account and per client address; once a key is over its limit, every attempt is refused until
-// the window ends, even with the right password.
-import { RateLimiterDrizzle } from "rate-limiter-flexible";
+// or the embedded one), so every app instance behind a load balancer shares them. Every attempt is counted
+// per account and per client address BEFORE the password is checked, with one atomic upsert per key
+// (INSERT ... ON CONFLICT DO UPDATE points = points + 1 RETURNING points): of a burst of any size only the
+// first `limit` attempts are evaluated, the rest are refused unread. A successful sign-in gives its own
+// attempt back, so the count is the number of failures (and attempts still being checked).
+import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 
@@ -44,11 +46,49 @@ export async function signInRetryAfter(email: string, ip: string | null): Promis
   return wait;
 }
 
+type TKey = { limiter: RateLimiterDrizzle; key: string };
+
+/** consume(): true when the attempt is within the budget; false (not a throw) when over it. */
+async function take({ limiter, key }: TKey): Promise<boolean> {
+  try {
+    await limiter.consume(key);
+    return true;
+  } catch (e) {
+    // consume() rejects with a RateLimiterRes (not an Error) once over the limit.
+    if (e instanceof RateLimiterRes) return false;
+    throw e;
+  }
+}
+
+const giveBack = ({ limiter, key }: TKey) => limiter.reward(key, 1);
+
+export type TSignInAttempt =
+  | { allowed: false }
+  | {
+      allowed: true;
+      /** The password was right: this attempt no longer counts. */
+      succeeded: () => Promise<void>;
+    };
+
+/**
+ * Counts one sign-in attempt against the account and the address, atomically, before the password is read.
+ * Refused when either is over its budget. The count of a key is its failures plus the attempts still being
+ * checked: a success or a refusal gives its point back, so at most `limit` failures are ever evaluated.
+ */
+export async function beginSignInAttempt(email: string, ip: string | null): Promise<TSignInAttempt> {
+  const l = await limiters();
+  const keys: TKey[] = [{ limiter: l.account, key: email }, ...(ip ? [{ limiter: l.ip, key: ip }] : [])];
+  const taken = await Promise.all(keys.map(take));
+  if (taken.every(Boolean)) return { allowed: true, succeeded: async () => void (await Promise.all(keys.map(giveBack))) };
+  // Refused unread: the attempt gives back what it took from every key (the one over its limit stays at or
+  // above the limit, since each of its points belongs to a failure or an attempt still being checked).
+  await Promise.all(keys.map(giveBack));
+  return { allowed: false };
+}
+
+/** One failed attempt on each key (for tests and tools that seed a count; sign-in uses beginSignInAttempt). */
 export async function recordSignInFailure(email: string, ip: string | null): Promise<void> {
   const l = await limiters();
-  // consume() rejects with a result (not an Error) once over the limit: the count is what matters here.
-  const ignoreOverLimit = (e: unknown) => {
-    if (e instanceof Error) throw e;
-  };
-  await Promise.all([l.account.consume(email).catch(ignoreOverLimit), ip ? l.ip.consume(ip).catch(ignoreOverLimit) : null]);
+  const keys: TKey[] = [{ limiter: l.account, key: email }, ...(ip ? [{ limiter: l.ip, key: ip }] : [])];
+  await Promise.all(keys.map(take));
 }

@@ -1,5 +1,5 @@
 // Account safety through the real code paths: the sign-in action runs next-auth's real credentials flow
-// (auth.ts authorize: rate limit before the password, argon2 verification, audit, server-side session), the
+// (auth.ts authorize: the attempt counted before the password, argon2 verification, audit, server-side session), the
 // limiter is lib/dal/rate-limit.ts against the real rate_limits table, and the session is read back by the
 // real lib/session.ts. Only the Next request is simulated: request headers (with the cookies the previous
 // calls set) and the cookie jar. One trusted proxy (TRUSTED_PROXY_HOPS unset = 1) appends the client address.
@@ -149,6 +149,45 @@ describe("sign-in rate limit (per account, in the database)", () => {
     expect(await signIn(u.email, u.password)).toMatchObject({ code: "rate_limited" });
     req.ip = "198.19.0.2";
     expect(await signIn(u.email, u.password)).toBe("redirect");
+  });
+});
+
+describe("sign-in limit under a concurrent burst (counted before the password is checked)", () => {
+  const tally = (results: unknown[]) => {
+    const codes = results.map((r) => (r === "redirect" ? "redirect" : (r as { code: string }).code));
+    return { evaluated: codes.filter((c) => c !== "rate_limited").length, codes };
+  };
+
+  it("100 concurrent wrong passwords for one account evaluate at most 10; the right password inside the burst is refused", async () => {
+    const u = await newAccount("burst");
+    // All start at once; the right password is the 51st attempt.
+    const results = await Promise.all(
+      Array.from({ length: 101 }, (_, i) => signIn(u.email, i === 50 ? u.password : "wrong password!!")),
+    );
+    const { evaluated, codes } = tally(results);
+    expect(evaluated).toBeLessThanOrEqual(10);
+    expect(codes[50]).toBe("rate_limited");
+    expect(codes.filter((c) => c === "redirect")).toEqual([]);
+    const db = await getDb();
+    expect(await db.select().from(userSessions).where(eq(userSessions.userId, u.id))).toEqual([]);
+  });
+
+  it("per address: a burst across 120 accounts from one address evaluates at most 50", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => signIn(`burst-ip-${i}-${runId()}@test.example`, "wrong password!!")),
+    );
+    const { evaluated, codes } = tally(results);
+    expect(evaluated).toBeLessThanOrEqual(50);
+    expect(evaluated).toBeGreaterThan(0);
+    expect(codes.filter((c) => c === "rate_limited").length).toBeGreaterThanOrEqual(70);
+  });
+
+  it("a success gives its attempt back: nine failures, then sign-ins that succeed, never lock the account", async () => {
+    const u = await newAccount("refund");
+    for (let i = 0; i < 9; i++) expect(await signIn(u.email, "wrong password!!")).toMatchObject({ code: "unauthenticated" });
+    for (let i = 0; i < 3; i++) expect(await signIn(u.email, u.password)).toBe("redirect");
+    const rows = await rateLimitRows(u.email);
+    expect(rows).toEqual([expect.objectContaining({ points: 9 })]);
   });
 });
 
