@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { unsafeEnvNameReason } from "../lib/validation/unsafe-env-names.mjs";
 
 const VERSION = "0.1.0";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -161,16 +162,31 @@ function checkSecret(s) {
   return s;
 }
 
+/**
+ * Refuses the whole list when any env name changes how programs load or run (NODE_OPTIONS, LD_PRELOAD,
+ * BASH_ENV, PATH, ...; the list is shared with the server's token schema). Checked here too because a token
+ * made before the server refused them, or a server that does not, must not run code in the command.
+ */
+function refuseUnsafeNames(secrets) {
+  const bad = secrets.filter((s) => unsafeEnvNameReason(s.env));
+  if (bad.length === 0) return secrets;
+  const names = bad.map((s) => (s.env === s.name ? s.env : `${s.env} (secret ${s.name})`)).join(", ");
+  throw new CliError(
+    `refusing to start: this token exposes ${names} under ${bad.length === 1 ? "an environment name that changes" : "environment names that change"} how programs load or run, so ${bad.length === 1 ? "it" : "they"} could run code in the command. Nothing was injected. Bind ${bad.length === 1 ? "the secret" : "them"} under another name (Settings → Access tokens).`,
+    2,
+  );
+}
+
 /** The secrets to inject: all the token's, or only the named ones (each fetched by name). */
 async function fetchSecrets(cfg, only) {
   if (only.length) {
     const out = [];
     for (const n of [...new Set(only)]) out.push(checkSecret(await api(cfg, `/${encodeURIComponent(n)}`)));
-    return out;
+    return refuseUnsafeNames(out);
   }
   const body = await api(cfg, "");
   if (!body || !Array.isArray(body.secrets)) throw new CliError("the server sent an unexpected answer.");
-  return body.secrets.map(checkSecret);
+  return refuseUnsafeNames(body.secrets.map(checkSecret));
 }
 
 async function fetchVersions(cfg, only) {
@@ -183,6 +199,7 @@ async function fetchVersions(cfg, only) {
 // ---- run
 
 function childEnv(secrets, override) {
+  refuseUnsafeNames(secrets); // again at the point of injection
   const env = { ...process.env };
   // The child gets the secrets, not the key to fetch more of them.
   delete env.TEAM_SECRETS_TOKEN;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expiryDate, normalizeCidr, ZCreateTokenInput } from "./tokens";
+import { UNSAFE_ENV_NAMES, UNSAFE_ENV_PREFIXES } from "./unsafe-env-names.mjs";
 
 const base = { name: "ci deploy", secrets: [{ name: "STRIPE_API_KEY" }], expires: "90" };
 
@@ -37,4 +38,37 @@ describe("ZCreateTokenInput", () => {
     expect(expiryDate("90", now)?.toISOString()).toBe("2030-04-01T00:00:00.000Z");
     expect(expiryDate("never", now)).toBeNull();
   });
+});
+
+describe("environment names that change how programs load or run", () => {
+  const messages = (input: unknown) => {
+    const r = ZCreateTokenInput.safeParse(input);
+    return r.success ? [] : r.error.issues.map((i) => i.message);
+  };
+  const unsafe = [
+    ...["NODE_OPTIONS", "LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "BASH_ENV", "ENV", "PATH", "IFS", "PS4"],
+    ...["SHELLOPTS", "PYTHONPATH", "PYTHONSTARTUP", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS"],
+    ...["_JAVA_OPTIONS", "GIT_SSH_COMMAND", "GIT_CONFIG_COUNT", "GIT_EXEC_PATH", "GCONV_PATH", "GLIBC_TUNABLES"],
+    ...["npm_config_script_shell", "node_options", "Path", "OPENSSL_CONF", "DOTNET_STARTUP_HOOKS", "LESSOPEN"],
+    ...UNSAFE_ENV_NAMES,
+    ...UNSAFE_ENV_PREFIXES.map((p) => `${p}X`),
+  ];
+
+  it.each(unsafe)("refuses %s as a token's environment name, saying why", (env) => {
+    const m = messages({ ...base, secrets: [{ name: "STRIPE_API_KEY", env }] });
+    expect(m).toEqual([expect.stringContaining("changes how programs load or run")]);
+    expect(m[0]).toContain(env);
+  });
+
+  it("refuses a secret bound under its own name when that name is one of them", () => {
+    const m = messages({ ...base, secrets: [{ name: "NODE_OPTIONS" }] });
+    expect(m).toEqual([expect.stringMatching(/NODE_OPTIONS cannot be used as an environment name.*Bind NODE_OPTIONS under another/)]);
+    // ...and accepts it under another name.
+    expect(messages({ ...base, secrets: [{ name: "NODE_OPTIONS", env: "APP_NODE_FLAGS" }] })).toEqual([]);
+  });
+
+  it.each(["DATABASE_URL", "STRIPE_API_KEY", "GITHUB_TOKEN", "AUTH_SECRET", "PATHWAY_KEY", "LDAP_PASSWORD", "ENVOY_TOKEN", "HOMEBREW_TOKEN"])(
+    "accepts %s",
+    (env) => expect(messages({ ...base, secrets: [{ name: "STRIPE_API_KEY", env }] })).toEqual([]),
+  );
 });

@@ -4,6 +4,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ZSecretName } from "./secrets";
+import { unsafeEnvNameReason } from "./unsafe-env-names.mjs";
 
 export const TOKEN_NAME_MAX = 64;
 export const TOKEN_SECRETS_MAX = 100;
@@ -30,7 +31,12 @@ export const ZEnvName = z
   .string()
   .trim()
   .max(128, "Environment names are at most 128 characters.")
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _ ; not starting with a digit.");
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _ ; not starting with a digit.")
+  // Loader, interpreter and shell start-up names (NODE_OPTIONS, LD_PRELOAD, BASH_ENV, PATH, ...) are refused.
+  .superRefine((name, ctx) => {
+    const reason = unsafeEnvNameReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  });
 
 /** One range in canonical form ("10.0.0.0/8", "2001:db8::/32"); a bare address is a single-host range. */
 export function normalizeCidr(input: string): string | null {
@@ -105,6 +111,11 @@ export const ZCreateTokenInput = z
       if (seenSecret.has(key)) ctx.addIssue({ code: "custom", path: ["secrets"], message: `${b.name} is chosen twice.` });
       seenSecret.add(key);
       const env = b.env || b.name;
+      // A binding without its own env name is exposed under the secret's name: the same names are refused.
+      if (!b.env) {
+        const reason = unsafeEnvNameReason(env);
+        if (reason) ctx.addIssue({ code: "custom", path: ["secrets"], message: `${reason} Bind ${b.name} under another environment name.` });
+      }
       if (seenEnv.has(env)) ctx.addIssue({ code: "custom", path: ["secrets"], message: `Two secrets would both be exposed as ${env}.` });
       seenEnv.add(env);
     }
