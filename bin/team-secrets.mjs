@@ -5,7 +5,7 @@
 // `export`, whose whole purpose is to print them).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
+import { StreamRedactor } from "../lib/redact/forms.mjs";
 import { unsafeEnvNameReason } from "../lib/validation/unsafe-env-names.mjs";
 
 const VERSION = "0.1.0";
@@ -214,43 +214,23 @@ function childEnv(secrets, override) {
   return env;
 }
 
-/** A stream filter that replaces each value with [REDACTED:NAME], also when a value is split across chunks. */
+/**
+ * A stream filter: every form of every value the delivery log's redactor knows (raw, JSON- and HTML-escaped,
+ * URL-encoded, base64 at every alignment, hex; lib/redact/forms.mjs) becomes [REDACTED:NAME], wherever the
+ * child's output is split into chunks (a hold-back window the length of the longest form).
+ */
 function redactor(secrets, out) {
-  const pairs = secrets
-    .filter((s) => typeof s.value === "string" && s.value.length >= MIN_REDACT_LENGTH)
-    .map((s) => [s.value, `[REDACTED:${s.env}]`])
-    .sort((a, b) => b[0].length - a[0].length);
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  const replaceAll = (text) => {
-    for (const [v, r] of pairs) text = text.split(v).join(r);
-    return text;
-  };
-  // Longest tail of `text` that is the start of some value: it may complete in the next chunk.
-  const heldTail = (text) => {
-    let keep = 0;
-    for (const [v] of pairs) {
-      for (let n = Math.min(v.length - 1, text.length); n > keep; n--) {
-        if (text.endsWith(v.slice(0, n))) {
-          keep = n;
-          break;
-        }
-      }
-    }
-    return keep;
-  };
+  const r = new StreamRedactor(
+    secrets.filter((s) => typeof s.value === "string" && s.value.length >= MIN_REDACT_LENGTH).map((s) => ({ label: s.env, value: s.value })),
+  );
   return {
     write(chunk) {
-      const text = replaceAll(pending + decoder.write(chunk));
-      const keep = heldTail(text);
-      pending = text.slice(text.length - keep);
-      const ready = text.slice(0, text.length - keep);
-      if (ready) out.write(ready);
+      const ready = r.write(chunk);
+      if (ready.length) out.write(ready);
     },
     end() {
-      const rest = replaceAll(pending + decoder.end());
-      pending = "";
-      if (rest) out.write(rest);
+      const rest = r.end();
+      if (rest.length) out.write(rest);
     },
   };
 }

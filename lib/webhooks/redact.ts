@@ -1,53 +1,17 @@
-// Replaces every resolved secret value in a delivery log text with `[REDACTED:NAME]`: the raw value, its
-// JSON-escaped, URL-encoded (percent and form style) and base64 (standard, URL-safe, with and without
-// padding) forms, and the stable middle of its base64 at each of the three byte alignments, so a value
-// base64-encoded inside a longer string (`user:${PASSWORD}` as Basic auth) is caught too.
+// Replaces every resolved secret value in a delivery log text with `[REDACTED:NAME]`, in each form
+// lib/redact/forms.mjs knows (raw, JSON- and HTML-escaped, URL-encoded, base64 at every byte alignment, so
+// a value inside a longer string such as `user:${PASSWORD}` as Basic auth is caught too, and hex). The CLI's
+// `run --redact` uses the same list.
+import { redactionForms } from "@/lib/redact/forms.mjs";
 
 export type TRedaction = { name: string; value: string };
 type TPattern = { text: string; name: string };
 
-const MIN_CORE = 8; // shorter base64 cores would match ordinary text
 /**
  * Below this length a value cannot be redacted without giving itself away (replacing every "a" in a log
  * says the value is "a"): texts of a delivery that resolved such a value are withheld from the log whole.
  */
 export const MIN_REDACTABLE_LENGTH = 6;
-
-function base64Cores(bytes: Buffer): string[] {
-  const out: string[] = [];
-  for (let k = 1; k <= 2; k++) {
-    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
-    const core = enc.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
-    if (core.length >= MIN_CORE) out.push(core);
-  }
-  const plain = bytes.toString("base64");
-  const core0 = plain.slice(0, Math.floor((8 * bytes.length) / 6));
-  if (core0.length >= MIN_CORE) out.push(core0);
-  return out;
-}
-
-const toUrlSafe = (b64: string) => b64.replace(/\+/g, "-").replace(/\//g, "_");
-
-function formsOf(value: string): string[] {
-  const bytes = Buffer.from(value, "utf8");
-  const b64 = bytes.toString("base64");
-  const pct = encodeURIComponent(value);
-  const forms = [
-    value,
-    JSON.stringify(value).slice(1, -1),
-    // A JSON body echoed inside a JSON response (httpbin's "data") is escaped twice.
-    JSON.stringify(JSON.stringify(value).slice(1, -1)).slice(1, -1),
-    pct,
-    pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    b64,
-    b64.replace(/=+$/, ""),
-    toUrlSafe(b64),
-    toUrlSafe(b64).replace(/=+$/, ""),
-  ];
-  for (const core of base64Cores(bytes)) forms.push(core, toUrlSafe(core));
-  return forms;
-}
 
 export class Redactor {
   private readonly patterns: TPattern[];
@@ -61,7 +25,7 @@ export class Redactor {
     for (const s of secrets) {
       if (!s.value) continue;
       if (s.value.length < MIN_REDACTABLE_LENGTH) this.tooShort.push(s.name);
-      for (const text of formsOf(s.value)) {
+      for (const text of redactionForms(s.value)) {
         if (!text || seen.has(text)) continue;
         seen.add(text);
         this.patterns.push({ text, name: s.name });

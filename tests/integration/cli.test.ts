@@ -13,6 +13,7 @@ import { GET as getAll } from "@/app/api/v1/secrets/route";
 import { closeDb, getDb } from "@/db/client";
 import { accessTokenSecrets } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
+import { redactionForms } from "@/lib/redact/forms.mjs";
 import { createSecret } from "@/lib/dal/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -104,5 +105,31 @@ describe("run refuses environment names that change how programs load or run", (
     const t = await secretWithToken(value, "APP_SETTING");
     const r = await runCli(["run", "--", process.execPath, "-e", PRINT("APP_SETTING")], t.env);
     expect(r).toEqual({ code: 0, stdout: value, stderr: "" });
+  });
+});
+
+describe("run --redact: every form the delivery redactor knows, at any chunk boundary", () => {
+  it("raw, JSON-escaped, URL-encoded, base64 (inside a longer string at every alignment), hex: all become [REDACTED:ENV]", async () => {
+    const value = `p@ss/"w"+${runId()}é=&`;
+    const t = await secretWithToken(value, "APP_PASSWORD");
+    const forms = redactionForms(value);
+    const texts = [...forms, ...["u:", "us:", "use:"].map((p) => Buffer.from(`${p}${value}`).toString("base64"))];
+    // The child prints each form between markers, one byte per write with a pause in between, so the CLI
+    // receives them split at every byte boundary.
+    const script = `
+      const texts = JSON.parse(process.env.TEXTS);
+      const bytes = Buffer.from(texts.map((t, i) => "<" + i + ">" + t + "</" + i + ">\\n").join(""));
+      const out = process.argv[1] === "err" ? process.stderr : process.stdout;
+      (async () => { for (const b of bytes) { out.write(Buffer.from([b])); await new Promise((r) => setTimeout(r, 1)); } })();`;
+    for (const stream of ["out", "err"] as const) {
+      const r = await runCli(["run", "--redact", "--", process.execPath, "-e", script, stream], { ...t.env, TEXTS: JSON.stringify(texts) });
+      expect(r.code).toBe(0);
+      const text = stream === "out" ? r.stdout : r.stderr;
+      const lines = text.trimEnd().split("\n");
+      expect(lines).toHaveLength(texts.length);
+      lines.forEach((line, i) => expect(line, texts[i]).toMatch(new RegExp(`^<${i}>.{0,6}\\[REDACTED:APP_PASSWORD\\].{0,6}</${i}>$`)));
+      const utf8 = Buffer.from(text, "latin1").toString("utf8");
+      for (const f of forms) expect(utf8).not.toContain(f);
+    }
   });
 });
