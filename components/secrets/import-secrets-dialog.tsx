@@ -208,7 +208,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
                         {entries.map((e, i) => (
                           <tr key={`${i}-${e.name}`}>
                             <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-medium break-all">
-                              {e.name}
+                              {e.name || `Line ${e.line ?? "?"}`}
                             </th>
                             <td className="px-3 py-2">
                               <span className={cn("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1", STATE_CLASS[e.state])}>

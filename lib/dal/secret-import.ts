@@ -14,7 +14,8 @@ import { isUniqueViolation } from "./pg-errors";
 import { insertSecretTx, writeNewVersionTx } from "./secrets";
 
 export type TImportState = "new" | "exists" | "invalid";
-export type TImportPreviewEntry = { name: string; state: TImportState; reason: string | null; visibility: TVisibility | null };
+/** `name` is "" for lines that are not entries: they are reported by `line` (1-based) only, never by their text. */
+export type TImportPreviewEntry = { name: string; line: number | null; state: TImportState; reason: string | null; visibility: TVisibility | null };
 export type TImportPreview = { format: TImportFormat; entries: TImportPreviewEntry[] };
 export type TImportResult = { created: number; rotated: number; skipped: number; invalid: number };
 
@@ -42,12 +43,13 @@ export async function previewImport(actor: TActor, teamSlug: string, text: strin
   const existing = await existingByLowerName(db, team.id, valid.map((e) => e.name), false);
   return {
     format: parsed.format,
-    entries: parsed.entries.map((e) => {
-      if (e.problem) return { name: e.name.slice(0, 80), state: "invalid", reason: e.problem, visibility: null };
+    entries: parsed.entries.map((e): TImportPreviewEntry => {
+      const line = e.line ?? null;
+      if (e.problem) return { name: e.name.slice(0, 80), line, state: "invalid", reason: e.problem, visibility: null };
       const found = existing.get(e.name.toLowerCase());
       return found
-        ? { name: found.name, state: "exists", reason: null, visibility: found.visibility }
-        : { name: e.name, state: "new", reason: null, visibility: null };
+        ? { name: found.name, line, state: "exists", reason: null, visibility: found.visibility }
+        : { name: e.name, line, state: "new", reason: null, visibility: null };
     }),
   };
 }

@@ -29,25 +29,69 @@ describe("parseSecretsFile (.env)", () => {
     expect(r.map.MULTI?.value).toBe("-----BEGIN KEY-----\nline2==\n-----END KEY-----");
     expect(r.map.URL?.value).toBe("postgres://u:p@h/db?sslmode=require&x=a=b");
     expect(r.map.SPACED?.value).toBe("value");
-    expect(r.entries.every((e) => e.problem === null || e.name === "SINGLE")).toBe(true);
+    // 'it''s' is two quoted strings: text after the closing quote, so line 4 is not an entry (and not named).
+    expect(r.map.SINGLE).toBeUndefined();
+    expect(r.entries.filter((e) => e.problem)).toEqual([{ name: "", value: "", problem: expect.stringMatching(/^Line 4 is not NAME=value/), line: 4 }]);
     expect(Object.keys(r.map)).not.toContain("line2");
   });
 
-  it("marks invalid names and empty values with why", () => {
-    const r = byName("1BAD=x\nBAD-NAME=y\nMY KEY=z\nEMPTY=\nOK=1\nok=2\n");
+  it("marks invalid names and empty values with why; a line that is not NAME=value is reported by number only", () => {
+    const r = byName("1BAD=x\nBAD-NAME=y\nMY KEY=z\nEMPTY=\nOK=1\nok=2\n\nkey: value\n");
     expect(r.map["1BAD"]?.problem).toMatch(/Invalid name: A name cannot start with a digit/);
-    expect(r.map["BAD-NAME"]?.problem).toMatch(/Invalid name: Use only letters/);
-    expect(r.map["MY KEY"]?.problem).toMatch(/cannot contain spaces/);
     expect(r.map.EMPTY?.problem).toBe("The value is empty.");
     expect(r.map.OK?.problem).toBeNull();
     expect(r.map.ok?.problem).toMatch(/more than once/);
+    const bad = r.entries.filter((e) => e.name === "");
+    expect(bad.map((e) => [e.line, e.problem])).toEqual([
+      [2, expect.stringMatching(/^Lines 2–3 are not NAME=value/)],
+      [8, expect.stringMatching(/^Line 8 is not NAME=value/)],
+    ]);
+    expect(JSON.stringify(r.entries.map((e) => [e.name, e.problem]))).not.toMatch(/BAD-NAME|MY KEY|key: value|\b[yz]\b/);
   });
 
   it("a line inside a multi-line quoted value is part of that value, never reported as an entry (its text would reach the preview)", () => {
     const r = byName(['CONFIG="[db]', "admin password = hunter2-value", "other key=x", '"', "MY KEY=z"].join("\n"));
     expect(r.map.CONFIG?.value).toBe("[db]\nadmin password = hunter2-value\nother key=x\n");
-    expect(Object.keys(r.map).sort()).toEqual(["CONFIG", "MY KEY"]);
-    expect(JSON.stringify(r.entries.map((e) => [e.name, e.problem]))).not.toMatch(/admin password|other key/);
+    expect(Object.keys(r.map).sort()).toEqual(["", "CONFIG"]);
+    expect(r.map[""]).toMatchObject({ line: 5, problem: expect.stringMatching(/^Line 5 is not NAME=value/) });
+    expect(JSON.stringify(r.entries.map((e) => [e.name, e.problem]))).not.toMatch(/admin password|other key|MY KEY/);
+  });
+
+  // The last base64 line of a PEM body ends in = or ==: dotenv reads it as NAME=value (NAME = the base64).
+  const PEM_BODY = [
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+    "Proc-Type: 4,ENCRYPTED",
+    "dGhpcyBpcyBhIHRlc3Q=",
+    "c2Vjb25kIGxpbmU==",
+    "-----END PRIVATE KEY-----",
+  ];
+
+  it("an unquoted multi-line PEM never makes a line of it a name; the entry it started is refused, not truncated", () => {
+    const r = byName(["BEFORE=1", "KEY=-----BEGIN PRIVATE KEY-----", ...PEM_BODY, "AFTER=2", "", "LATER=3"].join("\n"));
+    expect(r.entries.map((e) => [e.name, e.line, e.problem === null])).toEqual([
+      ["BEFORE", 1, true],
+      ["KEY", 2, false],
+      ["", 3, false],
+      ["AFTER", 8, true],
+      ["LATER", 10, true],
+    ]);
+    expect(r.map.KEY?.problem).toMatch(/continue on the next lines \(lines 3–7\).*double quotes/);
+    expect(r.map[""]?.problem).toMatch(/^Lines 3–7 are not NAME=value/);
+    const shown = JSON.stringify(r.entries.map((e) => [e.name, e.problem]));
+    for (const text of ["MIIEv", "Proc-Type", "ENCRYPTED", "dGhpcy", "c2Vjb25k", "END PRIVATE"]) expect(shown).not.toContain(text);
+    // Quoted, the same PEM is one entry.
+    const q = byName(['KEY="-----BEGIN PRIVATE KEY-----', ...PEM_BODY.slice(0, -1), '-----END PRIVATE KEY-----"'].join("\n"));
+    expect(q.entries).toEqual([{ name: "KEY", value: ["-----BEGIN PRIVATE KEY-----", ...PEM_BODY].join("\n"), problem: null, line: 1 }]);
+  });
+
+  it("an unclosed quote, or text after the closing quote, is not an entry; the lines it swallowed are not names", () => {
+    const r = byName(['A="never closed', "pw=hunter2", "", "B=ok"].join("\n"));
+    expect(r.entries.map((e) => [e.name, e.line])).toEqual([
+      ["", 1],
+      ["B", 4],
+    ]);
+    expect(r.entries[0]?.problem).toMatch(/^Lines 1–2 are not NAME=value/);
+    expect(byName('A="x" trailing\n').entries).toEqual([{ name: "", value: "", problem: expect.stringMatching(/^Line 1 is/), line: 1 }]);
   });
 
   it("refuses empty and oversized input", () => {

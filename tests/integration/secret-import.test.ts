@@ -59,13 +59,33 @@ describe("bulk import", () => {
   it("previews names and states, never values", async () => {
     const p = await previewImport(owner.actor, team.slug, envFile(), ".env");
     expect(p.entries).toEqual([
-      { name: `NEW_ONE_${tag}`, state: "new", reason: null, visibility: null },
-      { name: `NEW_TWO_${tag}`, state: "new", reason: null, visibility: null },
-      { name: EXISTING, state: "exists", reason: null, visibility: "masked" },
-      { name: `1BAD_${tag}`, state: "invalid", reason: "Invalid name: A name cannot start with a digit.", visibility: null },
+      { name: `NEW_ONE_${tag}`, line: 2, state: "new", reason: null, visibility: null },
+      { name: `NEW_TWO_${tag}`, line: 4, state: "new", reason: null, visibility: null },
+      { name: EXISTING, line: 5, state: "exists", reason: null, visibility: "masked" },
+      { name: `1BAD_${tag}`, line: 6, state: "invalid", reason: "Invalid name: A name cannot start with a digit.", visibility: null },
     ]);
     expect(JSON.stringify(p)).not.toContain(`value-${tag}`);
     expect(JSON.stringify(p)).not.toContain("multi");
+  });
+
+  it("an unquoted multi-line PEM: no line of it becomes a secret, and the preview shows none of its text", async () => {
+    const body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7", "Proc-Type: 4,ENCRYPTED", "dGhpcyBpcyBhIHRlc3Q=", `c2Vjb25k${tag}==`];
+    const text = [`PEM_${tag}=-----BEGIN PRIVATE KEY-----`, ...body, "-----END PRIVATE KEY-----", `OK_${tag}=fine-${tag}`].join("\n");
+    const own = await makeTeam(owner); // its own team: other tests count this one's secrets
+    const p = await previewImport(owner.actor, own.slug, text, ".env");
+    expect(p.entries.map((e) => [e.name, e.line, e.state])).toEqual([
+      [`PEM_${tag}`, 1, "invalid"],
+      ["", 2, "invalid"],
+      [`OK_${tag}`, 7, "new"],
+    ]);
+    const shown = JSON.stringify(p);
+    for (const t of ["MIIEv", "Proc-Type", "ENCRYPTED", "dGhpcy", "c2Vjb25k", "END PRIVATE", `fine-${tag}`]) expect(shown).not.toContain(t);
+
+    const r = await importSecrets({ actor: owner.actor, teamSlug: own.slug, text, fileName: ".env", visibility: "restricted", rotate: [] });
+    expect(r).toEqual({ created: 1, rotated: 0, skipped: 0, invalid: 2 });
+    const db = await getDb();
+    const names = (await db.select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, own.id))).map((x) => x.name);
+    expect(names).toEqual([`OK_${tag}`]);
   });
 
   it("only Owners and Admins can preview or import", async () => {
