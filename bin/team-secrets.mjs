@@ -148,6 +148,12 @@ async function api(cfg, path) {
     const name = decodeURIComponent(path.slice(1));
     throw new CliError(`secret ${name} is not available to this token (404). Check the name, or bind it to the token.`);
   }
+  if (res.status === 500) {
+    const body = await res.json().catch(() => null);
+    if (body?.error === "undecryptable" && Array.isArray(body.secrets)) {
+      throw new CliError(`the server cannot decrypt ${body.secrets.join(", ")} (500): its stored value does not open. Ask an Owner or Admin to rotate it.`);
+    }
+  }
   if (!res.ok) throw new CliError(`the server answered ${res.status}. Try again later.`);
   const type = res.headers.get("content-type") ?? "";
   if (!type.includes("application/json")) throw new CliError(`${cfg.base} did not answer like a Team Secrets server (check TEAM_SECRETS_URL).`);

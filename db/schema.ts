@@ -96,6 +96,9 @@ export const secrets = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     // When non-empty, the value is only ever sent to these hosts (webhooks).
     allowedHosts: jsonb("allowed_hosts").$type<string[]>().notNull().default([]),
+    // Set when a consumer found the stored value would not open (tampered, restored from an old copy,
+    // missing, or sealed under a key not in the keyring); cleared by the next rotation.
+    decryptFailedAt: timestamp("decrypt_failed_at", { withTimezone: true }),
   },
   (t) => [
     // Names are unique within a team ignoring case.
@@ -105,6 +108,8 @@ export const secrets = pgTable(
 );
 
 // Exactly one ciphertext per secret: rotation overwrites it, so the previous version no longer resolves.
+// The envelope is bound to secrets.version (the secret's current version), not to this row's `version`:
+// an old ciphertext copied back (with any version number) fails to open instead of serving the old value.
 export const secretValues = pgTable("secret_values", {
   secretId: uuid("secret_id")
     .primaryKey()

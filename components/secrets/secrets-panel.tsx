@@ -180,6 +180,14 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
               <tr key={s.id} className="hover:bg-slate-50/60">
                 <th scope="row" className="px-4 py-3 text-left font-mono font-medium text-slate-900">
                   {s.name}
+                  {s.undecryptable ? (
+                    <span
+                      className="ml-2 rounded-full bg-red-50 px-2 py-0.5 font-sans text-xs font-medium text-red-800 ring-1 ring-red-200"
+                      title="Its stored value does not open, so webhooks and tokens get an error for it. Rotate it to a new value."
+                    >
+                      Cannot decrypt
+                    </span>
+                  ) : null}
                 </th>
                 <td className="px-4 py-3">
                   <ValueCell secret={s} />

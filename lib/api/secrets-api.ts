@@ -5,6 +5,7 @@ import "server-only";
 // 401; the reason is not told to the caller.
 import { authenticateAccessToken } from "@/lib/dal/access-tokens";
 import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
+import { UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
 import { logUnexpected } from "@/lib/server-action";
 import { ZSecretName } from "@/lib/validation/secrets";
@@ -58,9 +59,12 @@ export async function handleSecretsRequest(req: Request, name: string | null): P
     const owner = {};
     const result = await readTokenSecrets(principal, only, meta, owner);
     if (result === null) return notFound();
-    if (only !== null) return json(result[0] ?? null);
+    // Unbound (or deleted) since the token's bindings were read: as for any name it is not bound to.
+    if (only !== null) return result[0] ? json(result[0]) : notFound();
     return json({ secrets: result });
   } catch (err) {
+    // Already flagged and logged by name in the DAL; the caller learns which secrets, and gets none of them.
+    if (err instanceof UndecryptableError) return json({ error: "undecryptable", secrets: err.names }, 500);
     logUnexpected("secrets API", err);
     return json({ error: "unexpected" }, 500);
   }

@@ -8,6 +8,11 @@ import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { Keyring } from "./keyring";
 
+/**
+ * What a value is bound to. `version` is the SECRET's current version (secrets.version), never a number
+ * stored beside the ciphertext: a ciphertext sealed for version 1 and copied back after a rotation to 2
+ * then fails to open, whatever version its row claims.
+ */
 export type SealContext = { teamId: string; secretId: string; version: number };
 
 export class DecryptError extends Error {
@@ -18,7 +23,11 @@ const VERSION = "v1";
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
-function aad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer {
+/**
+ * The associated data of each layer: the one place it is built. Sealing, opening and re-wrapping a data key
+ * under another master key all call this, so the binding cannot drift between them.
+ */
+export function envelopeAad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer {
   return Buffer.from(
     `team-secrets/${VERSION}/${layer}\0${keyId}\0${ctx.teamId}\0${ctx.secretId}\0${ctx.version}`,
     "utf8",
@@ -51,8 +60,8 @@ export function seal(keyring: Keyring, plaintext: string, ctx: SealContext): str
   const { id: keyId, key: masterKey } = keyring.active;
   const dataKey = randomBytes(32);
   try {
-    const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), aad(ctx, "value", keyId));
-    const wrapped = gcmSeal(masterKey, dataKey, aad(ctx, "key", keyId));
+    const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), envelopeAad(ctx, "value", keyId));
+    const wrapped = gcmSeal(masterKey, dataKey, envelopeAad(ctx, "key", keyId));
     return [VERSION, keyId, `${b64(wrapped.nonce)}.${b64(wrapped.sealed)}`, b64(value.nonce), b64(value.sealed)].join(":");
   } finally {
     dataKey.fill(0);
@@ -69,13 +78,13 @@ export function open(keyring: Keyring, envelope: string, ctx: SealContext): stri
   if (extra !== undefined) throw new DecryptError("Malformed ciphertext");
   let dataKey: Buffer;
   try {
-    dataKey = gcmOpen(master.key, unb64(wrapNonce), unb64(wrappedKey), aad(ctx, "key", keyId));
+    dataKey = gcmOpen(master.key, unb64(wrapNonce), unb64(wrappedKey), envelopeAad(ctx, "key", keyId));
   } catch (err) {
     if (err instanceof DecryptError) throw err;
     throw new DecryptError("Authentication failed: the data key was tampered with or belongs to another secret or version");
   }
   try {
-    return gcmOpen(dataKey, unb64(nonce), unb64(sealed), aad(ctx, "value", keyId)).toString("utf8");
+    return gcmOpen(dataKey, unb64(nonce), unb64(sealed), envelopeAad(ctx, "value", keyId)).toString("utf8");
   } catch (err) {
     if (err instanceof DecryptError) throw err;
     throw new DecryptError("Authentication failed: the ciphertext was tampered with or belongs to another secret or version");

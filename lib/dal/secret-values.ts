@@ -1,12 +1,31 @@
 import "server-only";
 // The single path from ciphertext back to plaintext, for consumers that hand values to software (webhook
 // deliveries, machine tokens). The settings UI never calls it. Callers authorize before calling.
-import { and, eq, inArray } from "drizzle-orm";
+// Each value is opened against its secret's CURRENT version (secrets.version), so a ciphertext restored
+// from an old copy does not open. A value that does not open (or has no row) is never skipped: the whole
+// call fails with UndecryptableError naming every such secret, and the caller flags them.
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { secrets, secretValues } from "@/db/schema";
-import { decryptSecretValue } from "@/lib/crypto";
+import { decryptSecretValue, DecryptError } from "@/lib/crypto";
 
 export type TResolvedSecret = { id: string; name: string; version: number; value: string };
+
+type TUnopened = { id: string; name: string; reason: "missing" | "stale" | "unopenable" };
+
+/** Some of the requested values could not be opened. Carries names and ids only, never a ciphertext. */
+export class UndecryptableError extends Error {
+  override name = "UndecryptableError";
+  constructor(
+    readonly teamId: string,
+    readonly failures: TUnopened[],
+  ) {
+    super(`cannot decrypt ${failures.map((f) => f.name).join(", ")}`);
+  }
+  get names(): string[] {
+    return this.failures.map((f) => f.name);
+  }
+}
 
 export async function resolveSecretValues(
   teamId: string,
@@ -17,13 +36,58 @@ export async function resolveSecretValues(
   if (names.length === 0) return out;
   const db = opts.executor ?? (await getDb());
   const rows = await db
-    .select({ id: secrets.id, name: secrets.name, version: secretValues.version, ciphertext: secretValues.ciphertext })
+    .select({
+      id: secrets.id,
+      name: secrets.name,
+      version: secrets.version,
+      sealedVersion: secretValues.version,
+      ciphertext: secretValues.ciphertext,
+    })
     .from(secrets)
-    .innerJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
-    .where(and(eq(secrets.teamId, teamId), inArray(secrets.name, [...names])));
+    .leftJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
+    .where(and(eq(secrets.teamId, teamId), inArray(secrets.name, [...names])))
+    .orderBy(secrets.name);
+  const failures: TUnopened[] = [];
   for (const r of rows) {
-    const value = decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, opts.taintOwner);
-    out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
+    if (r.ciphertext === null) {
+      failures.push({ id: r.id, name: r.name, reason: "missing" });
+      continue;
+    }
+    try {
+      const value = decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, opts.taintOwner);
+      out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      failures.push({ id: r.id, name: r.name, reason: r.sealedVersion !== r.version ? "stale" : "unopenable" });
+    }
+  }
+  if (failures.length) {
+    out.clear();
+    throw new UndecryptableError(teamId, failures);
   }
   return out;
+}
+
+const REASONS: Record<TUnopened["reason"], string> = {
+  missing: "no stored value",
+  stale: "stored value is for another version (restored from an old copy?)",
+  unopenable: "stored value does not open (tampered with, or sealed under a master key not configured)",
+};
+
+/**
+ * After the failed read's transaction has ended: flags the secrets (the Team secrets table shows it until a
+ * rotation) and writes one server-log line naming them. Names and reasons only.
+ */
+export async function recordUndecryptable(where: string, err: UndecryptableError): Promise<void> {
+  console.error(`[${where}] ${err.failures.map((f) => `cannot decrypt ${f.name} (${REASONS[f.reason]})`).join("; ")}`);
+  try {
+    const db = await getDb();
+    await db
+      .update(secrets)
+      .set({ decryptFailedAt: sql`now()` })
+      .where(and(eq(secrets.teamId, err.teamId), inArray(secrets.id, err.failures.map((f) => f.id))));
+  } catch (flagErr) {
+    const code = (flagErr as { code?: string }).code;
+    console.error(`[${where}] could not flag undecryptable secrets${code ? ` (pg ${code})` : ""}`);
+  }
 }

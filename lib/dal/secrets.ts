@@ -29,6 +29,8 @@ export type TSecretDTO = {
   lastUsedAt: string | null;
   /** Webhooks and machine tokens that use this secret (names only). */
   usedBy: (TConsumer & { href: string })[];
+  /** The stored value does not open (or is missing): consumers get an "undecryptable" error until a rotation. */
+  undecryptable: boolean;
 };
 
 export type TSecretList = {
@@ -74,6 +76,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
         lastUsedAt: secrets.lastUsedAt,
         updaterName: updater.name,
         updaterEmail: updater.email,
+        undecryptable: sql<boolean>`(${secrets.decryptFailedAt} is not null or not exists (select 1 from ${secretValues} where ${secretValues.secretId} = ${secrets.id}))`,
       })
       .from(secrets)
       .leftJoin(updater, eq(updater.id, secrets.updatedBy))
@@ -97,6 +100,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       updatedBy: r.updaterEmail ? { name: r.updaterName ?? "", email: r.updaterEmail } : null,
       lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
       usedBy: (consumers.get(r.id) ?? []).map((c) => ({ ...c, href: consumerHref(team.slug, c) })),
+      undecryptable: r.undecryptable === true,
     })),
     total: totalRow?.n ?? 0,
     page: query.page,
@@ -163,14 +167,19 @@ export async function writeNewVersionTx(
   const sealed = encryptSecretValue(value, { teamId: ctx.teamId, secretId: row.id, version });
   await tx
     .update(secrets)
-    .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: ctx.actor.id })
+    .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: ctx.actor.id, decryptFailedAt: null })
     .where(and(eq(secrets.id, row.id), eq(secrets.teamId, ctx.teamId)));
-  const updated = await tx
-    .update(secretValues)
-    .set({ version, ciphertext: sealed.ciphertext })
-    .where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, ctx.teamId)))
+  // An upsert: rotating is also how an Admin repairs a secret whose value row went missing.
+  const written = await tx
+    .insert(secretValues)
+    .values({ secretId: row.id, teamId: ctx.teamId, version, ciphertext: sealed.ciphertext })
+    .onConflictDoUpdate({
+      target: secretValues.secretId,
+      set: { version, ciphertext: sealed.ciphertext },
+      setWhere: eq(secretValues.teamId, ctx.teamId),
+    })
     .returning({ secretId: secretValues.secretId });
-  if (updated.length !== 1) throw new Error("secret_values row missing for an existing secret");
+  if (written.length !== 1) throw new Error("secret_values row belongs to another team");
   await recordAudit(tx, {
     teamId: ctx.teamId,
     actor: ctx.actor,

@@ -1,7 +1,8 @@
 import "server-only";
 // What a machine token reads through the secrets API. Values come only from resolveSecretValues (the one
 // decrypt path); every read of values is an audit event (token, names, versions, source address; never a
-// value) written before the values are handed back, so there is no read without its event.
+// value) written before the values are handed back, so there is no read without its event. A value that
+// does not open fails the whole read (UndecryptableError, naming it): never a partial result.
 // A read writes nothing else: Last used (of the token and its secrets) and the version each secret reached
 // this token go to the usage recorder (lib/dal/usage-recorder.ts), which writes them later, coalesced, in
 // one order, outside any reader's transaction — so readers of the same secrets never wait for each other.
@@ -10,7 +11,7 @@ import { getDb } from "@/db/client";
 import { accessTokenSecrets, secrets } from "@/db/schema";
 import type { TRequestMeta } from "./audit";
 import type { TTokenPrincipal } from "./access-tokens";
-import { resolveSecretValues } from "./secret-values";
+import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "./secret-values";
 import { recordAudit } from "./audit";
 import { withRetry } from "./retry";
 import { recordUsage } from "./usage-recorder";
@@ -51,7 +52,7 @@ export async function readTokenSecrets(
   const db = await getDb();
   // One statement reads every value (one snapshot: a concurrent rotation is seen whole or not at all), then
   // one insert records the read. No transaction is needed for that order, and none is held open.
-  const out = await withRetry(async () => {
+  const readAndAudit = () => withRetry(async () => {
     const values = await resolveSecretValues(
       principal.teamId,
       wanted.map((b) => b.name),
@@ -60,6 +61,8 @@ export async function readTokenSecrets(
     const read: (TApiSecret & { id: string })[] = [];
     for (const b of wanted) {
       const v = values.get(b.name);
+      // Missing only if the binding and the secret were removed since bindingsOf (a value that does not
+      // open has already thrown).
       if (v) read.push({ id: v.id, name: b.name, env: b.env, version: v.version, value: v.value });
     }
     // The actor is a token, not a user: actor id stays null, the label names the token.
@@ -76,6 +79,14 @@ export async function readTokenSecrets(
     });
     return read;
   });
+  let out: (TApiSecret & { id: string })[];
+  try {
+    out = await readAndAudit();
+  } catch (err) {
+    // Nothing was audited or handed back: flag the secrets and log them by name, then fail the whole read.
+    if (err instanceof UndecryptableError) await recordUndecryptable("secrets API", err);
+    throw err;
+  }
   const at = new Date();
   for (const s of out) {
     recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: s.id, version: s.version, at });

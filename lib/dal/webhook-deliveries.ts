@@ -16,7 +16,7 @@ import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/
 import { allReferences, RenderError, renderUrl, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { recordUsage } from "./usage-recorder";
-import { resolveSecretValues } from "./secret-values";
+import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "./secret-values";
 
 export const MAX_ATTEMPTS = 3;
 const LOG_BYTES = 4096;
@@ -199,7 +199,18 @@ async function attempt(db: Database, d: TClaimed, log: TLog): Promise<{ outcome:
     }
   }
 
-  const resolved = await resolveSecretValues(d.teamId, referenced, { executor: db });
+  let resolved: Awaited<ReturnType<typeof resolveSecretValues>>;
+  try {
+    resolved = await resolveSecretValues(d.teamId, referenced, { executor: db });
+  } catch (err) {
+    // Final, not retried: the stored value will not open on a second try either.
+    if (!(err instanceof UndecryptableError)) throw err;
+    await recordUndecryptable("webhookDelivery", err);
+    const names = err.names;
+    throw new Refusal(
+      `${names.map((n) => `cannot decrypt ${n}`).join("; ")}: the stored value does not open. Rotate ${names.length === 1 ? "it" : "them"} to a new value. Nothing was sent.`,
+    );
+  }
   const missing = referenced.filter((n) => !resolved.has(n));
   if (missing.length) throw new Refusal(`${missing.join(", ")} could not be resolved.`);
   const redactor = new Redactor([...resolved.values()].map((r) => ({ name: r.name, value: r.value })));

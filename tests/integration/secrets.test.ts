@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, secretValues, type TRole } from "@/db/schema";
 import { ROLE_PERMISSIONS } from "@/lib/authz";
-import { DecryptError } from "@/lib/crypto";
 import { createSecret, deleteSecret, listSecrets, rotateSecret } from "@/lib/dal/secrets";
-import { resolveSecretValues } from "@/lib/dal/secret-values";
+import { resolveSecretValues, UndecryptableError } from "@/lib/dal/secret-values";
 import { AppError } from "@/lib/errors";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import {
@@ -360,14 +359,15 @@ describe("ciphertext", () => {
       [teamB.id, foreign.name],
     ] as const) {
       const err = await errorOf(resolveSecretValues(teamId, [name]));
-      expect(err).toBeInstanceOf(DecryptError);
+      expect(err).toBeInstanceOf(UndecryptableError);
+      expect((err as UndecryptableError).names).toEqual([name]);
       expect(err.message).not.toContain(trace(source.value));
     }
 
     // The same secret at another version.
     await db.update(secrets).set({ version: 2 }).where(eq(secrets.id, source.id));
     await db.update(secretValues).set({ version: 2 }).where(eq(secretValues.secretId, source.id));
-    expect(await errorOf(resolveSecretValues(teamA.id, [source.name]))).toBeInstanceOf(DecryptError);
+    expect(await errorOf(resolveSecretValues(teamA.id, [source.name]))).toBeInstanceOf(UndecryptableError);
     await db.update(secretValues).set({ version: 1 }).where(eq(secretValues.secretId, source.id));
     await db.update(secrets).set({ version: 1 }).where(eq(secrets.id, source.id));
     // Restored: it opens again, so the failures above were the binding, not a broken ciphertext.

@@ -1,0 +1,1 @@
+ALTER TABLE "secrets" ADD COLUMN "decrypt_failed_at" timestamp with time zone;
