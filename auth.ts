@@ -8,6 +8,8 @@ import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { clientAddress } from "@/lib/client-address";
 import { env, isProduction } from "@/lib/env";
+import { ConfigError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { oauthRefusal } from "@/lib/oauth";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
 import { recordSignIn } from "@/lib/dal/audit";
@@ -31,7 +33,7 @@ function authSecret(): string {
   const e = env();
   if (e.AUTH_SECRET) return e.AUTH_SECRET;
   if (isProduction()) {
-    throw new Error("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
+    throw new ConfigError("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
   }
   return readOrCreateLocalSecret("auth.secret", 33).value;
 }
@@ -67,10 +69,14 @@ function config(): NextAuthConfig {
         // `type` survives minification (class names do not).
         const type = "type" in error ? String(error.type) : error.name;
         if (type === "CredentialsSignin") return;
-        console.error(`[auth] ${type}`);
+        // Auth.js wraps the original error (often a database error) as `cause` or `cause.err`; it is
+        // logged by kind, code and location only.
+        const cause = error.cause as { err?: unknown } | undefined;
+        const err = cause && typeof cause === "object" && "err" in cause ? cause.err : (cause ?? error);
+        log.error({ where: "auth", type: /^[A-Za-z]{1,40}$/.test(type) ? type : "unknown", err }, "auth error");
       },
       warn(code) {
-        console.warn(`[auth] warning ${code}`);
+        log.warn({ where: "auth", code }, "auth warning");
       },
       debug() {},
     },

@@ -6,6 +6,7 @@ import "server-only";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import "./errors"; // failed statements propagate without their parameters
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;

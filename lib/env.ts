@@ -2,6 +2,7 @@ import "server-only";
 // The environment, parsed once with zod. Secrets that have a safe development default (master key, auth
 // secret) are generated into ./.data on first use outside production; in production they must be set.
 import { z } from "zod";
+import { ConfigError } from "@/lib/errors";
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -29,6 +30,8 @@ const ZEnv = z.object({
   USAGE_FLUSH_MS: z.coerce.number().int().nonnegative().default(5000),
   // A Last used row is written at most once per this many seconds (per row, across instances).
   USAGE_ROW_INTERVAL_SECONDS: z.coerce.number().int().nonnegative().default(60),
+  // Server log level (pino): fatal, error, warn, info, debug, trace or silent.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -43,7 +46,7 @@ export function env(): TEnv {
     if (!parsed.success) {
       // Names of the bad variables only; never their values.
       const names = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
-      throw new Error(`Invalid environment: check ${names}`);
+      throw new ConfigError(`Invalid environment: check ${names}`);
     }
     cached = parsed.data;
   }

@@ -23,3 +23,8 @@ export class AppError extends Error {
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
   | { ok: false; code: TErrorCode | "unexpected"; message: string; fieldErrors?: Record<string, string[]> };
+
+/** A setting is missing or malformed. The message names the variable, never its value (so it is logged). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

@@ -2,7 +2,7 @@ import "server-only";
 // Outgoing mail through SMTP when SMTP_URL is set (e.g. smtps://user:pass@smtp.example.com:465).
 // Without it nothing is sent and callers tell the user so. Never logs a link or token.
 import nodemailer from "nodemailer";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 
 /**
  * Mail goes out only with SMTP_URL set, and in production only with APP_URL set too: a mailed link must not
@@ -18,7 +18,7 @@ export async function sendMail(to: string, subject: string, text: string): Promi
     await transport.sendMail({ from: process.env.SMTP_FROM ?? "Team Secrets <no-reply@localhost>", to, subject, text });
     return true;
   } catch (err) {
-    logUnexpected("mail", err);
+    logError("mail", err);
     return false;
   }
 }

@@ -1,34 +1,9 @@
 import "server-only";
 // Turns the outcome of a server action into a typed result. AppErrors carry messages written for users;
-// anything else is unexpected: the client gets a generic message and the server log gets the error's kind
-// and database code, never the failed query's parameters (they can hold ciphertext or hashes).
-import { DrizzleQueryError } from "drizzle-orm/errors";
+// anything else is unexpected: the client gets a generic message and the server log (lib/log.ts) gets the
+// error's kind, code and location, never its message or the failed query's parameters.
 import { AppError, type ActionResult } from "@/lib/errors";
-import { pgErrorCode } from "@/lib/dal/pg-errors";
-
-export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return typeof err;
-  const code = pgErrorCode(err);
-  const cause = err.cause instanceof Error ? err.cause : undefined;
-  // Drizzle's own message embeds the query parameters; the driver's message (the cause) does not.
-  // DrizzleQueryError does not set `name` (it reads "Error"), so recognise it by class.
-  const isQueryError = err instanceof DrizzleQueryError || err.name === "DrizzleQueryError";
-  const name = isQueryError ? "DrizzleQueryError" : err.name;
-  const message = isQueryError ? (cause?.message ?? "query failed") : err.message;
-  // Frames only: the stack starts with the message, which may hold parameters (even "   at /lib/" lines).
-  const stack = err.stack ?? "";
-  const at = stack.indexOf(err.message);
-  const frames = at >= 0 ? stack.slice(at + err.message.length) : "";
-  const frame = frames
-    .split("\n")
-    .find((l) => /^\s+at /.test(l) && (l.includes("/lib/") || l.includes("/app/")))
-    ?.trim();
-  return [name, code && `pg ${code}`, message, frame].filter(Boolean).join(" | ");
-}
-
-export function logUnexpected(where: string, err: unknown): void {
-  console.error(`[${where}] unexpected error: ${describeError(err)}`);
-}
+import { logError } from "@/lib/log";
 
 export async function toActionResult<T>(where: string, fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
@@ -37,7 +12,7 @@ export async function toActionResult<T>(where: string, fn: () => Promise<T>): Pr
     if (err instanceof AppError) {
       return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
     }
-    logUnexpected(where, err);
+    logError(where, err);
     return { ok: false, code: "unexpected", message: "Something went wrong. Nothing was changed; please try again." };
   }
 }

@@ -4,21 +4,29 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { assertKeyringReady } from "@/lib/crypto";
 import { env, isProduction } from "@/lib/env";
+import { ConfigError } from "@/lib/errors";
+import { log, logError } from "@/lib/log";
 
 export async function startUp(): Promise<void> {
   try {
     env();
     assertKeyringReady();
     if (isProduction() && !env().AUTH_SECRET) {
-      throw new Error("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
+      throw new ConfigError("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
     }
   } catch (err) {
-    console.error(`[startup] refusing to start: ${(err as Error).message}`);
+    // Our configuration errors name the variable (never its value) and are logged with their message.
+    log.fatal({ where: "startup", err }, "refusing to start");
     process.exit(1);
   }
   const started = Date.now();
-  await getDb();
-  console.info(`[startup] database ready (${process.env.DATABASE_URL ? "postgres" : "embedded PGlite"}, migrations applied in ${Date.now() - started} ms)`);
+  try {
+    await getDb();
+  } catch (err) {
+    logError("startup", err);
+    throw err;
+  }
+  log.info({ where: "startup", database: env().DATABASE_URL ? "postgres" : "embedded PGlite", migrationsMs: Date.now() - started }, "database ready");
   if (process.env.WEBHOOK_WORKER !== "off") {
     const { startDeliveryWorker } = await import("@/lib/webhooks/worker");
     startDeliveryWorker();

@@ -7,7 +7,7 @@ import { authenticateAccessToken } from "@/lib/dal/access-tokens";
 import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
 import { UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 import { ZSecretName } from "@/lib/validation/secrets";
 import { clientAddress } from "@/lib/client-address";
 
@@ -65,7 +65,7 @@ export async function handleSecretsRequest(req: Request, name: string | null): P
   } catch (err) {
     // Already flagged and logged by name in the DAL; the caller learns which secrets, and gets none of them.
     if (err instanceof UndecryptableError) return json({ error: "undecryptable", secrets: err.names }, 500);
-    logUnexpected("secrets API", err);
+    logError("secrets API", err);
     return json({ error: "unexpected" }, 500);
   }
 }

@@ -4,6 +4,7 @@ import "server-only";
 // and a wrong key can never be mistaken for the right one.
 import { createHash, hkdfSync } from "node:crypto";
 import { env, isProduction } from "@/lib/env";
+import { log } from "@/lib/log";
 import { readOrCreateLocalSecret } from "./local-secret";
 
 export class KeyringError extends Error {
@@ -56,9 +57,9 @@ export function getKeyring(): Keyring {
     }
     const local = readOrCreateLocalSecret("master.key", 32);
     if (local.created) {
-      console.warn(
-        `[crypto] SECRETS_MASTER_KEY is not set: generated a development master key in ${e.DATA_DIR}/master.key (mode 0600). ` +
-          "Set SECRETS_MASTER_KEY in production.",
+      log.warn(
+        { where: "crypto", file: `${e.DATA_DIR}/master.key` },
+        "SECRETS_MASTER_KEY is not set: generated a development master key (mode 0600); set SECRETS_MASTER_KEY in production",
       );
     }
     active = local.value;

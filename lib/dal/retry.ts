@@ -3,7 +3,7 @@ import "server-only";
 // (40P01): both mean "nothing was written, run it again". The machine path is designed not to produce them
 // (no hot-row writes on reads, locks taken in one order); this is the net for what remains (e.g. a read that
 // meets a concurrent rotation under a stricter isolation level). Other errors pass through at once.
-import { pgErrorCode } from "./pg-errors";
+import { pgErrorCode } from "@/db/errors";
 
 const RETRYABLE = new Set(["40001", "40P01"]);
 

@@ -10,7 +10,7 @@ import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { parseSecretsFile, type TImportFormat } from "@/lib/secret-import/parse";
 import type { TActor, TRequestMeta } from "./audit";
-import { isUniqueViolation } from "./pg-errors";
+import { isUniqueViolation } from "@/db/errors";
 import { insertSecretTx, writeNewVersionTx } from "./secrets";
 
 export type TImportState = "new" | "exists" | "invalid";

@@ -8,6 +8,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { secrets, secretValues } from "@/db/schema";
 import { decryptSecretValue, DecryptError } from "@/lib/crypto";
+import { log, logError } from "@/lib/log";
 
 export type TResolvedSecret = { id: string; name: string; version: number; value: string };
 
@@ -79,7 +80,11 @@ const REASONS: Record<TUnopened["reason"], string> = {
  * rotation) and writes one server-log line naming them. Names and reasons only.
  */
 export async function recordUndecryptable(where: string, err: UndecryptableError): Promise<void> {
-  console.error(`[${where}] ${err.failures.map((f) => `cannot decrypt ${f.name} (${REASONS[f.reason]})`).join("; ")}`);
+  // Names and reasons are metadata we chose to log (the message is ours, not an error's).
+  log.error(
+    { where, secrets: err.failures.map((f) => ({ name: f.name, reason: f.reason })) },
+    err.failures.map((f) => `cannot decrypt ${f.name} (${REASONS[f.reason]})`).join("; "),
+  );
   try {
     const db = await getDb();
     await db
@@ -87,7 +92,6 @@ export async function recordUndecryptable(where: string, err: UndecryptableError
       .set({ decryptFailedAt: sql`now()` })
       .where(and(eq(secrets.teamId, err.teamId), inArray(secrets.id, err.failures.map((f) => f.id))));
   } catch (flagErr) {
-    const code = (flagErr as { code?: string }).code;
-    console.error(`[${where}] could not flag undecryptable secrets${code ? ` (pg ${code})` : ""}`);
+    logError(`${where}: flag undecryptable secrets`, flagErr);
   }
 }

@@ -11,7 +11,7 @@ import { encryptSecretValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
-import { isUniqueViolation } from "./pg-errors";
+import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 import { emitTeamEvent } from "./team-events";

@@ -7,7 +7,7 @@ import { memberships, teams, type TRole } from "@/db/schema";
 import { getTeamAccess, type TTeamAccess } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
-import { isUniqueViolation } from "./pg-errors";
+import { isUniqueViolation } from "@/db/errors";
 
 export type TTeamSummary = { slug: string; name: string; role: TRole };
 

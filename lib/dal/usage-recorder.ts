@@ -27,7 +27,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { env } from "@/lib/env";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 
 export type TUsageConsumerKind = "token" | "webhook";
 export type TUsage = {
@@ -151,7 +151,7 @@ async function flushOnce(): Promise<void> {
       if (!cur || cur.at < e.at) s.pending.set(k, e);
     }
     s.written.clear();
-    logUnexpected("usageRecorder", err);
+    logError("usageRecorder", err);
   }
 }
 

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { oauthAccounts, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { isUniqueViolation } from "./pg-errors";
+import { isUniqueViolation } from "@/db/errors";
 
 const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 

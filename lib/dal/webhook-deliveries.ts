@@ -9,7 +9,7 @@ import { getDb, type Database } from "@/db/client";
 import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
 import { Redactor } from "@/lib/webhooks/redact";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
@@ -116,7 +116,7 @@ export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
       outcome = "refused";
       log.error = err.message;
     } else {
-      logUnexpected("webhookDelivery", err);
+      logError("webhookDelivery", err);
       outcome = "network";
       retryable = true;
       log.error = "Unexpected error while sending; see the server log.";

@@ -2,7 +2,7 @@ import "server-only";
 // The delivery worker: polls the queue in the database (so every app instance can run one; SKIP LOCKED
 // claims keep them from sending a delivery twice). Started once per process from instrumentation.
 import { processDueDeliveries } from "@/lib/dal/webhook-deliveries";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 
 type TWorker = { stop: () => Promise<void> };
 const globalForWorker = globalThis as unknown as { __webhookWorker?: TWorker };
@@ -19,7 +19,7 @@ export function startDeliveryWorker(opts: { intervalMs?: number; batch?: number 
       // Keep going while there is work; then wait for the next poll.
       while (!stopped && (await processDueDeliveries(opts.batch ?? 5)) > 0) {}
     } catch (err) {
-      logUnexpected("webhookWorker", err);
+      logError("webhookWorker", err);
     }
     if (!stopped) schedule();
   };

@@ -16,6 +16,7 @@ import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import { flushUsage, pendingUsageCount, recordUsage } from "@/lib/dal/usage-recorder";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { captureServerLog, type TServerLog } from "../support/server-log";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let owner: TTestUser;
@@ -33,9 +34,11 @@ async function makeToken(secretNames: string[]) {
   return createAccessToken({ actor: owner.actor, teamSlug: team.slug, data });
 }
 
-const errors: string[] = [];
+let serverLog: TServerLog;
+/** Lines of the server log (lib/log.ts JSON lines and any console output) written so far. */
+const errorsLogged = () => serverLog.text().split("\n").filter(Boolean);
 beforeAll(async () => {
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(" ")));
+  serverLog = captureServerLog();
   owner = await makeUser("scale-owner");
   team = await makeTeam(owner);
   const id = runId().toUpperCase();
@@ -70,7 +73,7 @@ describe.runIf(onPostgres)("50 concurrent reads of one token", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "secrets.read_by_token"), eq(auditEvents.targetId, t.id)));
     expect(events).toHaveLength(50);
-    expect(errors.filter((e) => /40P01|40001|deadlock|unexpected/i.test(e))).toEqual([]);
+    expect(errorsLogged().filter((e) => /40P01|40001|deadlock|unexpected/i.test(e))).toEqual([]);
   });
 
   it("a read writes no Last used row itself; the recorder writes each row once, in one flush", async () => {
@@ -152,7 +155,7 @@ describe.runIf(onPostgres)("50 concurrent reads of one token", () => {
       expect(byVersion.get(got.version)).toBe(got.value);
     }
     values.set(target, byVersion.get(version)!);
-    expect(errors.filter((e) => /unexpected/i.test(e))).toEqual([]);
+    expect(errorsLogged().filter((e) => /unexpected/i.test(e))).toEqual([]);
   });
 });
 

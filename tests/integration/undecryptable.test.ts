@@ -17,6 +17,7 @@ import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { startReceiver, type TReceiver } from "../support/receiver";
+import { captureServerLog } from "../support/server-log";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "1";
@@ -120,7 +121,7 @@ describe("a value that cannot be opened is an explicit, named failure (item 10)"
     expect((await callAll(tok)).status).toBe(200);
     expect(await flagged(bad.name)).toBe(false);
     await tamper(bad.id);
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const errors = captureServerLog();
 
     const all = await callAll(tok);
     const text = await all.text();
@@ -130,7 +131,7 @@ describe("a value that cannot be opened is an explicit, named failure (item 10)"
     expect(all.headers.get("cache-control")).toBe("no-store");
     // The good one alone still reads.
     expect(await (await callOne(good.name, tok)).json()).toMatchObject({ name: good.name, value: good.value });
-    const logged = errors.mock.calls.flat().map(String).join("\n");
+    const logged = errors.text();
     expect(logged).toContain(`cannot decrypt ${bad.name}`);
     expect(logged).not.toContain(good.value);
 
@@ -148,7 +149,7 @@ describe("a value that cannot be opened is an explicit, named failure (item 10)"
     const tok = await token([s.name]);
     const db = await getDb();
     await db.delete(secretValues).where(and(eq(secretValues.secretId, s.id), eq(secretValues.teamId, team.id)));
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    captureServerLog();
     const one = await callOne(s.name, tok);
     expect(one.status).toBe(500);
     expect(await one.json()).toEqual({ error: "undecryptable", secrets: [s.name] });
@@ -178,7 +179,7 @@ describe("a value that cannot be opened is an explicit, named failure (item 10)"
       },
     });
     await tamper(bad.id);
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const errors = captureServerLog();
     const r = await sendTestDelivery({ actor: owner.actor, teamSlug: team.slug, webhookId: hook.id });
     expect(r).toMatchObject({ status: "failed", attempt: 1 });
     // Nothing left to retry: the worker finds nothing due for this delivery.
@@ -192,7 +193,7 @@ describe("a value that cannot be opened is an explicit, named failure (item 10)"
     const [att] = await listDeliveryAttempts(owner.actor, team.slug, { webhookId: hook.id });
     expect(att?.error).toContain(`cannot decrypt ${bad.name}`);
     expect(att?.error).not.toContain(good.name);
-    const logged = errors.mock.calls.flat().map(String).join("\n");
+    const logged = errors.text();
     expect(logged).toContain(`cannot decrypt ${bad.name}`);
     expect(logged).not.toMatch(/network|Connection failed/i);
     expect(await flagged(bad.name)).toBe(true);

@@ -2,7 +2,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { listSecrets } from "@/lib/dal/secrets";
 import { AppError } from "@/lib/errors";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 
@@ -18,7 +18,7 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ team
     return json(await listSecrets(actorOf(user), team, query));
   } catch (err) {
     if (err instanceof AppError) return json({ error: err.code, message: err.message }, err.code === "forbidden" ? 403 : 404);
-    logUnexpected("GET secrets", err);
+    logError("GET secrets", err);
     return json({ error: "unexpected", message: "Something went wrong." }, 500);
   }
 }

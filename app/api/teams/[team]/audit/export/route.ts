@@ -2,7 +2,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { exportAuditEvents, type TAuditEventDTO } from "@/lib/dal/audit";
 import { AppError } from "@/lib/errors";
-import { logUnexpected } from "@/lib/server-action";
+import { logError } from "@/lib/log";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZAuditQuery } from "@/lib/validation/audit";
 
@@ -40,7 +40,7 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ team
     if (err instanceof AppError) {
       return NextResponse.json({ error: err.code, message: err.message }, { status: err.code === "forbidden" ? 403 : 404, headers: { "Cache-Control": "no-store" } });
     }
-    logUnexpected("GET audit export", err);
+    logError("GET audit export", err);
     return NextResponse.json({ error: "unexpected" }, { status: 500 });
   }
 }
