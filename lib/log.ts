@@ -110,7 +110,19 @@ function createLogger(): Logger {
 }
 
 const globalForLog = globalThis as unknown as { __teamSecretsLog?: Logger };
-export const log: Logger = (globalForLog.__teamSecretsLog ??= createLogger());
+const instance = () => (globalForLog.__teamSecretsLog ??= createLogger());
+
+/**
+ * The logger. Created on first use, not at import: reading the environment at import time would fix it
+ * before a script or test has set it (env() parses once).
+ */
+export const log: Logger = new Proxy({} as Logger, {
+  get(_target, prop) {
+    const l = instance();
+    const v = Reflect.get(l, prop, l) as unknown;
+    return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(l) : v;
+  },
+});
 
 type TLogIds = Record<string, string | number | boolean | null | undefined>;
 
