@@ -121,7 +121,7 @@ async function main() {
   }
   const t0 = performance.now();
   server = await start(appEnv);
-  console.log(`server: next start ready in ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(`server: npm start (server.mjs) ready in ${(performance.now() - t0).toFixed(0)} ms`);
   const floorUrl = await startFloor({ ...appEnv, DATABASE_PREPARE: flag("pgbouncer") ? "false" : "true" });
   const targets = {
     floor: `${floorUrl}/`,

@@ -132,7 +132,7 @@ async function main() {
   try {
     const s = performance.now();
     server = await start(serverEnv);
-    console.log(`server: next start on ${server.url}, ready in ${fmtMs(performance.now() - s)}`);
+    console.log(`server: npm start on ${server.url}, ready in ${fmtMs(performance.now() - s)}`);
     const first = await get(`${server.url}/teams/${seeded.teams[0]!.slug}/settings/secrets`, cookie);
     isPage(null)(first);
     console.log(`server: first page request ${fmtMs(first.ms)} (cold)`);

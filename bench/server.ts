@@ -1,5 +1,5 @@
 // The production build and server for the benchmark: `next build` into .next-bench (skipped when the build is
-// newer than every source file), and `next start` on a free port in its own process group, so stopping it
+// newer than every source file), and `npm start` (server.mjs) on a free port in its own process group, so stopping it
 // also stops next-server.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -8,7 +8,7 @@ import path from "node:path";
 
 export const DIST_DIR = ".next-bench";
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-const SOURCES = ["app", "components", "lib", "db", "auth.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
+const SOURCES = ["server.mjs", "app", "components", "lib", "db", "auth.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -48,10 +48,11 @@ export function freePort(): Promise<number> {
 
 export type TServer = { url: string; child: ChildProcess; log: () => string; stop: () => Promise<void> };
 
-/** Starts `next start` and waits until it answers; the server's output is kept (not printed) for errors. */
+/** Starts server.mjs (`npm start`) and waits until it answers; the server's output is kept (not printed) for errors. */
 export async function start(env: NodeJS.ProcessEnv): Promise<TServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // server.mjs is `npm start`: Next in-process behind node:http (the socket's peer address, graceful shutdown).
+  const child = spawn(process.execPath, [path.join(process.cwd(), "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
     env,
     detached: true, // own process group: stop() kills next-server and any child with it
     stdio: ["ignore", "pipe", "pipe"],
@@ -81,14 +82,14 @@ export async function start(env: NodeJS.ProcessEnv): Promise<TServer> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`next start exited early:\n${output}`);
+    if (exited) throw new Error(`server exited early:\n${output}`);
     try {
       await fetch(`${url}/sign-in`, { redirect: "manual" }).then((r) => r.arrayBuffer());
       break;
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`next start did not answer within 60 s:\n${output}`);
+        throw new Error(`server did not answer within 60 s:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

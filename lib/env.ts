@@ -1,8 +1,18 @@
 import "server-only";
 // The environment, parsed once with zod. Secrets that have a safe development default (master key, auth
 // secret) are generated into ./.data on first use outside production; in production they must be set.
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
+
+const isCidr = (s: string) => {
+  try {
+    ipaddr.parseCIDR(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -32,6 +42,13 @@ const ZEnv = z.object({
   USAGE_ROW_INTERVAL_SECONDS: z.coerce.number().int().nonnegative().default(60),
   // Server log level (pino): fatal, error, warn, info, debug, trace or silent.
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Proxies in front of the app that append to X-Forwarded-For (0: none; the client is the socket's peer).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().nonnegative().default(0),
+  // Addresses/CIDRs of trusted proxies (comma separated); instead of TRUSTED_PROXY_HOPS.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(/[\s,]+/).filter(Boolean).every((e) => ipaddr.isValid(e) || isCidr(e)), "TRUSTED_PROXIES must list addresses or CIDRs"),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

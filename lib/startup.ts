@@ -1,7 +1,9 @@
 import "server-only";
 // Start-up checks. A missing or malformed master key or auth secret in production stops the process with a
 // message that names the variable (never its value).
-import { getDb } from "@/db/client";
+import { closeDb, getDb } from "@/db/client";
+import { PEER_FLAG } from "@/lib/client-address";
+import { flushUsage } from "@/lib/dal/usage-recorder";
 import { assertKeyringReady } from "@/lib/crypto";
 import { env, isProduction } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
@@ -27,8 +29,22 @@ export async function startUp(): Promise<void> {
     throw err;
   }
   log.info({ where: "startup", database: env().DATABASE_URL ? "postgres" : "embedded PGlite", migrationsMs: Date.now() - started }, "database ready");
+  let worker: { stop: () => Promise<void> } | undefined;
   if (process.env.WEBHOOK_WORKER !== "off") {
     const { startDeliveryWorker } = await import("@/lib/webhooks/worker");
-    startDeliveryWorker();
+    worker = startDeliveryWorker();
   }
+  if (isProduction() && (globalThis as Record<symbol, unknown>)[PEER_FLAG] !== true && !env().TRUSTED_PROXY_HOPS && !env().TRUSTED_PROXIES) {
+    log.warn(
+      { where: "startup" },
+      "client addresses are unknown: run `npm start` (server.mjs), not `next start`, or set TRUSTED_PROXY_HOPS / TRUSTED_PROXIES behind a proxy. Token address ranges refuse every request meanwhile.",
+    );
+  }
+  // Called by server.mjs on SIGTERM, after in-flight requests finished: claimed deliveries finish, pending
+  // usage is written, the pool closes.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("team-secrets.shutdown")] = async () => {
+    await worker?.stop();
+    await flushUsage();
+    await closeDb();
+  };
 }

@@ -80,7 +80,8 @@ try {
   if (!stopping) await run("npm", ["run", "--silent", "db:seed"], base);
   if (!stopping) {
     note(`starting next on port ${base.PORT}`);
-    await run(next, ["start", "-p", base.PORT ?? "3210", "-H", "127.0.0.1"], { ...base, NODE_ENV: "production" });
+    // server.mjs, as `npm start`: the client address is the socket peer (see lib/client-address.ts).
+    await run(process.execPath, ["server.mjs", "-p", base.PORT ?? "3210", "-H", "127.0.0.1"], { ...base, NODE_ENV: "production" });
   }
 } catch (err) {
   note(`failed: ${err.message}`);

@@ -2,7 +2,7 @@
 // (auth.ts authorize: the attempt counted before the password, argon2 verification, audit, server-side session), the
 // limiter is lib/dal/rate-limit.ts against the real rate_limits table, and the session is read back by the
 // real lib/session.ts. Only the Next request is simulated: request headers (with the cookies the previous
-// calls set) and the cookie jar. One trusted proxy (TRUSTED_PROXY_HOPS unset = 1) appends the client address.
+// calls set) and the cookie jar. No proxy is configured: the client is the connection's peer.
 import { eq, like, sql } from "drizzle-orm";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { NextRequest } from "next/server";
@@ -14,6 +14,7 @@ import { createUserSession, isSessionActive, revokeUserSession } from "@/lib/dal
 import { createUser, verifyCredentials, type TSessionUser } from "@/lib/dal/users";
 import { PASSWORD_MIN, ZSignUpInput } from "@/lib/validation/auth";
 import { makeTeam, runId, tablesContaining } from "../support/fixtures";
+import "../support/peer";
 
 const req = vi.hoisted(() => ({ ip: "203.0.113.1", jar: new Map<string, string>() }));
 
@@ -23,8 +24,11 @@ vi.mock("next/headers", () => ({
       host: "localhost:3000",
       "x-forwarded-proto": "http",
       "user-agent": "vitest-auth/1.0",
-      // The left entry is whatever the client sent (a fresh one each call); the proxy appended the real address.
-      "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 250)}, ${req.ip}`,
+      // The connection's peer, as server.mjs records it (tests/support/peer.ts raises its flag)...
+      "x-team-secrets-peer": req.ip,
+      // ...and a client-claimed address, a fresh one each call: with no proxy configured it must count for
+      // nothing, so it can neither escape the per-address limit nor spend another address's (issue 9 item 3).
+      "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 250)}`,
       cookie: [...req.jar].map(([k, v]) => `${k}=${v}`).join("; "),
     }),
   cookies: async () => ({

@@ -25,6 +25,7 @@ import { createUser, type TSessionUser } from "@/lib/dal/users";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { scopedRows } from "../support/db-scope";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import "../support/peer";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null, sid: null as string | null }));
 
@@ -34,7 +35,7 @@ vi.mock("@/lib/session", async (importOriginal) => {
 });
 vi.mock("next/headers", () => ({
   headers: async () =>
-    new Headers({ host: "localhost:3000", "x-forwarded-proto": "http", "user-agent": "vitest-matrix", "x-forwarded-for": "192.0.2.77" }),
+    new Headers({ host: "localhost:3000", "x-forwarded-proto": "http", "user-agent": "vitest-matrix", "x-team-secrets-peer": "192.0.2.77" }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => {}, delete: () => {} }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn(), updateTag: vi.fn() }));
@@ -507,6 +508,23 @@ const MATRIX: Record<string, TCase[]> = {
         const body = (await (res as Response).json()) as { events: { action: string }[] };
         expect(body.events.map((e) => e.action)).toContain("team.created");
       },
+    },
+  ],
+  // Liveness and readiness answer everyone (load balancers have no session) and read no secret.
+  ["app/api/health/route.ts#GET"]: [
+    {
+      does: "answers liveness",
+      allowed: EVERYONE,
+      prepare: (fn) => () => fn(),
+      verify: async (_cell, res) => expect(await (res as Response).json()).toEqual({ status: "ok" }),
+    },
+  ],
+  ["app/api/ready/route.ts#GET"]: [
+    {
+      does: "answers readiness",
+      allowed: EVERYONE,
+      prepare: (fn) => () => fn(),
+      verify: async (_cell, res) => expect(await (res as Response).json()).toEqual({ ready: true, reason: "ok" }),
     },
   ],
   // The machine API takes bearer tokens only: a browser session, whoever it belongs to, gets 401; a valid

@@ -17,6 +17,7 @@ import { flushUsage, pendingUsageCount, recordUsage } from "@/lib/dal/usage-reco
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { captureServerLog, type TServerLog } from "../support/server-log";
+import { PEER_HEADER } from "../support/peer";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let owner: TTestUser;
@@ -25,7 +26,7 @@ const names: string[] = [];
 const values = new Map<string, string>();
 
 function read(token: string) {
-  const headers = new Headers({ authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.77", "user-agent": "vitest-scale" });
+  const headers = new Headers({ authorization: `Bearer ${token}`, [PEER_HEADER]: "192.0.2.77", "user-agent": "vitest-scale" });
   return getAll(new Request("http://localhost/api/v1/secrets", { headers }));
 }
 

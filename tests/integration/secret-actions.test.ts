@@ -9,6 +9,7 @@ import type { TSessionUser } from "@/lib/dal/users";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret } from "@/lib/dal/secrets";
 import { makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import "../support/peer";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
 
@@ -17,7 +18,7 @@ vi.mock("@/lib/session", async (importOriginal) => {
   return { ...real, currentUser: vi.fn(async () => signedIn.user) };
 });
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-actions", "x-forwarded-for": "198.51.100.4" }),
+  headers: async () => new Headers({ "user-agent": "vitest-actions", "x-team-secrets-peer": "198.51.100.4", "x-forwarded-for": "203.0.113.4" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 

@@ -16,6 +16,7 @@ import { hashAccessToken } from "@/lib/crypto/tokens";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/dal/access-tokens";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { flushUsage } from "@/lib/dal/usage-recorder";
+import { PEER_HEADER } from "../support/peer";
 import { ZCreateTokenInput, type TCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 
@@ -33,10 +34,12 @@ let ipCounter = 1;
 /** A fresh documentation address per request group, so the failed-auth budget of one test does not leak into another. */
 const freshIp = () => `192.0.2.${ipCounter++}`;
 
-function req(path: string, token: string | null, init: { ip?: string; headers?: Record<string, string> } = {}) {
+/** `ip` is the connection's peer (as server.mjs records it); `forwardedFor` is a client-sent X-Forwarded-For. */
+function req(path: string, token: string | null, init: { ip?: string; forwardedFor?: string; headers?: Record<string, string> } = {}) {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
-  headers.set("x-forwarded-for", init.ip ?? freshIp());
+  headers.set(PEER_HEADER, init.ip ?? freshIp());
+  if (init.forwardedFor) headers.set("x-forwarded-for", init.forwardedFor);
   headers.set("user-agent", "vitest-api");
   return new Request(`${BASE}${path}`, { headers });
 }
@@ -225,7 +228,7 @@ describe("GET /api/v1/secrets", () => {
       ["malformed", await callAll("hello")],
       ["unknown", await callAll(unknown)],
       ["truncated", await callAll(t.token.slice(0, -1))],
-      ["basic", await getAll(new Request(BASE, { headers: { authorization: `Basic ${btoa(`x:${t.token}`)}`, "x-forwarded-for": freshIp() } }))],
+      ["basic", await getAll(new Request(BASE, { headers: { authorization: `Basic ${btoa(`x:${t.token}`)}`, [PEER_HEADER]: freshIp() } }))],
     ] as const) {
       expect(res.status, label).toBe(401);
       expect(res.headers.get("cache-control")).toBe("no-store");
@@ -259,9 +262,12 @@ describe("GET /api/v1/secrets", () => {
     expect((await callAll(t.token, { ip: "2001:db8::5" })).status).toBe(200);
     expect((await callAll(t.token, { ip: "198.51.100.1" })).status).toBe(401);
     expect((await callAll(t.token, { ip: "2001:db9::5" })).status).toBe(401);
-    // The address is the last hop (the one the trusted proxy appended), not what the client claims first.
-    expect((await callAll(t.token, { ip: "203.0.113.5, 198.51.100.2" })).status).toBe(401);
-    expect((await callAll(t.token, { ip: "198.51.100.2, 203.0.113.5" })).status).toBe(200);
+    // No proxy is configured: the address is the connection's peer; a client-sent X-Forwarded-For (or
+    // X-Real-IP) inside the range does not let an outside peer in (issue 9 item 3), nor locks an inside one out.
+    for (const forged of ["203.0.113.9", "198.51.100.2, 203.0.113.9", "203.0.113.9, 203.0.113.9"]) {
+      expect((await callAll(t.token, { ip: "198.51.100.1", forwardedFor: forged, headers: { "x-real-ip": "203.0.113.9" } })).status).toBe(401);
+      expect((await callAll(t.token, { ip: "203.0.113.5", forwardedFor: forged.replace(/203\.0\.113\.9/g, "198.51.100.2") })).status).toBe(200);
+    }
     const noAddress = await getAll(new Request(BASE, { headers: { authorization: `Bearer ${t.token}` } }));
     expect(noAddress.status).toBe(401);
   });
@@ -288,6 +294,30 @@ describe("GET /api/v1/secrets", () => {
     for (let i = 0; i < 9; i++) statuses.push((await callAll(`tsk_${runId()}`, { ip })).status);
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
     expect(statuses[8]).toBe(429);
+  });
+
+  it("a forged X-Forwarded-For neither escapes the failed-authentication budget nor spends another address's", async () => {
+    const attacker = "192.0.2.251";
+    const victim = "192.0.2.252";
+    const statuses: number[] = [];
+    // A new claimed address on every guess, and the victim's address claimed too: all count against the peer.
+    for (let i = 0; i < 9; i++) statuses.push((await callAll(`tsk_${runId()}`, { ip: attacker, forwardedFor: i % 2 ? victim : freshIp() })).status);
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
+    expect(statuses[8]).toBe(429);
+    const t = await makeToken();
+    expect((await callAll(t.token, { ip: victim })).status).toBe(200);
+    expect((await callAll(t.token, { ip: attacker, forwardedFor: victim })).status).toBe(429);
+  });
+
+  it("the audit event of a read records the peer, not a claimed address", async () => {
+    const t = await makeToken();
+    expect((await callAll(t.token, { ip: "198.51.100.60", forwardedFor: "203.0.113.66", headers: { "x-real-ip": "203.0.113.67" } })).status).toBe(200);
+    const db = await getDb();
+    const [event] = await db
+      .select({ ip: auditEvents.ip })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "secrets.read_by_token"), eq(auditEvents.targetId, t.id)));
+    expect(event?.ip).toBe("198.51.100.60");
   });
 
   it("only hashes of tokens are in the database", async () => {
