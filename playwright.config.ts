@@ -29,6 +29,8 @@ const serverEnv: Record<string, string> = {
   SIGNIN_MAX_FAILURES_PER_IP: "1000",
   // e2e/webhooks.spec.ts delivers to a receiver it starts on 127.0.0.1; nothing else passes the SSRF guard.
   WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
+  // Last used is written by the usage recorder off the read path; flush often so e2e sees it soon.
+  USAGE_FLUSH_MS: "500",
   DATABASE_URL: databaseUrl,
   ...(databaseUrl ? {} : { PGLITE_DATA_DIR: `.data/e2e-${process.env.E2E_RUN_ID}/pglite` }),
 };

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
-export const DIST_DIR = ".next-bench";
+// BENCH_DIST_DIR reuses another production build (e.g. the e2e suite's .next-e2e) with --no-build.
+export const DIST_DIR = process.env.BENCH_DIST_DIR || ".next-bench";
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 const SOURCES = ["server.mjs", "app", "components", "lib", "db", "auth.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
 
