@@ -31,7 +31,7 @@ export async function startUp(): Promise<void> {
   log.info({ where: "startup", database: env().DATABASE_URL ? "postgres" : "embedded PGlite", migrationsMs: Date.now() - started }, "database ready");
   let worker: { stop: () => Promise<void> } | undefined;
   if (process.env.WEBHOOK_WORKER !== "off") {
-    const { startDeliveryWorker } = await import("@/lib/webhooks/worker");
+    const { startDeliveryWorker } = await import("@/lib/jobs/webhook-worker");
     worker = startDeliveryWorker();
   }
   if (isProduction() && (globalThis as Record<symbol, unknown>)[PEER_FLAG] !== true && !env().TRUSTED_PROXY_HOPS && !env().TRUSTED_PROXIES) {

@@ -1,5 +1,5 @@
 // The delivery log: one row per attempt, newest first. Everything here was redacted before it was stored.
-import type { TDeliveryAttemptDTO } from "@/lib/dal/webhooks";
+import type { TDeliveryAttemptDTO } from "@/lib/dal/webhook-deliveries";
 import { triggerLabel } from "@/lib/webhooks/events";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });

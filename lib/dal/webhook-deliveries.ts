@@ -1,27 +1,14 @@
 import "server-only";
-// The delivery queue. Rows in webhook_deliveries are claimed with FOR UPDATE SKIP LOCKED and a lease, so
-// several app instances never send one delivery at once and a delivery whose worker died is claimed again
-// when its lease runs out (at-least-once). Each attempt reads the webhook as it is now and decrypts only
-// the secrets it references, at send time: a rotation takes effect on the next delivery. The attempt log
-// stores the request and the first 4 KiB of the response with every resolved value redacted.
-import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
-import { getDb, type Database } from "@/db/client";
+// The delivery queue and the delivery log: SQL only. Rows in webhook_deliveries are claimed with FOR UPDATE
+// SKIP LOCKED and a lease, so several app instances never send one delivery at once and a delivery whose
+// worker died is claimed again when its lease runs out (at-least-once). Sending, rendering and redaction
+// live above this, in lib/jobs/webhook-delivery.ts.
+import { and, asc, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
 import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { logError } from "@/lib/log";
-import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
-import { Redactor } from "@/lib/webhooks/redact";
-import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
-import { allReferences, RenderError, renderUrl, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
-import { recordUsage } from "./usage-recorder";
-import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "./secret-values";
-
-export const MAX_ATTEMPTS = 3;
-const LOG_BYTES = 4096;
-const READ_CAP = 64 * 1024;
-const USER_AGENT = "TeamSecrets-Webhooks/1.0";
 
 const num = (v: string | undefined, fallback: number) => {
   const n = Number(v);
@@ -33,7 +20,7 @@ export const deliveryConfig = () => ({
   retryBaseMs: num(process.env.WEBHOOK_RETRY_BASE_MS, 10_000),
 });
 
-type TClaimed = {
+export type TClaimed = {
   id: string;
   teamId: string;
   webhookId: string;
@@ -85,220 +72,98 @@ export async function claimDeliveries(limit: number, onlyId?: string): Promise<T
     });
 }
 
-type TOutcome = "succeeded" | "http_error" | TFailureKind | "refused";
-export type TAttemptResult = { deliveryId: string; attempt: number; outcome: TOutcome; statusCode: number | null; status: string };
+/** The webhook of a claimed delivery as it is now, and the secrets selected for it; null when it is gone. */
+export async function loadDeliveryTarget(d: TClaimed) {
+  const db = await getDb();
+  const [hook] = await db
+    .select({ id: webhooks.id, name: webhooks.name, url: webhooks.url, method: webhooks.method, headers: webhooks.headers, payload: webhooks.payload, teamSlug: teams.slug })
+    .from(webhooks)
+    .innerJoin(teams, eq(teams.id, webhooks.teamId))
+    .where(and(eq(webhooks.id, d.webhookId), eq(webhooks.teamId, d.teamId)));
+  if (!hook) return null;
+  const bound = await db
+    .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts })
+    .from(webhookSecrets)
+    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, d.teamId)))
+    .where(and(eq(webhookSecrets.teamId, d.teamId), eq(webhookSecrets.webhookId, hook.id)));
+  return { hook, bound };
+}
 
-type TLog = {
+/** One audit event per secret a delivery resolved (webhook.secret_resolved), in one transaction. */
+export async function recordSecretsResolved(
+  d: TClaimed,
+  hook: { id: string; name: string },
+  resolved: Iterable<{ id: string; name: string; version: number }>,
+): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    for (const r of resolved) {
+      await recordAudit(tx, {
+        teamId: d.teamId,
+        // A delivery acts for whoever triggered it; none (null) once that account is gone.
+        actor: { id: d.triggeredBy as string, label: d.triggeredByLabel ?? "webhook delivery" },
+        action: "webhook.secret_resolved",
+        targetType: "secret",
+        targetId: r.id,
+        targetName: r.name,
+        version: r.version,
+        metadata: { webhookId: hook.id, webhook: hook.name, deliveryId: d.id, trigger: d.trigger, attempt: d.attempts },
+      });
+    }
+  });
+}
+
+export type TAttemptRecord = {
+  startedAt: Date;
+  durationMs: number;
+  outcome: string;
+  statusCode: number | null;
   method: string;
   url: string;
   headers: { name: string; value: string }[];
   body: string;
   responseBody: string | null;
-  statusCode: number | null;
   error: string | null;
 };
 
-/** Sends one claimed delivery and records the attempt. Never throws for a failed send. */
-export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
+/**
+ * Writes an attempt to the delivery log (texts already redacted) and moves the delivery on: done, failed,
+ * or pending again after `backoffMs` — only if this claim still holds it (same attempt count).
+ */
+export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus: "succeeded" | "failed" | "pending", backoffMs: number): Promise<void> {
   const db = await getDb();
-  const started = Date.now();
-  const startedAt = new Date(started);
-  const log: TLog = { method: "", url: "", headers: [], body: "", responseBody: null, statusCode: null, error: null };
-  let outcome: TOutcome;
-  let retryable = false;
-  try {
-    if (d.attempts > MAX_ATTEMPTS) throw new Refusal("The worker stopped during the last attempt; no attempts left.");
-    const r = await attempt(db, d, log);
-    outcome = r.outcome;
-    retryable = r.retryable;
-  } catch (err) {
-    if (err instanceof Refusal) {
-      outcome = "refused";
-      log.error = err.message;
-    } else {
-      logError("webhookDelivery", err);
-      outcome = "network";
-      retryable = true;
-      log.error = "Unexpected error while sending; see the server log.";
-    }
-  }
-  const durationMs = Date.now() - started;
-  const finalStatus = outcome === "succeeded" ? "succeeded" : retryable && d.attempts < MAX_ATTEMPTS ? "pending" : "failed";
-  const backoffMs = deliveryConfig().retryBaseMs * 3 ** (d.attempts - 1);
   await db.transaction(async (tx) => {
     await tx.insert(webhookDeliveryAttempts).values({
       deliveryId: d.id,
       teamId: d.teamId,
       webhookId: d.webhookId,
       attempt: d.attempts,
-      startedAt,
-      durationMs,
-      outcome,
-      statusCode: log.statusCode,
-      requestMethod: log.method || "-",
-      requestUrl: log.url || "-",
-      requestHeaders: log.headers,
-      requestBody: log.body,
-      responseBody: log.responseBody,
-      error: log.error,
+      startedAt: a.startedAt,
+      durationMs: a.durationMs,
+      outcome: a.outcome,
+      statusCode: a.statusCode,
+      requestMethod: a.method || "-",
+      requestUrl: a.url || "-",
+      requestHeaders: a.headers,
+      requestBody: a.body,
+      responseBody: a.responseBody,
+      error: a.error,
     });
     await tx
       .update(webhookDeliveries)
       .set({
         status: finalStatus,
         lockedUntil: null,
-        lastError: log.error ?? (outcome === "succeeded" ? null : `HTTP ${log.statusCode}`),
+        lastError: a.error ?? (a.outcome === "succeeded" ? null : `HTTP ${a.statusCode}`),
         nextAttemptAt: finalStatus === "pending" ? sql`now() + ${`${backoffMs} milliseconds`}::interval` : webhookDeliveries.nextAttemptAt,
         completedAt: finalStatus === "pending" ? null : sql`now()`,
       })
       .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.teamId, d.teamId), eq(webhookDeliveries.attempts, d.attempts)));
   });
-  return { deliveryId: d.id, attempt: d.attempts, outcome, statusCode: log.statusCode, status: finalStatus };
 }
 
-class Refusal extends Error {}
-
-async function attempt(db: Database, d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; retryable: boolean }> {
-  const [hook] = await db
-    .select({ id: webhooks.id, name: webhooks.name, url: webhooks.url, method: webhooks.method, headers: webhooks.headers, payload: webhooks.payload, teamSlug: teams.slug })
-    .from(webhooks)
-    .innerJoin(teams, eq(teams.id, webhooks.teamId))
-    .where(and(eq(webhooks.id, d.webhookId), eq(webhooks.teamId, d.teamId)));
-  if (!hook) throw new Refusal("The webhook no longer exists.");
-  log.method = hook.method;
-  const bound = await db
-    .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts })
-    .from(webhookSecrets)
-    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, d.teamId)))
-    .where(and(eq(webhookSecrets.teamId, d.teamId), eq(webhookSecrets.webhookId, hook.id)));
-
-  let referenced: string[];
-  try {
-    referenced = allReferences(hook);
-  } catch (err) {
-    if (err instanceof TemplateSyntaxError) throw new Refusal(`The webhook's template has a ${err.message}.`);
-    throw err;
-  }
-  const boundNames = new Set(bound.map((b) => b.name));
-  const unbound = referenced.filter((n) => !boundNames.has(n));
-  if (unbound.length) throw new Refusal(`${unbound.join(", ")} ${unbound.length === 1 ? "is" : "are"} not selected for this webhook.`);
-
-  // Destination and allowed hosts are checked before anything is decrypted.
-  let host: string;
-  try {
-    const dest = checkDestination(renderUrl(hook.url, { get: () => "x" }));
-    host = dest.host;
-    log.url = `${dest.url.origin}${dest.url.pathname}`;
-  } catch (err) {
-    if (err instanceof DestinationError) throw new Refusal(`Destination refused: ${err.message}`);
-    throw err;
-  }
-  for (const b of bound) {
-    if (b.allowedHosts.length && !hostMatches(host, b.allowedHosts)) {
-      throw new Refusal(`${b.name} may only be sent to ${b.allowedHosts.join(", ")}; this webhook goes to ${host}. Nothing was sent.`);
-    }
-  }
-
-  let resolved: Awaited<ReturnType<typeof resolveSecretValues>>;
-  try {
-    resolved = await resolveSecretValues(d.teamId, referenced, { executor: db });
-  } catch (err) {
-    // Final, not retried: the stored value will not open on a second try either.
-    if (!(err instanceof UndecryptableError)) throw err;
-    await recordUndecryptable("webhookDelivery", err);
-    const names = err.names;
-    throw new Refusal(
-      `${names.map((n) => `cannot decrypt ${n}`).join("; ")}: the stored value does not open. Rotate ${names.length === 1 ? "it" : "them"} to a new value. Nothing was sent.`,
-    );
-  }
-  const missing = referenced.filter((n) => !resolved.has(n));
-  if (missing.length) throw new Refusal(`${missing.join(", ")} could not be resolved.`);
-  const redactor = new Redactor([...resolved.values()].map((r) => ({ name: r.name, value: r.value })));
-  const values = new Map([...resolved.values()].map((r) => [r.name, r.value]));
-
-  if (resolved.size) {
-    await db.transaction(async (tx) => {
-      for (const r of resolved.values()) {
-        await recordAudit(tx, {
-          teamId: d.teamId,
-          // A delivery acts for whoever triggered it; none (null) once that account is gone.
-          actor: { id: d.triggeredBy as string, label: d.triggeredByLabel ?? "webhook delivery" },
-          action: "webhook.secret_resolved",
-          targetType: "secret",
-          targetId: r.id,
-          targetName: r.name,
-          version: r.version,
-          metadata: { webhookId: hook.id, webhook: hook.name, deliveryId: d.id, trigger: d.trigger, attempt: d.attempts },
-        });
-      }
-    });
-    // Last used (and the version this webhook received) through the recorder: never a hot-row write here.
-    for (const r of resolved.values()) {
-      recordUsage({ teamId: d.teamId, consumerKind: "webhook", consumerId: hook.id, secretId: r.id, version: r.version });
-    }
-  }
-
-  let rendered;
-  try {
-    rendered = renderWebhookRequest(hook, values);
-  } catch (err) {
-    if (err instanceof RenderError) throw new Refusal(err.message);
-    throw err;
-  }
-  const body =
-    hook.method === "GET"
-      ? ""
-      : rendered.body ||
-        JSON.stringify({ event: d.trigger, deliveryId: d.id, team: hook.teamSlug, webhook: hook.name, data: d.eventData, createdAt: d.createdAt.toISOString() });
-  const has = (name: string) => rendered.headers.some((h) => h.name.toLowerCase() === name);
-  const headers = [
-    ...(body && !has("content-type") ? [{ name: "Content-Type", value: "application/json" }] : []),
-    ...(has("user-agent") ? [] : [{ name: "User-Agent", value: USER_AGENT }]),
-    { name: "X-Webhook-Event", value: d.trigger },
-    { name: "X-Webhook-Delivery", value: d.id },
-    ...rendered.headers,
-  ];
-  log.url = redactor.redact(rendered.url);
-  log.headers = headers.map((h) => ({ name: h.name, value: redactor.redact(h.value) }));
-  log.body = redactor.redact(body);
-
-  try {
-    const res = await sendHttp(
-      { url: rendered.url, method: hook.method, headers, body },
-      { timeoutMs: deliveryConfig().timeoutMs, maxResponseBytes: READ_CAP },
-    );
-    log.statusCode = res.status;
-    log.responseBody = redactor.redact(res.body.toString("utf8"), res.truncated).slice(0, LOG_BYTES);
-    if (res.status >= 200 && res.status < 300) return { outcome: "succeeded", retryable: false };
-    if (res.status >= 300 && res.status < 400) {
-      log.error = `Redirects are not followed (HTTP ${res.status}${res.location ? ` to ${redactor.redact(res.location)}` : ""}).`;
-      return { outcome: "http_error", retryable: false };
-    }
-    return { outcome: "http_error", retryable: res.status >= 500 };
-  } catch (err) {
-    if (err instanceof HttpFailure) {
-      log.error = err.message;
-      return { outcome: err.kind, retryable: err.kind !== "blocked" };
-    }
-    if (err instanceof DestinationError) throw new Refusal(`Destination refused: ${err.message}`);
-    throw err;
-  }
-}
-
-/** Claims and sends due deliveries; returns how many were processed. */
-export async function processDueDeliveries(limit = 5): Promise<number> {
-  const claimed = await claimDeliveries(limit);
-  await Promise.all(claimed.map((d) => processDelivery(d)));
-  return claimed.length;
-}
-
-/** "Send test": queues a test delivery and sends it right away (the worker retries it if it fails). */
-export async function sendTestDelivery(input: {
-  actor: TActor;
-  teamSlug: string;
-  webhookId: string;
-  meta?: TRequestMeta;
-}): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
+/** "Send test": queues a test delivery of the team's webhook (authorized here); returns its id. */
+export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: string; webhookId: string; meta?: TRequestMeta }): Promise<string> {
   const db = await getDb();
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
   const [hook] = await db
@@ -311,7 +176,77 @@ export async function sendTestDelivery(input: {
     .values({ teamId: team.id, webhookId: hook.id, trigger: "test", eventData: { test: true }, triggeredBy: input.actor.id, triggeredByLabel: input.actor.label })
     .returning({ id: webhookDeliveries.id });
   if (!row) throw new Error("delivery insert returned nothing");
-  const [claimed] = await claimDeliveries(1, row.id);
-  if (!claimed) return { deliveryId: row.id, status: "queued" };
-  return processDelivery(claimed);
+  return row.id;
+}
+
+export type TDeliveryAttemptDTO = {
+  id: string;
+  deliveryId: string;
+  webhookId: string;
+  webhookName: string;
+  trigger: string;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: string;
+  statusCode: number | null;
+  deliveryStatus: string;
+  request: { method: string; url: string; headers: { name: string; value: string }[]; body: string };
+  responseBody: string | null;
+  error: string | null;
+};
+
+/** The newest attempts of the team's deliveries (already redacted when stored), optionally for one webhook. */
+export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const rows = await db
+    .select({
+      id: webhookDeliveryAttempts.id,
+      deliveryId: webhookDeliveryAttempts.deliveryId,
+      webhookId: webhookDeliveryAttempts.webhookId,
+      webhookName: webhooks.name,
+      trigger: webhookDeliveries.trigger,
+      deliveryStatus: webhookDeliveries.status,
+      attempt: webhookDeliveryAttempts.attempt,
+      startedAt: webhookDeliveryAttempts.startedAt,
+      durationMs: webhookDeliveryAttempts.durationMs,
+      outcome: webhookDeliveryAttempts.outcome,
+      statusCode: webhookDeliveryAttempts.statusCode,
+      method: webhookDeliveryAttempts.requestMethod,
+      url: webhookDeliveryAttempts.requestUrl,
+      headers: webhookDeliveryAttempts.requestHeaders,
+      body: webhookDeliveryAttempts.requestBody,
+      responseBody: webhookDeliveryAttempts.responseBody,
+      error: webhookDeliveryAttempts.error,
+    })
+    .from(webhookDeliveryAttempts)
+    .innerJoin(webhooks, and(eq(webhooks.id, webhookDeliveryAttempts.webhookId), eq(webhooks.teamId, team.id)))
+    .innerJoin(webhookDeliveries, and(eq(webhookDeliveries.id, webhookDeliveryAttempts.deliveryId), eq(webhookDeliveries.teamId, team.id)))
+    .where(
+      and(
+        eq(webhookDeliveryAttempts.teamId, team.id),
+        opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.attempt))
+    .limit(opts.limit ?? 50);
+  return rows.map(
+    (r): TDeliveryAttemptDTO => ({
+      id: r.id,
+      deliveryId: r.deliveryId,
+      webhookId: r.webhookId,
+      webhookName: r.webhookName,
+      trigger: r.trigger,
+      attempt: r.attempt,
+      startedAt: r.startedAt.toISOString(),
+      durationMs: r.durationMs,
+      outcome: r.outcome,
+      statusCode: r.statusCode,
+      deliveryStatus: r.deliveryStatus,
+      request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
+      responseBody: r.responseBody,
+      error: r.error,
+    }),
+  );
 }

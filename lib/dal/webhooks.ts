@@ -5,12 +5,12 @@ import "server-only";
 // guard) and each secret's allowed hosts, in the transaction that writes the webhook and its audit event.
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { secrets, users, webhookDeliveryAttempts, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
+import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
 import { requireTeamPermission, roleCan } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
-import { checkWebhookTemplate, renderUrl, type TFieldErrors } from "@/lib/webhooks/template";
+import { checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 
 export type TWebhookSecretRef = { id: string; name: string; visibility: TVisibility };
@@ -134,7 +134,7 @@ async function validateWebhook(tx: Tx, teamId: string, role: TRole, input: TWebh
   let host: string | null = null;
   if (!fieldErrors.url) {
     try {
-      host = checkDestination(renderUrl(input.url, { get: () => "x" })).host;
+      host = checkDestination(destinationUrl(input.url)).host;
     } catch (err) {
       if (!(err instanceof DestinationError)) throw err;
       add("url", `URL: ${err.message}`);
@@ -160,7 +160,7 @@ function auditDetails(input: TWebhookInput, selected: { name: string }[]) {
   // The host only: a literal query string may hold something its author should have made a secret.
   let host: string | null = null;
   try {
-    host = new URL(renderUrl(input.url, { get: () => "x" })).host;
+    host = new URL(destinationUrl(input.url)).host;
   } catch {
     host = null;
   }
@@ -305,7 +305,7 @@ export async function setSecretAllowedHosts(input: TWrite & { secretId: string; 
         .where(and(eq(webhookSecrets.teamId, team.id), eq(webhookSecrets.secretId, row.id)));
       const outside = users.filter((w) => {
         try {
-          return !hostMatches(new URL(renderUrl(w.url, { get: () => "x" })).hostname, input.hosts);
+          return !hostMatches(destinationHost(w.url), input.hosts);
         } catch {
           return true;
         }
@@ -331,76 +331,4 @@ export async function setSecretAllowedHosts(input: TWrite & { secretId: string; 
     });
     return { name: row.name, hosts: input.hosts };
   });
-}
-
-export type TDeliveryAttemptDTO = {
-  id: string;
-  deliveryId: string;
-  webhookId: string;
-  webhookName: string;
-  trigger: string;
-  attempt: number;
-  startedAt: string;
-  durationMs: number;
-  outcome: string;
-  statusCode: number | null;
-  deliveryStatus: string;
-  request: { method: string; url: string; headers: { name: string; value: string }[]; body: string };
-  responseBody: string | null;
-  error: string | null;
-};
-
-/** The newest attempts of the team's deliveries (already redacted when stored), optionally for one webhook. */
-export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
-  const rows = await db
-    .select({
-      id: webhookDeliveryAttempts.id,
-      deliveryId: webhookDeliveryAttempts.deliveryId,
-      webhookId: webhookDeliveryAttempts.webhookId,
-      webhookName: webhooks.name,
-      trigger: webhookDeliveries.trigger,
-      deliveryStatus: webhookDeliveries.status,
-      attempt: webhookDeliveryAttempts.attempt,
-      startedAt: webhookDeliveryAttempts.startedAt,
-      durationMs: webhookDeliveryAttempts.durationMs,
-      outcome: webhookDeliveryAttempts.outcome,
-      statusCode: webhookDeliveryAttempts.statusCode,
-      method: webhookDeliveryAttempts.requestMethod,
-      url: webhookDeliveryAttempts.requestUrl,
-      headers: webhookDeliveryAttempts.requestHeaders,
-      body: webhookDeliveryAttempts.requestBody,
-      responseBody: webhookDeliveryAttempts.responseBody,
-      error: webhookDeliveryAttempts.error,
-    })
-    .from(webhookDeliveryAttempts)
-    .innerJoin(webhooks, and(eq(webhooks.id, webhookDeliveryAttempts.webhookId), eq(webhooks.teamId, team.id)))
-    .innerJoin(webhookDeliveries, and(eq(webhookDeliveries.id, webhookDeliveryAttempts.deliveryId), eq(webhookDeliveries.teamId, team.id)))
-    .where(
-      and(
-        eq(webhookDeliveryAttempts.teamId, team.id),
-        opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
-      ),
-    )
-    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.attempt))
-    .limit(opts.limit ?? 50);
-  return rows.map(
-    (r): TDeliveryAttemptDTO => ({
-      id: r.id,
-      deliveryId: r.deliveryId,
-      webhookId: r.webhookId,
-      webhookName: r.webhookName,
-      trigger: r.trigger,
-      attempt: r.attempt,
-      startedAt: r.startedAt.toISOString(),
-      durationMs: r.durationMs,
-      outcome: r.outcome,
-      statusCode: r.statusCode,
-      deliveryStatus: r.deliveryStatus,
-      request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
-      responseBody: r.responseBody,
-      error: r.error,
-    }),
-  );
 }

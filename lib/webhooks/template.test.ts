@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   checkWebhookTemplate,
+  destinationHost,
+  destinationUrl,
   parseTemplate,
   referencesOf,
   RenderError,
@@ -134,5 +136,13 @@ describe("checkWebhookTemplate", () => {
   });
   it("accepts an escaped literal even when it names no secret", () => {
     expect(checkWebhookTemplate(hook({ payload: '{"tpl":"$${NOT_A_SECRET}"}' }), [], known).fieldErrors).toEqual({});
+  });
+});
+
+describe("destinationUrl / destinationHost", () => {
+  it("say where a webhook goes without any value: references (query only) become a placeholder", () => {
+    expect(destinationUrl("https://hooks.example.com:8443/p?k=${API_KEY}&x=1#f")).toBe("https://hooks.example.com:8443/p?k=x&x=1#f");
+    expect(destinationHost("https://hooks.example.com:8443/p?k=${API_KEY}")).toBe("hooks.example.com");
+    expect(() => destinationHost("not a url")).toThrow();
   });
 });

@@ -83,6 +83,18 @@ export function renderUrl(url: string, values: TValues): string {
   return `${lit(base)}?${q}${lit(fragment)}`;
 }
 
+// References are refused outside the query string, so origin and path never depend on a secret: with each
+// reference replaced by a placeholder the URL says exactly where a webhook goes, without decrypting anything.
+/** The webhook's URL with every reference replaced by a placeholder (for destination checks and audit). */
+export function destinationUrl(url: string): string {
+  return renderUrl(url, SAMPLE);
+}
+
+/** The host name a webhook's URL sends to (no port); throws on a URL that does not parse. */
+export function destinationHost(url: string): string {
+  return new URL(destinationUrl(url)).hostname;
+}
+
 // ---- Headers: values substituted raw; a resolved value holding CR, LF or NUL is refused.
 
 export class RenderError extends Error {

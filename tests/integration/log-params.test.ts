@@ -19,7 +19,8 @@ import { hashAccessToken } from "@/lib/crypto/tokens";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { createSecret } from "@/lib/dal/secrets";
 import { createUserSession } from "@/lib/dal/sessions";
-import { claimDeliveries, processDelivery } from "@/lib/dal/webhook-deliveries";
+import { claimDeliveries } from "@/lib/dal/webhook-deliveries";
+import { processDelivery } from "@/lib/jobs/webhook-delivery";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -279,7 +280,7 @@ describe("webhook sender and worker", () => {
     const { hook, needles } = await failingDelivery();
     const db = await getDb();
     await db.insert(webhookDeliveries).values({ teamId: team.id, webhookId: hook.id, trigger: "test", eventData: { test: true } });
-    const { startDeliveryWorker } = await import("@/lib/webhooks/worker");
+    const { startDeliveryWorker } = await import("@/lib/jobs/webhook-worker");
     const { out } = await withFailingWrites("webhook_delivery_attempts", `NEW.webhook_id = '${hook.id}'`, () =>
       captureLog(async () => {
         const worker = startDeliveryWorker({ intervalMs: 10 });

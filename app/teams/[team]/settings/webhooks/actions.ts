@@ -1,7 +1,7 @@
 "use server";
 // Server actions of the Webhooks page. Each authenticates through runTeamAction; authorization (roles,
 // Restricted secrets, allowed hosts, the SSRF guard) lives in the DAL, inside the transaction.
-import { sendTestDelivery } from "@/lib/dal/webhook-deliveries";
+import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { createWebhook, deleteWebhook, setSecretAllowedHosts, updateWebhook } from "@/lib/dal/webhooks";
 import { runTeamAction } from "@/lib/team-action";
 import { ZAllowedHosts, ZUpdateWebhookInput, ZWebhookInput, ZWebhookRef } from "@/lib/validation/webhooks";

@@ -1,7 +1,8 @@
 import { notFound, redirect } from "next/navigation";
 import { DeliveriesTable } from "@/components/webhooks/deliveries-table";
 import { WebhooksPanel } from "@/components/webhooks/webhooks-panel";
-import { listDeliveryAttempts, listWebhooks } from "@/lib/dal/webhooks";
+import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listWebhooks } from "@/lib/dal/webhooks";
 import { findTeamAccess } from "@/lib/dal/teams";
 import { AppError } from "@/lib/errors";
 import { actorOf, currentUser } from "@/lib/session";

@@ -1,7 +1,7 @@
 import "server-only";
 // The delivery worker: polls the queue in the database (so every app instance can run one; SKIP LOCKED
 // claims keep them from sending a delivery twice). Started once per process from instrumentation.
-import { processDueDeliveries } from "@/lib/dal/webhook-deliveries";
+import { processDueDeliveries } from "./webhook-delivery";
 import { logError } from "@/lib/log";
 
 type TWorker = { stop: () => Promise<void> };

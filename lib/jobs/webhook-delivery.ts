@@ -1,0 +1,198 @@
+import "server-only";
+// The webhook delivery engine: for one claimed delivery, reads the webhook as it is now, checks the
+// destination and each secret's allowed hosts, decrypts only the secrets it references (at send time: a
+// rotation takes effect on the next delivery), renders and sends the request, and records the attempt
+// with every resolved value redacted. Queue SQL and the delivery log are in lib/dal/webhook-deliveries.ts;
+// this layer combines them with HTTP, templates and redaction (lib/webhooks/*).
+import {
+  claimDeliveries,
+  deliveryConfig,
+  enqueueTestDelivery,
+  loadDeliveryTarget,
+  recordAttempt,
+  recordSecretsResolved,
+  type TClaimed,
+} from "@/lib/dal/webhook-deliveries";
+import type { TActor, TRequestMeta } from "@/lib/dal/audit";
+import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "@/lib/dal/secret-values";
+import { recordUsage } from "@/lib/dal/usage-recorder";
+import { logError } from "@/lib/log";
+import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
+import { Redactor } from "@/lib/webhooks/redact";
+import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
+import { allReferences, destinationUrl, RenderError, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
+
+export const MAX_ATTEMPTS = 3;
+const LOG_BYTES = 4096;
+const READ_CAP = 64 * 1024;
+const USER_AGENT = "TeamSecrets-Webhooks/1.0";
+
+type TOutcome = "succeeded" | "http_error" | TFailureKind | "refused";
+export type TAttemptResult = { deliveryId: string; attempt: number; outcome: TOutcome; statusCode: number | null; status: string };
+
+type TLog = {
+  method: string;
+  url: string;
+  headers: { name: string; value: string }[];
+  body: string;
+  responseBody: string | null;
+  statusCode: number | null;
+  error: string | null;
+};
+
+/** Sends one claimed delivery and records the attempt. Never throws for a failed send. */
+export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
+  const started = Date.now();
+  const startedAt = new Date(started);
+  const log: TLog = { method: "", url: "", headers: [], body: "", responseBody: null, statusCode: null, error: null };
+  let outcome: TOutcome;
+  let retryable = false;
+  try {
+    if (d.attempts > MAX_ATTEMPTS) throw new Refusal("The worker stopped during the last attempt; no attempts left.");
+    const r = await attempt(d, log);
+    outcome = r.outcome;
+    retryable = r.retryable;
+  } catch (err) {
+    if (err instanceof Refusal) {
+      outcome = "refused";
+      log.error = err.message;
+    } else {
+      logError("webhookDelivery", err);
+      outcome = "network";
+      retryable = true;
+      log.error = "Unexpected error while sending; see the server log.";
+    }
+  }
+  const durationMs = Date.now() - started;
+  const finalStatus = outcome === "succeeded" ? "succeeded" : retryable && d.attempts < MAX_ATTEMPTS ? "pending" : "failed";
+  const backoffMs = deliveryConfig().retryBaseMs * 3 ** (d.attempts - 1);
+  await recordAttempt(d, { startedAt, durationMs, outcome, ...log }, finalStatus, backoffMs);
+  return { deliveryId: d.id, attempt: d.attempts, outcome, statusCode: log.statusCode, status: finalStatus };
+}
+
+class Refusal extends Error {}
+
+async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; retryable: boolean }> {
+  const target = await loadDeliveryTarget(d);
+  if (!target) throw new Refusal("The webhook no longer exists.");
+  const { hook, bound } = target;
+  log.method = hook.method;
+
+  let referenced: string[];
+  try {
+    referenced = allReferences(hook);
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) throw new Refusal(`The webhook's template has a ${err.message}.`);
+    throw err;
+  }
+  const boundNames = new Set(bound.map((b) => b.name));
+  const unbound = referenced.filter((n) => !boundNames.has(n));
+  if (unbound.length) throw new Refusal(`${unbound.join(", ")} ${unbound.length === 1 ? "is" : "are"} not selected for this webhook.`);
+
+  // Destination and allowed hosts are checked before anything is decrypted.
+  let host: string;
+  try {
+    const dest = checkDestination(destinationUrl(hook.url));
+    host = dest.host;
+    log.url = `${dest.url.origin}${dest.url.pathname}`;
+  } catch (err) {
+    if (err instanceof DestinationError) throw new Refusal(`Destination refused: ${err.message}`);
+    throw err;
+  }
+  for (const b of bound) {
+    if (b.allowedHosts.length && !hostMatches(host, b.allowedHosts)) {
+      throw new Refusal(`${b.name} may only be sent to ${b.allowedHosts.join(", ")}; this webhook goes to ${host}. Nothing was sent.`);
+    }
+  }
+
+  let resolved: Awaited<ReturnType<typeof resolveSecretValues>>;
+  try {
+    resolved = await resolveSecretValues(d.teamId, referenced);
+  } catch (err) {
+    // Final, not retried: the stored value will not open on a second try either.
+    if (!(err instanceof UndecryptableError)) throw err;
+    await recordUndecryptable("webhookDelivery", err);
+    const names = err.names;
+    throw new Refusal(
+      `${names.map((n) => `cannot decrypt ${n}`).join("; ")}: the stored value does not open. Rotate ${names.length === 1 ? "it" : "them"} to a new value. Nothing was sent.`,
+    );
+  }
+  const missing = referenced.filter((n) => !resolved.has(n));
+  if (missing.length) throw new Refusal(`${missing.join(", ")} could not be resolved.`);
+  const redactor = new Redactor([...resolved.values()].map((r) => ({ name: r.name, value: r.value })));
+  const values = new Map([...resolved.values()].map((r) => [r.name, r.value]));
+
+  if (resolved.size) {
+    await recordSecretsResolved(d, hook, resolved.values());
+    // Last used (and the version this webhook received) through the recorder: never a hot-row write here.
+    for (const r of resolved.values()) {
+      recordUsage({ teamId: d.teamId, consumerKind: "webhook", consumerId: hook.id, secretId: r.id, version: r.version });
+    }
+  }
+
+  let rendered;
+  try {
+    rendered = renderWebhookRequest(hook, values);
+  } catch (err) {
+    if (err instanceof RenderError) throw new Refusal(err.message);
+    throw err;
+  }
+  const body =
+    hook.method === "GET"
+      ? ""
+      : rendered.body ||
+        JSON.stringify({ event: d.trigger, deliveryId: d.id, team: hook.teamSlug, webhook: hook.name, data: d.eventData, createdAt: d.createdAt.toISOString() });
+  const has = (name: string) => rendered.headers.some((h) => h.name.toLowerCase() === name);
+  const headers = [
+    ...(body && !has("content-type") ? [{ name: "Content-Type", value: "application/json" }] : []),
+    ...(has("user-agent") ? [] : [{ name: "User-Agent", value: USER_AGENT }]),
+    { name: "X-Webhook-Event", value: d.trigger },
+    { name: "X-Webhook-Delivery", value: d.id },
+    ...rendered.headers,
+  ];
+  log.url = redactor.redact(rendered.url);
+  log.headers = headers.map((h) => ({ name: h.name, value: redactor.redact(h.value) }));
+  log.body = redactor.redact(body);
+
+  try {
+    const res = await sendHttp(
+      { url: rendered.url, method: hook.method, headers, body },
+      { timeoutMs: deliveryConfig().timeoutMs, maxResponseBytes: READ_CAP },
+    );
+    log.statusCode = res.status;
+    log.responseBody = redactor.redact(res.body.toString("utf8"), res.truncated).slice(0, LOG_BYTES);
+    if (res.status >= 200 && res.status < 300) return { outcome: "succeeded", retryable: false };
+    if (res.status >= 300 && res.status < 400) {
+      log.error = `Redirects are not followed (HTTP ${res.status}${res.location ? ` to ${redactor.redact(res.location)}` : ""}).`;
+      return { outcome: "http_error", retryable: false };
+    }
+    return { outcome: "http_error", retryable: res.status >= 500 };
+  } catch (err) {
+    if (err instanceof HttpFailure) {
+      log.error = err.message;
+      return { outcome: err.kind, retryable: err.kind !== "blocked" };
+    }
+    if (err instanceof DestinationError) throw new Refusal(`Destination refused: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Claims and sends due deliveries; returns how many were processed. */
+export async function processDueDeliveries(limit = 5): Promise<number> {
+  const claimed = await claimDeliveries(limit);
+  await Promise.all(claimed.map((d) => processDelivery(d)));
+  return claimed.length;
+}
+
+/** "Send test": queues a test delivery and sends it right away (the worker retries it if it fails). */
+export async function sendTestDelivery(input: {
+  actor: TActor;
+  teamSlug: string;
+  webhookId: string;
+  meta?: TRequestMeta;
+}): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
+  const deliveryId = await enqueueTestDelivery(input);
+  const [claimed] = await claimDeliveries(1, deliveryId);
+  if (!claimed) return { deliveryId, status: "queued" };
+  return processDelivery(claimed);
+}
