@@ -278,6 +278,33 @@ export const accessTokenSecrets = pgTable(
   (t) => [primaryKey({ columns: [t.tokenId, t.secretId] }), index("access_token_secrets_secret_idx").on(t.secretId)],
 );
 
+// Standard Webhooks signing secrets ("whsec_" + base64 of 32 random bytes), envelope-encrypted like secret
+// values (lib/crypto/webhook-signing.ts: its own associated data binds team, webhook and version). The
+// current secret has retires_at null; a rotation gives the previous one retires_at = now + 24 h, and until
+// then deliveries are signed with both. The plaintext is shown once, when it is made.
+export const webhookSigningSecrets = pgTable(
+  "webhook_signing_secrets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    // "v1:<keyId>:..." (lib/crypto/envelope.ts); the master-key re-wrap covers this column.
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    retiresAt: timestamp("retires_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("webhook_signing_secrets_version_key").on(t.webhookId, t.version),
+    // At most one current secret per webhook.
+    uniqueIndex("webhook_signing_secrets_current_key").on(t.webhookId).where(sql`${t.retiresAt} is null`),
+  ],
+);
+
 // ---- Webhook deliveries: a queue in the database (claimed with FOR UPDATE SKIP LOCKED, so several app
 // instances never send one delivery twice, and a restart loses nothing) and the log of each attempt. The
 // log holds only redacted text: every resolved value is replaced by [REDACTED:NAME] before it is stored.
@@ -299,6 +326,8 @@ export const webhookDeliveries = pgTable(
     // pending -> sending -> succeeded | failed (or back to pending for a retry).
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
+    // How many times an Owner/Admin redelivered it; each redelivery starts a new round of attempts.
+    redeliveries: integer("redeliveries").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     // A claim's lease: a worker that dies mid-send leaves the row to be claimed again after this.
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
@@ -328,6 +357,8 @@ export const webhookDeliveryAttempts = pgTable(
       .notNull()
       .references(() => webhooks.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
+    // 0 for the original delivery, n for its n-th redelivery (same webhook-id, new timestamp and signature).
+    redelivery: integer("redelivery").notNull().default(0),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     durationMs: integer("duration_ms").notNull(),
     // succeeded | http_error | timeout | blocked | network | refused

@@ -45,6 +45,22 @@ test.describe("leak matcher", () => {
     expect(needlesFor(value).every((n) => n.needle.length >= 8)).toBe(true);
   });
 
+  test("a shown-once value may appear in exactly one server-action response of its own test, nowhere else", () => {
+    const once = [{ label: "signing secret", value: "whsec_Zq81xVb3TkP0wLrAbCdEf", shownOnce: true }];
+    const action = { where: "POST /x (server-action)", kind: "server-action", body: `0:{"ok":true,"data":{"signingSecret":"${once[0]!.value}"}}` };
+    const page = { where: "GET /x (html)", kind: "html", body: `<input value="${once[0]!.value}">` };
+    const mine = () => true;
+    expect(findLeaks(once, [action, { where: "clean", kind: "rsc", body: "nothing" }], mine)).toEqual([]);
+    expect(findLeaks(once, [action, page], mine).map((f) => f.where)).toEqual(["GET /x (html)"]);
+    expect(findLeaks(once, [action, { ...action, where: "POST /y (server-action)" }], mine)).toEqual([
+      { label: "signing secret", where: "POST /y (server-action)", form: "raw, shown again" },
+    ]);
+    expect(findLeaks(once, [action, { where: "server log", body: `rotated ${once[0]!.value}` }], mine).map((f) => f.where)).toEqual(["server log"]);
+    expect(findLeaks(once, [], mine)).toEqual([{ label: "signing secret", where: "no server-action response", form: "never shown, expected in exactly one response" }]);
+    // Another test's shown-once value is an ordinary value here: any appearance is a leak.
+    expect(findLeaks(once, [action], () => false).map((f) => f.where)).toEqual(["POST /x (server-action)"]);
+  });
+
   test("refuses values too short to be distinctive", ({ leak }) => {
     expect(() => leak.register("short", "hunter2")).toThrow(/at least 16/);
   });

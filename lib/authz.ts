@@ -17,13 +17,17 @@ export const PERMISSIONS = [
   "tokens.manage",
   "webhooks.read",
   "webhooks.write",
+  // See a webhook's signing secret (once, when made) and rotate it.
+  "webhooks.signing_secret",
+  // Send a past delivery again.
+  "webhooks.redeliver",
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write"],
-  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write"],
+  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver"],
+  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver"],
   // Editors use webhooks too; the webhooks DAL keeps Restricted secrets out of their reach.
   editor: ["team.read", "secrets.read", "members.read", "webhooks.read", "webhooks.write"],
 };
@@ -58,6 +62,8 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "tokens.manage": "Only Owners and Admins can create or revoke access tokens.",
   "webhooks.read": "You do not have access to this team's webhooks.",
   "webhooks.write": "You cannot change this team's webhooks.",
+  "webhooks.signing_secret": "Only Owners and Admins can see or rotate a webhook's signing secret.",
+  "webhooks.redeliver": "Only Owners and Admins can redeliver a delivery.",
 };
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

@@ -1,6 +1,8 @@
 // The delivery log: one row per attempt, newest first. Everything here was redacted before it was stored.
+// Owners/Admins get "Redeliver" on each row (it sends that row's delivery again).
 import type { TDeliveryAttemptDTO } from "@/lib/dal/webhook-deliveries";
 import { triggerLabel } from "@/lib/webhooks/events";
+import { RedeliverButton } from "./redeliver-button";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 
@@ -13,7 +15,7 @@ const OUTCOMES: Record<string, string> = {
   refused: "Refused",
 };
 
-export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDTO[] }) {
+export function DeliveriesTable({ teamSlug, deliveries, canRedeliver }: { teamSlug: string; deliveries: TDeliveryAttemptDTO[]; canRedeliver: boolean }) {
   return (
     <section aria-labelledby="deliveries-heading" className="space-y-3">
       <h2 id="deliveries-heading" className="text-lg font-semibold">
@@ -32,12 +34,17 @@ export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDT
               <th scope="col" className="px-4 py-3 text-left font-semibold">Status</th>
               <th scope="col" className="px-4 py-3 text-left font-semibold">Duration</th>
               <th scope="col" className="px-4 py-3 text-left font-semibold">Request and response</th>
+              {canRedeliver ? (
+                <th scope="col" className="px-4 py-3 text-right font-semibold">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
             {deliveries.length === 0 ? (
               <tr>
-                <td colSpan={7} className="px-4 py-6 text-center text-slate-500">
+                <td colSpan={canRedeliver ? 8 : 7} className="px-4 py-6 text-center text-slate-500">
                   No deliveries yet. Use Send test on a webhook.
                 </td>
               </tr>
@@ -47,7 +54,9 @@ export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDT
                   <td className="whitespace-nowrap px-4 py-3 text-xs">{dateFormat.format(new Date(d.startedAt))}</td>
                   <td className="px-4 py-3">{d.webhookName}</td>
                   <td className="px-4 py-3 text-xs">{triggerLabel(d.trigger)}</td>
-                  <td className="px-4 py-3 text-xs">{d.attempt} of 3</td>
+                  <td className="px-4 py-3 text-xs">
+                    {d.attempt} of 3{d.redelivery ? <span className="block text-slate-500">redelivery {d.redelivery}</span> : null}
+                  </td>
                   <td className="px-4 py-3 text-xs">
                     <span className={d.outcome === "succeeded" ? "font-semibold text-emerald-700" : "font-semibold text-red-700"}>
                       {OUTCOMES[d.outcome] ?? d.outcome}
@@ -69,6 +78,11 @@ export function DeliveriesTable({ deliveries }: { deliveries: TDeliveryAttemptDT
                       </div>
                     </details>
                   </td>
+                  {canRedeliver ? (
+                    <td className="px-4 py-3 text-right">
+                      <RedeliverButton teamSlug={teamSlug} deliveryId={d.deliveryId} />
+                    </td>
+                  ) : null}
                 </tr>
               ))
             )}

@@ -1,13 +1,15 @@
 "use client";
 // New / edit webhook: name, URL, method, header rows, JSON payload template, the secrets it may use and
 // the team events that trigger it. References are `${SECRET_NAME}`; the server checks them on save and
-// answers with field errors that name the field and the reference.
+// answers with field errors that name the field and the reference. After creating one, Owners/Admins see
+// its signing secret once; closing the dialog forgets it.
 import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import { useServerAction } from "@/components/members/use-action";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
+import { SigningSecretReveal } from "@/components/webhooks/signing-secret-reveal";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
@@ -53,6 +55,7 @@ export function WebhookDialog({
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<TForm>(() => initial(webhook));
+  const [saved, setSaved] = useState<{ name: string; signingSecret: string } | null>(null);
   const save = useServerAction(webhook ? updateWebhookAction.bind(null, teamSlug) : createWebhookAction.bind(null, teamSlug));
   const errors = save.failure?.fieldErrors ?? {};
   const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
@@ -62,6 +65,7 @@ export function WebhookDialog({
     setOpen(next);
     if (!next) {
       save.reset();
+      setSaved(null);
       setForm(initial(webhook));
     }
   }
@@ -74,9 +78,11 @@ export function WebhookDialog({
     const headers = form.headers.filter((h) => h.name.trim() || h.value).map(({ name, value }) => ({ name: name.trim(), value }));
     const { secrets, ...rest } = form;
     const data = { ...rest, headers, secretIds: secrets.map((s) => s.id), ...(webhook ? { webhookId: webhook.id } : {}) };
-    save.run(data as never, () => {
-      setOpen(false);
+    save.run(data as never, (result) => {
+      const signingSecret = (result as { signingSecret?: string | null } | undefined)?.signingSecret;
       setForm(initial(webhook));
+      if (signingSecret) setSaved({ name: form.name.trim(), signingSecret });
+      else setOpen(false);
     });
   }
 
@@ -87,166 +93,180 @@ export function WebhookDialog({
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent
-        title={webhook ? `Edit ${webhook.name}` : "New webhook"}
-        description="Write ${SECRET_NAME} in header values, the URL's query string or the payload; the server fills in the value when it sends. Nobody sees it."
-        className="max-w-2xl"
-      >
-        <form onSubmit={onSubmit} noValidate>
-          <fieldset disabled={save.pending} className="space-y-4">
-            {save.failure && !save.failure.fieldErrors ? <FormAlert message={save.failure.message} /> : null}
-            <div>
-              <Label htmlFor={`${base}-name`}>Name</Label>
-              <Input id={`${base}-name`} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className="mt-1.5" aria-invalid={!!errors.name || undefined} aria-describedby={describe("name")} />
-              {err("name")}
-            </div>
-            <div className="grid grid-cols-[8rem_1fr] gap-3">
-              <div>
-                <Label htmlFor={`${base}-method`}>Method</Label>
-                <select id={`${base}-method`} value={form.method} onChange={(e) => set("method", e.target.value)} className={cn(inputClass, "mt-1.5")}>
-                  {WEBHOOK_METHODS.map((m) => (
-                    <option key={m}>{m}</option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <Label htmlFor={`${base}-url`}>URL</Label>
-                <Input
-                  id={`${base}-url`}
-                  value={form.url}
-                  onChange={(e) => set("url", e.target.value)}
-                  placeholder="https://hooks.example.com/in?token=${HOOK_TOKEN}"
-                  spellCheck={false}
-                  className="mt-1.5 font-mono"
-                  aria-invalid={!!errors.url || undefined}
-                  aria-describedby={describe("url")}
-                />
-                {err("url")}
-              </div>
-            </div>
-
-            <fieldset className="space-y-2">
-              <legend className="text-sm font-medium text-slate-900">Headers</legend>
-              {form.headers.map((h, i) => (
-                <div key={h.key} className="grid grid-cols-[1fr_1.5fr_auto] items-start gap-2">
-                  <div>
-                    <Input
-                      aria-label="Header name"
-                      value={h.name}
-                      placeholder="Authorization"
-                      onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-                      aria-invalid={!!errors[`headers.${i}.name`] || undefined}
-                      aria-describedby={describe(`headers.${i}.name`)}
-                      className="font-mono"
-                    />
-                    {err(`headers.${i}.name`)}
-                  </div>
-                  <div>
-                    <Input
-                      aria-label="Header value"
-                      value={h.value}
-                      placeholder="Bearer ${API_TOKEN}"
-                      onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
-                      aria-invalid={!!errors[`headers.${i}.value`] || undefined}
-                      aria-describedby={describe(`headers.${i}.value`)}
-                      spellCheck={false}
-                      className="font-mono"
-                    />
-                    {err(`headers.${i}.value`)}
-                  </div>
-                  <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${h.name || i + 1}`} onClick={() => set("headers", form.headers.filter((_, j) => j !== i))}>
-                    <Trash2 className="size-4" aria-hidden />
-                  </Button>
-                </div>
-              ))}
-              {err("headers")}
-              <Button type="button" variant="secondary" size="sm" onClick={() => set("headers", [...form.headers, { key: rowKey++, name: "", value: "" }])}>
-                <Plus className="size-4" aria-hidden />
-                Add header
-              </Button>
-            </fieldset>
-
-            <div>
-              <Label htmlFor={`${base}-payload`}>Payload</Label>
-              <textarea
-                id={`${base}-payload`}
-                value={form.payload}
-                onChange={(e) => set("payload", e.target.value)}
-                rows={5}
-                spellCheck={false}
-                placeholder={'{"text": "Deploy with ${DEPLOY_KEY}"}'}
-                className={cn(inputClass, "mt-1.5 font-mono")}
-                aria-invalid={!!errors.payload || undefined}
-                aria-describedby={describe("payload", `${base}-payload-hint`)}
-              />
-              <p id={`${base}-payload-hint`} className="mt-1 text-xs text-slate-500">
-                JSON. Empty: the event as JSON. Values are JSON-escaped inside strings; write $${"{...}"} for a literal ${"{...}"}.
-              </p>
-              {err("payload")}
-            </div>
-
-            <div>
-              <span className="block text-sm font-medium text-slate-900" id={`${base}-secrets-label`}>
-                Secrets this webhook may use
-              </span>
-              <div className="mt-1.5">
-                <SecretPicker
-                  teamSlug={teamSlug}
-                  listLabel="Secrets"
-                  showSelected
-                  // Editors attach Masked secrets only (the server refuses Restricted ones too).
-                  onlyMasked={!canCreateSecret}
-                  selected={form.secrets}
-                  onToggle={(s) =>
-                    setForm((f) => ({ ...f, secrets: f.secrets.some((x) => x.id === s.id) ? f.secrets.filter((x) => x.id !== s.id) : [...f.secrets, s] }))
-                  }
-                  canCreate={canCreateSecret}
-                  // The Allowed hosts list on this page learns about the new secret.
-                  onCreated={() => router.refresh()}
-                  invalid={!!errors.secretIds}
-                  describedBy={describe("secretIds", `${base}-secrets-label`)}
-                />
-              </div>
-              {err("secretIds")}
-            </div>
-
-            <fieldset aria-describedby={`${base}-events-hint`}>
-              <legend className="text-sm font-medium text-slate-900">Events</legend>
-              <p id={`${base}-events-hint`} className="text-xs text-slate-500">
-                Deliveries are queued only for the events checked here. None: Send test only.
-              </p>
-              <div className="mt-1.5 grid grid-cols-2 gap-1.5">
-                {TEAM_EVENTS.map((ev) => (
-                  <label key={ev} className="flex items-center gap-2 text-sm" title={TEAM_EVENT_CATALOGUE[ev].description}>
-                    <input
-                      type="checkbox"
-                      checked={form.events.includes(ev)}
-                      onChange={(e) => set("events", e.target.checked ? [...form.events, ev] : form.events.filter((x) => x !== ev))}
-                      className="size-4 rounded border-slate-300"
-                    />
-                    {TEAM_EVENT_CATALOGUE[ev].label}
-                  </label>
-                ))}
-              </div>
-              {err("events")}
-            </fieldset>
-
-            {save.failure?.fieldErrors ? (
-              <p role="status" className="text-sm text-red-700">
-                Nothing was saved: {save.failure.message}
-              </p>
-            ) : null}
-            <div className="flex justify-end gap-2 pt-2">
+      {saved ? (
+        // Same title as the form it replaces, so the dialog keeps its accessible name.
+        <DialogContent title="New webhook" description={`Saved ${saved.name}. Copy its signing secret now: this is the only time it is shown.`}>
+          <div className="space-y-4">
+            <SigningSecretReveal secret={saved.signingSecret} />
+            <div className="flex justify-end">
               <DialogClose asChild>
-                <Button type="button" variant="secondary">
-                  Cancel
-                </Button>
+                <Button type="button">Done</Button>
               </DialogClose>
-              <Button type="submit">{save.pending ? "Saving…" : "Save webhook"}</Button>
             </div>
-          </fieldset>
-        </form>
-      </DialogContent>
+          </div>
+        </DialogContent>
+      ) : (
+        <DialogContent
+          title={webhook ? `Edit ${webhook.name}` : "New webhook"}
+          description="Write ${SECRET_NAME} in header values, the URL's query string or the payload; the server fills in the value when it sends. Nobody sees it."
+          className="max-w-2xl"
+        >
+          <form onSubmit={onSubmit} noValidate>
+            <fieldset disabled={save.pending} className="space-y-4">
+              {save.failure && !save.failure.fieldErrors ? <FormAlert message={save.failure.message} /> : null}
+              <div>
+                <Label htmlFor={`${base}-name`}>Name</Label>
+                <Input id={`${base}-name`} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className="mt-1.5" aria-invalid={!!errors.name || undefined} aria-describedby={describe("name")} />
+                {err("name")}
+              </div>
+              <div className="grid grid-cols-[8rem_1fr] gap-3">
+                <div>
+                  <Label htmlFor={`${base}-method`}>Method</Label>
+                  <select id={`${base}-method`} value={form.method} onChange={(e) => set("method", e.target.value)} className={cn(inputClass, "mt-1.5")}>
+                    {WEBHOOK_METHODS.map((m) => (
+                      <option key={m}>{m}</option>
+                    ))}
+                  </select>
+                </div>
+                <div>
+                  <Label htmlFor={`${base}-url`}>URL</Label>
+                  <Input
+                    id={`${base}-url`}
+                    value={form.url}
+                    onChange={(e) => set("url", e.target.value)}
+                    placeholder="https://hooks.example.com/in?token=${HOOK_TOKEN}"
+                    spellCheck={false}
+                    className="mt-1.5 font-mono"
+                    aria-invalid={!!errors.url || undefined}
+                    aria-describedby={describe("url")}
+                  />
+                  {err("url")}
+                </div>
+              </div>
+
+              <fieldset className="space-y-2">
+                <legend className="text-sm font-medium text-slate-900">Headers</legend>
+                {form.headers.map((h, i) => (
+                  <div key={h.key} className="grid grid-cols-[1fr_1.5fr_auto] items-start gap-2">
+                    <div>
+                      <Input
+                        aria-label="Header name"
+                        value={h.name}
+                        placeholder="Authorization"
+                        onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                        aria-invalid={!!errors[`headers.${i}.name`] || undefined}
+                        aria-describedby={describe(`headers.${i}.name`)}
+                        className="font-mono"
+                      />
+                      {err(`headers.${i}.name`)}
+                    </div>
+                    <div>
+                      <Input
+                        aria-label="Header value"
+                        value={h.value}
+                        placeholder="Bearer ${API_TOKEN}"
+                        onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                        aria-invalid={!!errors[`headers.${i}.value`] || undefined}
+                        aria-describedby={describe(`headers.${i}.value`)}
+                        spellCheck={false}
+                        className="font-mono"
+                      />
+                      {err(`headers.${i}.value`)}
+                    </div>
+                    <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${h.name || i + 1}`} onClick={() => set("headers", form.headers.filter((_, j) => j !== i))}>
+                      <Trash2 className="size-4" aria-hidden />
+                    </Button>
+                  </div>
+                ))}
+                {err("headers")}
+                <Button type="button" variant="secondary" size="sm" onClick={() => set("headers", [...form.headers, { key: rowKey++, name: "", value: "" }])}>
+                  <Plus className="size-4" aria-hidden />
+                  Add header
+                </Button>
+              </fieldset>
+
+              <div>
+                <Label htmlFor={`${base}-payload`}>Payload</Label>
+                <textarea
+                  id={`${base}-payload`}
+                  value={form.payload}
+                  onChange={(e) => set("payload", e.target.value)}
+                  rows={5}
+                  spellCheck={false}
+                  placeholder={'{"text": "Deploy with ${DEPLOY_KEY}"}'}
+                  className={cn(inputClass, "mt-1.5 font-mono")}
+                  aria-invalid={!!errors.payload || undefined}
+                  aria-describedby={describe("payload", `${base}-payload-hint`)}
+                />
+                <p id={`${base}-payload-hint`} className="mt-1 text-xs text-slate-500">
+                  JSON. Empty: the event as JSON. Values are JSON-escaped inside strings; write $${"{...}"} for a literal ${"{...}"}.
+                </p>
+                {err("payload")}
+              </div>
+
+              <div>
+                <span className="block text-sm font-medium text-slate-900" id={`${base}-secrets-label`}>
+                  Secrets this webhook may use
+                </span>
+                <div className="mt-1.5">
+                  <SecretPicker
+                    teamSlug={teamSlug}
+                    listLabel="Secrets"
+                    showSelected
+                    // Editors attach Masked secrets only (the server refuses Restricted ones too).
+                    onlyMasked={!canCreateSecret}
+                    selected={form.secrets}
+                    onToggle={(s) =>
+                      setForm((f) => ({ ...f, secrets: f.secrets.some((x) => x.id === s.id) ? f.secrets.filter((x) => x.id !== s.id) : [...f.secrets, s] }))
+                    }
+                    canCreate={canCreateSecret}
+                    // The Allowed hosts list on this page learns about the new secret.
+                    onCreated={() => router.refresh()}
+                    invalid={!!errors.secretIds}
+                    describedBy={describe("secretIds", `${base}-secrets-label`)}
+                  />
+                </div>
+                {err("secretIds")}
+              </div>
+
+              <fieldset aria-describedby={`${base}-events-hint`}>
+                <legend className="text-sm font-medium text-slate-900">Events</legend>
+                <p id={`${base}-events-hint`} className="text-xs text-slate-500">
+                  Deliveries are queued only for the events checked here. None: Send test only.
+                </p>
+                <div className="mt-1.5 grid grid-cols-2 gap-1.5">
+                  {TEAM_EVENTS.map((ev) => (
+                    <label key={ev} className="flex items-center gap-2 text-sm" title={TEAM_EVENT_CATALOGUE[ev].description}>
+                      <input
+                        type="checkbox"
+                        checked={form.events.includes(ev)}
+                        onChange={(e) => set("events", e.target.checked ? [...form.events, ev] : form.events.filter((x) => x !== ev))}
+                        className="size-4 rounded border-slate-300"
+                      />
+                      {TEAM_EVENT_CATALOGUE[ev].label}
+                    </label>
+                  ))}
+                </div>
+                {err("events")}
+              </fieldset>
+
+              {save.failure?.fieldErrors ? (
+                <p role="status" className="text-sm text-red-700">
+                  Nothing was saved: {save.failure.message}
+                </p>
+              ) : null}
+              <div className="flex justify-end gap-2 pt-2">
+                <DialogClose asChild>
+                  <Button type="button" variant="secondary">
+                    Cancel
+                  </Button>
+                </DialogClose>
+                <Button type="submit">{save.pending ? "Saving…" : "Save webhook"}</Button>
+              </div>
+            </fieldset>
+          </form>
+        </DialogContent>
+      )}
     </Dialog>
   );
 }

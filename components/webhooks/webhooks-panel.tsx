@@ -1,7 +1,7 @@
 "use client";
 // The Webhooks page body: heading, "New webhook", the table of webhooks with Send test / Edit / Delete per
 // row (rows carry id="webhook-<id>" so the secrets table can link to them), and for Owners/Admins the
-// allowed-hosts editor.
+// allowed-hosts editor and "Rotate signing secret NAME" per row.
 import { Pencil, Plus, Send, Trash2, Webhook } from "lucide-react";
 import { ConfirmDialog } from "@/components/members/confirm-dialog";
 import { useServerAction } from "@/components/members/use-action";
@@ -10,6 +10,7 @@ import { deleteWebhookAction, sendTestWebhookAction } from "@/app/teams/[team]/s
 import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
 import { triggerLabel } from "@/lib/webhooks/events";
 import { AllowedHostsDialog } from "./allowed-hosts-dialog";
+import { RotateSigningSecret } from "./rotate-signing-secret";
 import { WebhookDialog } from "./webhook-dialog";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
@@ -19,11 +20,14 @@ export function WebhooksPanel({
   webhooks,
   secretOptions,
   isManager,
+  canSign,
 }: {
   teamSlug: string;
   webhooks: TWebhookDTO[];
   secretOptions: TSecretOption[];
   isManager: boolean;
+  /** Owners/Admins: see a new webhook's signing secret and rotate it. */
+  canSign: boolean;
 }) {
   return (
     <section className="space-y-4">
@@ -72,7 +76,7 @@ export function WebhooksPanel({
             </thead>
             <tbody className="divide-y divide-slate-100">
               {webhooks.map((w) => (
-                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} isManager={isManager} />
+                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} isManager={isManager} canSign={canSign} />
               ))}
             </tbody>
           </table>
@@ -82,7 +86,7 @@ export function WebhooksPanel({
   );
 }
 
-function WebhookRow({ teamSlug, webhook: w, isManager }: { teamSlug: string; webhook: TWebhookDTO; isManager: boolean }) {
+function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: string; webhook: TWebhookDTO; isManager: boolean; canSign: boolean }) {
   const test = useServerAction(sendTestWebhookAction.bind(null, teamSlug));
   const result = test.result?.ok ? test.result.data : null;
   return (
@@ -91,6 +95,9 @@ function WebhookRow({ teamSlug, webhook: w, isManager }: { teamSlug: string; web
       <td className="max-w-xs px-4 py-3">
         <span className="mr-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-semibold text-slate-700">{w.method}</span>
         <span className="break-all font-mono text-xs">{w.url}</span>
+        {w.previousSigningSecretUntil ? (
+          <p className="mt-1 text-xs text-slate-500">Also signed with the previous secret until {dateFormat.format(new Date(w.previousSigningSecretUntil))}</p>
+        ) : null}
       </td>
       <td className="px-4 py-3 text-xs text-slate-600">
         {w.events.length ? w.events.map(triggerLabel).join(", ") : "Tests only"}
@@ -115,6 +122,7 @@ function WebhookRow({ teamSlug, webhook: w, isManager }: { teamSlug: string; web
           <Button variant="ghost" size="icon" aria-label={`Send test ${w.name}`} title="Send test" disabled={test.pending} onClick={() => test.run({ webhookId: w.id })}>
             <Send className="size-4" aria-hidden />
           </Button>
+          {canSign ? <RotateSigningSecret teamSlug={teamSlug} webhookId={w.id} name={w.name} /> : null}
           {w.canEdit ? (
             <>
               <WebhookDialog

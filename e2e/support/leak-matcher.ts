@@ -1,9 +1,12 @@
 // Finds registered values (secret values, passwords typed into the app) in recorded response bodies and in
 // the server log. Pure functions, so the matcher has its own self-test (e2e/leak-matcher.spec.ts).
 // A finding names the value's label and where it was seen, never the value itself.
+// A value "shown once" (a webhook signing secret, shown to its creator) is allowed in exactly one response,
+// a server action's (the one that showed it), and nowhere else: not a page, not the server log.
 
-export type TLeakValue = { label: string; value: string };
-export type TLeakSource = { where: string; body: Buffer | string };
+export type TLeakValue = { label: string; value: string; shownOnce?: boolean };
+/** `kind` is the recorder's response kind ("server-action", "html", ...); the server log has none. */
+export type TLeakSource = { where: string; body: Buffer | string; kind?: string };
 export type TLeakFinding = { label: string; where: string; form: string };
 
 const MIN_NEEDLE = 8;
@@ -33,15 +36,30 @@ export function assertDistinctive(value: string): void {
   if (value.length < 16) throw new Error("leak values must be at least 16 characters, or the check gives false positives");
 }
 
-export function findLeaks(values: TLeakValue[], sources: TLeakSource[]): TLeakFinding[] {
+/**
+ * Every appearance of a value in the sources. A shown-once value whose showing these sources should contain
+ * (`expectShown`: the test or run that registered it) must appear in exactly one server-action response;
+ * a shown-once value of someone else's sources must not appear at all, like any other value.
+ */
+export function findLeaks(values: TLeakValue[], sources: TLeakSource[], expectShown: (v: TLeakValue) => boolean = () => false): TLeakFinding[] {
   const findings: TLeakFinding[] = [];
-  const prepared = values.map((v) => ({ label: v.label, needles: needlesFor(v.value).map((n) => ({ ...n, bytes: Buffer.from(n.needle) })) }));
-  for (const source of sources) {
-    const body = typeof source.body === "string" ? Buffer.from(source.body) : source.body;
-    for (const v of prepared) {
-      const hit = v.needles.find((n) => body.includes(n.bytes));
-      if (hit) findings.push({ label: v.label, where: source.where, form: hit.form });
+  const prepared = values.map((v) => ({ v, needles: needlesFor(v.value).map((n) => ({ ...n, bytes: Buffer.from(n.needle) })) }));
+  const bodies = sources.map((s) => ({ ...s, bytes: typeof s.body === "string" ? Buffer.from(s.body) : s.body }));
+  for (const { v, needles } of prepared) {
+    const hits: TLeakFinding[] = [];
+    let showings = 0;
+    for (const source of bodies) {
+      const hit = needles.find((n) => source.bytes.includes(n.bytes));
+      if (!hit) continue;
+      const finding = { label: v.label, where: source.where, form: hit.form };
+      // The one allowed showing: the first server-action response that carries it.
+      if (v.shownOnce && expectShown(v) && source.kind === "server-action" && showings++ === 0) continue;
+      hits.push(v.shownOnce && source.kind === "server-action" && showings > 1 ? { ...finding, form: `${hit.form}, shown again` } : finding);
     }
+    if (v.shownOnce && expectShown(v) && showings === 0) {
+      hits.push({ label: v.label, where: "no server-action response", form: "never shown, expected in exactly one response" });
+    }
+    findings.push(...hits);
   }
   return findings;
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { APIResponse, BrowserContext, Response } from "@playwright/test";
+import type { APIResponse, BrowserContext, Response, Route } from "@playwright/test";
 import { LEAK_DIR, serverLogPath } from "./env";
 import { assertDistinctive, findLeaks, type TLeakFinding, type TLeakSource, type TLeakValue } from "./leak-matcher";
 
@@ -68,6 +68,8 @@ export class LeakStore {
 
 export class LeakRecorder {
   readonly records: TRecord[] = [];
+  /** Labels of the shown-once values this test registered: each must be in exactly one of its responses. */
+  private readonly shownHere = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
   private readonly attached = new WeakSet<BrowserContext>();
 
@@ -89,13 +91,63 @@ export class LeakRecorder {
     return value;
   }
 
+  /**
+   * A value the app shows once (a webhook signing secret, read from the page after it was shown): it must
+   * appear in exactly one response of this test, the server action's that showed it, and never elsewhere.
+   * Awaits the responses still being read first: a body not read before the page navigates is lost.
+   */
+  async shownOnce(label: string, value: string): Promise<string> {
+    await this.flush();
+    assertDistinctive(value);
+    const full = `${label} [${this.testTitle}]`;
+    this.shownHere.add(full);
+    this.store.addValue({ label: full, value, shownOnce: true });
+    return value;
+  }
+
   attach(context: BrowserContext): void {
     if (this.attached.has(context)) return;
     this.attached.add(context);
+    // Server-action responses are read through a route, so their bodies are never lost: the browser's copy
+    // of a streamed response can be gone by the time the "response" event's body() asks for it.
+    const routed = context.route("**/*", async (route) => {
+      const request = route.request();
+      if (request.method() !== "POST" || !request.headers()["next-action"]) return route.fallback();
+      const p = this.recordRoutedAction(route).finally(() => this.pending.delete(p));
+      this.pending.add(p);
+      await p;
+    });
+    const registered: Promise<void> = routed.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(registered);
+    void registered.then(() => this.pending.delete(registered));
     context.on("response", (response) => {
+      if (response.request().method() === "POST" && response.request().headers()["next-action"]) return;
       const p = this.recordBrowserResponse(response).finally(() => this.pending.delete(p));
       this.pending.add(p);
     });
+  }
+
+  private async recordRoutedAction(route: Route): Promise<void> {
+    const request = route.request();
+    let response: APIResponse;
+    try {
+      response = await route.fetch({ maxRedirects: 0 });
+    } catch {
+      // The page went away mid-request; nothing reached it.
+      await route.abort().catch(() => undefined);
+      return;
+    }
+    const body = await response.body();
+    const headers = response.headers();
+    this.records.push({
+      where: `${request.method()} ${request.url()} -> ${response.status()} (server-action) in "${this.testTitle}"`,
+      kind: "server-action",
+      body: recordBody(response.status(), headers, body),
+    });
+    await route.fulfill({ response, body }).catch(() => undefined);
   }
 
   private async recordBrowserResponse(response: Response): Promise<void> {
@@ -133,10 +185,10 @@ export class LeakRecorder {
 
   /** This test's responses against every value the worker has seen, and the server log against them too. */
   check(): TLeakFinding[] {
-    const sources: TLeakSource[] = this.records.map((r) => ({ where: r.where, body: r.body }));
+    const sources: TLeakSource[] = this.records.map((r) => ({ where: r.where, body: r.body, kind: r.kind }));
     const log = serverLogPath();
     if (existsSync(log)) sources.push({ where: `server log ${path.basename(log)}`, body: readFileSync(log) });
-    return findLeaks(this.store.values, sources);
+    return findLeaks(this.store.values, sources, (v) => this.shownHere.has(v.label));
   }
 
   /** Writes this test's records for the run-wide check. */

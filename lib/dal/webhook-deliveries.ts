@@ -27,6 +27,8 @@ export type TClaimed = {
   trigger: string;
   eventData: Record<string, unknown>;
   attempts: number;
+  /** 0 for the original round of attempts, n after the n-th redelivery. */
+  redeliveries: number;
   triggeredBy: string | null;
   triggeredByLabel: string | null;
   createdAt: Date;
@@ -66,6 +68,7 @@ export async function claimDeliveries(limit: number, onlyId?: string): Promise<T
       trigger: webhookDeliveries.trigger,
       eventData: webhookDeliveries.eventData,
       attempts: webhookDeliveries.attempts,
+      redeliveries: webhookDeliveries.redeliveries,
       triggeredBy: webhookDeliveries.triggeredBy,
       triggeredByLabel: webhookDeliveries.triggeredByLabel,
       createdAt: webhookDeliveries.createdAt,
@@ -138,6 +141,7 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
       teamId: d.teamId,
       webhookId: d.webhookId,
       attempt: d.attempts,
+      redelivery: d.redeliveries,
       startedAt: a.startedAt,
       durationMs: a.durationMs,
       outcome: a.outcome,
@@ -158,7 +162,14 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
         nextAttemptAt: finalStatus === "pending" ? sql`now() + ${`${backoffMs} milliseconds`}::interval` : webhookDeliveries.nextAttemptAt,
         completedAt: finalStatus === "pending" ? null : sql`now()`,
       })
-      .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.teamId, d.teamId), eq(webhookDeliveries.attempts, d.attempts)));
+      .where(
+        and(
+          eq(webhookDeliveries.id, d.id),
+          eq(webhookDeliveries.teamId, d.teamId),
+          eq(webhookDeliveries.attempts, d.attempts),
+          eq(webhookDeliveries.redeliveries, d.redeliveries),
+        ),
+      );
   });
 }
 
@@ -179,6 +190,53 @@ export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: stri
   return row.id;
 }
 
+/**
+ * Owners/Admins: puts a finished delivery back in the queue as a fresh round of attempts (same id, so the
+ * same webhook-id), acting for the redeliverer from now on; audited. Returns its id, to be sent at once.
+ */
+export async function requeueForRedelivery(input: { actor: TActor; teamSlug: string; deliveryId: string; meta?: TRequestMeta }): Promise<string> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.redeliver");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: webhookDeliveries.id, status: webhookDeliveries.status, trigger: webhookDeliveries.trigger, redeliveries: webhookDeliveries.redeliveries, webhookId: webhooks.id, webhookName: webhooks.name })
+      .from(webhookDeliveries)
+      .innerJoin(webhooks, and(eq(webhooks.id, webhookDeliveries.webhookId), eq(webhooks.teamId, team.id)))
+      .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.teamId, team.id)))
+      .for("update", { of: webhookDeliveries });
+    if (!row) throw new AppError("not_found", "This delivery no longer exists.");
+    if (row.status === "pending" || row.status === "sending") {
+      throw new AppError("conflict", "This delivery is still being sent or retried; redeliver it once it has finished.");
+    }
+    const redelivery = row.redeliveries + 1;
+    await tx
+      .update(webhookDeliveries)
+      .set({
+        status: "pending",
+        attempts: 0,
+        redeliveries: redelivery,
+        nextAttemptAt: sql`now()`,
+        lockedUntil: null,
+        lastError: null,
+        completedAt: null,
+        triggeredBy: input.actor.id,
+        triggeredByLabel: input.actor.label,
+      })
+      .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.teamId, team.id)));
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "webhook.redelivered",
+      targetType: "webhook",
+      targetId: row.webhookId,
+      targetName: row.webhookName,
+      metadata: { deliveryId: row.id, trigger: row.trigger, redelivery, previousStatus: row.status },
+      meta: input.meta,
+    });
+    return row.id;
+  });
+}
+
 export type TDeliveryAttemptDTO = {
   id: string;
   deliveryId: string;
@@ -186,6 +244,8 @@ export type TDeliveryAttemptDTO = {
   webhookName: string;
   trigger: string;
   attempt: number;
+  /** 0 for the original delivery, n for its n-th redelivery. */
+  redelivery: number;
   startedAt: string;
   durationMs: number;
   outcome: string;
@@ -209,6 +269,7 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
       trigger: webhookDeliveries.trigger,
       deliveryStatus: webhookDeliveries.status,
       attempt: webhookDeliveryAttempts.attempt,
+      redelivery: webhookDeliveryAttempts.redelivery,
       startedAt: webhookDeliveryAttempts.startedAt,
       durationMs: webhookDeliveryAttempts.durationMs,
       outcome: webhookDeliveryAttempts.outcome,
@@ -229,7 +290,7 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
         opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
       ),
     )
-    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.attempt))
+    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.redelivery), desc(webhookDeliveryAttempts.attempt))
     .limit(opts.limit ?? 50);
   return rows.map(
     (r): TDeliveryAttemptDTO => ({
@@ -239,6 +300,7 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
       webhookName: r.webhookName,
       trigger: r.trigger,
       attempt: r.attempt,
+      redelivery: r.redelivery,
       startedAt: r.startedAt.toISOString(),
       durationMs: r.durationMs,
       outcome: r.outcome,

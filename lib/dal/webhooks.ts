@@ -12,6 +12,7 @@ import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
 
 export type TWebhookSecretRef = { id: string; name: string; visibility: TVisibility };
 export type TWebhookDTO = {
@@ -28,6 +29,8 @@ export type TWebhookDTO = {
   /** Whether this viewer may edit, delete it (Editors: not when it carries a Restricted secret). */
   canEdit: boolean;
   lastDelivery: { status: string; at: string } | null;
+  /** While a rotated-out signing secret still signs deliveries: until when (ISO); otherwise null. */
+  previousSigningSecretUntil: string | null;
 };
 export type TSecretOption = TWebhookSecretRef & { allowedHosts: string[] };
 
@@ -56,7 +59,8 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
     .orderBy(asc(sql`lower(${webhooks.name})`), asc(webhooks.id));
   const ids = rows.map((r) => r.id);
   const isManager = roleCan(role, "secrets.write");
-  const [bindings, last, options] = await Promise.all([
+  const canSign = roleCan(role, "webhooks.signing_secret");
+  const [bindings, last, options, overlaps] = await Promise.all([
     ids.length
       ? db
           .select({ webhookId: webhookSecrets.webhookId, id: secrets.id, name: secrets.name, visibility: secrets.visibility })
@@ -77,6 +81,7 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
           .orderBy(webhookDeliveries.webhookId, desc(webhookDeliveries.createdAt))
       : [],
     isManager ? listSecretOptions(team.id) : [],
+    ids.length ? signingOverlaps(db, team.id) : new Map<string, string>(),
   ]);
   const items: TWebhookDTO[] = rows.map((r) => {
     const refs = bindings.filter((b) => b.webhookId === r.id).map(({ id, name, visibility }) => ({ id, name, visibility }));
@@ -87,9 +92,10 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
       secrets: refs,
       canEdit: isManager || !refs.some((s) => s.visibility === "restricted"),
       lastDelivery: l ? { status: l.status, at: l.at.toISOString() } : null,
+      previousSigningSecretUntil: overlaps.get(r.id) ?? null,
     };
   });
-  return { items, role, isManager, secretOptions: options };
+  return { items, role, isManager, canSign, canRedeliver: roleCan(role, "webhooks.redeliver"), secretOptions: options };
 }
 
 async function listSecretOptions(teamId: string): Promise<TSecretOption[]> {
@@ -167,7 +173,11 @@ function auditDetails(input: TWebhookInput, selected: { name: string }[]) {
   return { host, method: input.method, events: input.events, secrets: selected.map((s) => s.name) };
 }
 
-export async function createWebhook(input: TWrite & { data: TWebhookInput }): Promise<{ id: string; name: string }> {
+/**
+ * Creates a webhook with its first signing secret. `signingSecret` is the plaintext, returned once and only
+ * to Owners/Admins (an Editor's webhook is signed too; an Owner/Admin sees a secret by rotating it).
+ */
+export async function createWebhook(input: TWrite & { data: TWebhookInput }): Promise<{ id: string; name: string; signingSecret: string | null }> {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
   return db.transaction(async (tx) => {
@@ -188,6 +198,7 @@ export async function createWebhook(input: TWrite & { data: TWebhookInput }): Pr
       })
       .returning({ id: webhooks.id });
     if (!row) throw new Error("webhook insert returned nothing");
+    const signingSecret = await insertSigningSecretTx(tx, team.id, row.id, 1);
     if (selected.length) {
       await tx.insert(webhookSecrets).values(selected.map((s) => ({ webhookId: row.id, secretId: s.id, teamId: team.id })));
     }
@@ -201,7 +212,7 @@ export async function createWebhook(input: TWrite & { data: TWebhookInput }): Pr
       metadata: auditDetails(d, selected),
       meta: input.meta,
     });
-    return { id: row.id, name: d.name };
+    return { id: row.id, name: d.name, signingSecret: roleCan(role, "webhooks.signing_secret") ? signingSecret : null };
   });
 }
 

@@ -11,8 +11,13 @@ import {
   loadDeliveryTarget,
   recordAttempt,
   recordSecretsResolved,
+  requeueForRedelivery,
   type TClaimed,
 } from "@/lib/dal/webhook-deliveries";
+import { liveSigningKeys } from "@/lib/dal/webhook-signing";
+import { DecryptError } from "@/lib/crypto";
+import { signWebhookMessage } from "@/lib/crypto/webhook-signing";
+import { SENDER_HEADERS } from "@/lib/validation/webhooks";
 import type { TActor, TRequestMeta } from "@/lib/dal/audit";
 import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "@/lib/dal/secret-values";
 import { recordUsage } from "@/lib/dal/usage-recorder";
@@ -71,6 +76,12 @@ export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
 }
 
 class Refusal extends Error {}
+
+const abbreviateSignatures = (header: string) =>
+  header
+    .split(" ")
+    .map((sig) => `${sig.slice(0, 11)}…`)
+    .join(" ");
 
 async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; retryable: boolean }> {
   const target = await loadDeliveryTarget(d);
@@ -142,21 +153,39 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
       ? ""
       : rendered.body ||
         JSON.stringify({ event: d.trigger, deliveryId: d.id, team: hook.teamSlug, webhook: hook.name, data: d.eventData, createdAt: d.createdAt.toISOString() });
-  const has = (name: string) => rendered.headers.some((h) => h.name.toLowerCase() === name);
+  // The exact bytes sent are the bytes signed (Standard Webhooks: id.timestamp.body, per live signing key).
+  const bodyBytes = Buffer.from(body, "utf8");
+  const keys = await liveSigningKeys(d.teamId, hook.id);
+  const sentAt = new Date();
+  let signature: string;
+  try {
+    signature = signWebhookMessage(keys, d.id, sentAt, bodyBytes);
+  } catch (err) {
+    if (err instanceof DecryptError) throw new Refusal("The webhook's signing secret could not be opened with the configured master keys. Nothing was sent.");
+    throw err;
+  }
+  // The sender's own headers win over a template's (rows saved before these names were reserved).
+  const own = new Set<string>(SENDER_HEADERS);
+  const templated = rendered.headers.filter((h) => !own.has(h.name.toLowerCase()));
+  const has = (name: string) => templated.some((h) => h.name.toLowerCase() === name);
   const headers = [
     ...(body && !has("content-type") ? [{ name: "Content-Type", value: "application/json" }] : []),
     ...(has("user-agent") ? [] : [{ name: "User-Agent", value: USER_AGENT }]),
+    { name: "webhook-id", value: d.id },
+    { name: "webhook-timestamp", value: String(Math.floor(sentAt.getTime() / 1000)) },
+    { name: "webhook-signature", value: signature },
     { name: "X-Webhook-Event", value: d.trigger },
     { name: "X-Webhook-Delivery", value: d.id },
-    ...rendered.headers,
+    ...templated,
   ];
   log.url = redactor.redact(rendered.url);
-  log.headers = headers.map((h) => ({ name: h.name, value: redactor.redact(h.value) }));
+  // Signatures are logged shortened: enough to match a receiver's log, not a replayable request.
+  log.headers = headers.map((h) => ({ name: h.name, value: h.name === "webhook-signature" ? abbreviateSignatures(h.value) : redactor.redact(h.value) }));
   log.body = redactor.redact(body);
 
   try {
     const res = await sendHttp(
-      { url: rendered.url, method: hook.method, headers, body },
+      { url: rendered.url, method: hook.method, headers, body: bodyBytes },
       { timeoutMs: deliveryConfig().timeoutMs, maxResponseBytes: READ_CAP },
     );
     log.statusCode = res.status;
@@ -192,6 +221,23 @@ export async function sendTestDelivery(input: {
   meta?: TRequestMeta;
 }): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
   const deliveryId = await enqueueTestDelivery(input);
+  const [claimed] = await claimDeliveries(1, deliveryId);
+  if (!claimed) return { deliveryId, status: "queued" };
+  return processDelivery(claimed);
+}
+
+/**
+ * Owners/Admins: sends a finished delivery again, now. Same webhook-id (the delivery id), a new timestamp
+ * and signature, the webhook and its secrets' values as they are now, and a fresh round of attempts (the
+ * worker retries it as usual). Audited; the redeliverer is who the secret resolutions act for.
+ */
+export async function redeliverDelivery(input: {
+  actor: TActor;
+  teamSlug: string;
+  deliveryId: string;
+  meta?: TRequestMeta;
+}): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
+  const deliveryId = await requeueForRedelivery(input);
   const [claimed] = await claimDeliveries(1, deliveryId);
   if (!claimed) return { deliveryId, status: "queued" };
   return processDelivery(claimed);

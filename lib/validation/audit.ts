@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   "webhook.updated",
   "webhook.deleted",
   "webhook.secret_resolved",
+  "webhook.signing_secret_rotated",
+  "webhook.redelivered",
   "secret.allowed_hosts_changed",
   "token.created",
   "token.revoked",

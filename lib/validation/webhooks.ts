@@ -5,10 +5,13 @@ import { TEAM_EVENTS } from "@/lib/webhooks/events";
 export const WEBHOOK_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
 export const WEBHOOK_PAYLOAD_MAX = 64 * 1024;
 
+/** Set by the sender on every delivery (Standard Webhooks signature headers and ours), lower case. */
+export const SENDER_HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature", "x-webhook-event", "x-webhook-delivery"] as const;
+
 // Set by the sender (or by HTTP itself); a template may not override them.
-const RESERVED_HEADERS = new Set([
+const RESERVED_HEADERS = new Set<string>([
   "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect",
-  "proxy-authorization", "proxy-connection",
+  "proxy-authorization", "proxy-connection", ...SENDER_HEADERS,
 ]);
 
 export const ZHeaderRow = z.object({
@@ -40,6 +43,7 @@ export type TWebhookInput = z.infer<typeof ZWebhookInput>;
 
 export const ZUpdateWebhookInput = ZWebhookInput.extend({ webhookId: z.uuid({ error: "Unknown webhook." }) });
 export const ZWebhookRef = z.object({ webhookId: z.uuid({ error: "Unknown webhook." }) });
+export const ZDeliveryRef = z.object({ deliveryId: z.uuid({ error: "Unknown delivery." }) });
 
 // A host name, an IPv4/IPv6 address, or *.domain.
 const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;

@@ -8,7 +8,8 @@ import type { LookupFunction } from "node:net";
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 import { checkDestination } from "./ssrf";
 
-export type THttpRequest = { url: string; method: string; headers: { name: string; value: string }[]; body: string };
+/** `body` is sent as is when it is bytes (a signed delivery: these exact bytes were signed), UTF-8 when text. */
+export type THttpRequest = { url: string; method: string; headers: { name: string; value: string }[]; body: string | Buffer };
 export type THttpResponse = { status: number; body: Buffer; truncated: boolean; location: string | null };
 export type TFailureKind = "timeout" | "blocked" | "network";
 
@@ -39,7 +40,7 @@ export async function sendHttp(req: THttpRequest, opts: TSendOptions): Promise<T
   const agent = (dest.isAllowlisted ? plain : filtering)[isHttps ? "https" : "http"];
   const headers: Record<string, string> = {};
   for (const h of req.headers) headers[h.name] = h.value;
-  const body = req.body ? Buffer.from(req.body, "utf8") : null;
+  const body = req.body.length ? (typeof req.body === "string" ? Buffer.from(req.body, "utf8") : req.body) : null;
   if (body) headers["content-length"] = String(body.length);
 
   return new Promise<THttpResponse>((resolve, reject) => {

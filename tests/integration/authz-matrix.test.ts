@@ -16,7 +16,7 @@ import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { memberships, userSessions, webhooks, webhookSecrets, type TRole } from "@/db/schema";
+import { memberships, userSessions, webhookDeliveries, webhooks, webhookSecrets, type TRole } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { createInvitation } from "@/lib/dal/invitations";
 import { createSecret } from "@/lib/dal/secrets";
@@ -475,6 +475,33 @@ const MATRIX: Record<string, TCase[]> = {
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
         return () => fn(cell.team.slug, { webhookId });
+      },
+    },
+  ],
+  // Signing secrets are shown (once) and rotated by Owners/Admins only; so is redelivery.
+  [`${WEBHOOKS}#rotateSigningSecretAction`]: [
+    {
+      does: "rotates a webhook's signing secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team);
+        return () => fn(cell.team.slug, { webhookId });
+      },
+      verify: async (_cell, result) => expect((result as { data: { signingSecret: string } }).data.signingSecret).toMatch(/^whsec_/),
+    },
+  ],
+  [`${WEBHOOKS}#redeliverAction`]: [
+    {
+      does: "redelivers a finished delivery",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team);
+        const db = await getDb();
+        const [d] = await db
+          .insert(webhookDeliveries)
+          .values({ teamId: cell.team.id, webhookId, trigger: "test", status: "failed", attempts: 1 })
+          .returning({ id: webhookDeliveries.id });
+        return () => fn(cell.team.slug, { deliveryId: d!.id });
       },
     },
   ],

@@ -3,7 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type TReceived = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
+/** `raw` is the body's bytes exactly as received (what a signature covers); `body` its UTF-8 text. */
+export type TReceived = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; raw: Buffer };
 export type TResponder = (req: TReceived, res: http.ServerResponse) => void;
 
 export type TReceiver = {
@@ -22,7 +23,8 @@ export async function startReceiver(host = "127.0.0.1"): Promise<TReceiver> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const r = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const raw = Buffer.concat(chunks);
+      const r = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: raw.toString("utf8"), raw };
       requests.push(r);
       responder(r, res);
     });

@@ -1,13 +1,15 @@
 "use server";
 // Server actions of the Webhooks page. Each authenticates through runTeamAction; authorization (roles,
 // Restricted secrets, allowed hosts, the SSRF guard) lives in the DAL, inside the transaction.
-import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
+import { redeliverDelivery, sendTestDelivery } from "@/lib/jobs/webhook-delivery";
+import { rotateSigningSecret } from "@/lib/dal/webhook-signing";
 import { createWebhook, deleteWebhook, setSecretAllowedHosts, updateWebhook } from "@/lib/dal/webhooks";
 import { runTeamAction } from "@/lib/team-action";
-import { ZAllowedHosts, ZUpdateWebhookInput, ZWebhookInput, ZWebhookRef } from "@/lib/validation/webhooks";
+import { ZAllowedHosts, ZDeliveryRef, ZUpdateWebhookInput, ZWebhookInput, ZWebhookRef } from "@/lib/validation/webhooks";
 
 const webhooksPath = (slug: string) => `/teams/${slug}/settings/webhooks`;
 
+// Owners/Admins get the new webhook's signing secret in this response, once; nothing else ever carries it.
 export async function createWebhookAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("createWebhook", teamSlug, ZWebhookInput, input, (ctx, data) =>
     createWebhook({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, data }), webhooksPath);
@@ -26,9 +28,24 @@ export async function deleteWebhookAction(teamSlug: unknown, input: unknown) {
 export async function sendTestWebhookAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("sendTestWebhook", teamSlug, ZWebhookRef, input, async (ctx, data) => {
     const r = await sendTestDelivery({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
-    // Outcome only: the redacted details are in the delivery log.
-    return "outcome" in r ? { status: r.status, outcome: r.outcome, statusCode: r.statusCode } : { status: r.status, outcome: null, statusCode: null };
+    return outcomeOnly(r);
   }, webhooksPath);
+}
+
+// Owners/Admins: the new signing secret is in this response, once; the previous one signs for 24 more hours.
+export async function rotateSigningSecretAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("rotateSigningSecret", teamSlug, ZWebhookRef, input, (ctx, data) =>
+    rotateSigningSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), webhooksPath);
+}
+
+export async function redeliverAction(teamSlug: unknown, input: unknown) {
+  return runTeamAction("redeliver", teamSlug, ZDeliveryRef, input, async (ctx, data) =>
+    outcomeOnly(await redeliverDelivery({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data })), webhooksPath);
+}
+
+// Outcome only: the redacted details are in the delivery log.
+function outcomeOnly(r: Awaited<ReturnType<typeof sendTestDelivery>>) {
+  return "outcome" in r ? { status: r.status, outcome: r.outcome, statusCode: r.statusCode } : { status: r.status, outcome: null, statusCode: null };
 }
 
 export async function setAllowedHostsAction(teamSlug: unknown, input: unknown) {

@@ -1,5 +1,6 @@
 import { notFound, redirect } from "next/navigation";
 import { DeliveriesTable } from "@/components/webhooks/deliveries-table";
+import { VerifySnippet } from "@/components/webhooks/verify-snippet";
 import { WebhooksPanel } from "@/components/webhooks/webhooks-panel";
 import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
 import { listWebhooks } from "@/lib/dal/webhooks";
@@ -26,8 +27,9 @@ export default async function WebhooksPage({ params }: { params: Promise<{ team:
   }
   return (
     <div className="space-y-10">
-      <WebhooksPanel teamSlug={team} webhooks={data.items} secretOptions={data.secretOptions} isManager={data.isManager} />
-      <DeliveriesTable deliveries={deliveries} />
+      <WebhooksPanel teamSlug={team} webhooks={data.items} secretOptions={data.secretOptions} isManager={data.isManager} canSign={data.canSign} />
+      <VerifySnippet />
+      <DeliveriesTable teamSlug={team} deliveries={deliveries} canRedeliver={data.canRedeliver} />
     </div>
   );
 }

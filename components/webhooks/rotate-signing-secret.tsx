@@ -1,0 +1,65 @@
+"use client";
+// "Rotate signing secret NAME" (Owners/Admins): rotates at once — the previous secret keeps signing for 24
+// hours, so nothing breaks while the receiver is updated — and shows the new secret once in a dialog.
+import { KeyRound } from "lucide-react";
+import { useState } from "react";
+import { rotateSigningSecretAction } from "@/app/teams/[team]/settings/webhooks/actions";
+import { useServerAction } from "@/components/members/use-action";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { SigningSecretReveal } from "./signing-secret-reveal";
+
+const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+export function RotateSigningSecret({ teamSlug, webhookId, name }: { teamSlug: string; webhookId: string; name: string }) {
+  const rotate = useServerAction(rotateSigningSecretAction.bind(null, teamSlug));
+  const [shown, setShown] = useState<{ signingSecret: string; previousValidUntil: string | null } | null>(null);
+  return (
+    <>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label={`Rotate signing secret ${name}`}
+        title="Rotate signing secret"
+        disabled={rotate.pending}
+        onClick={() => rotate.run({ webhookId }, (data) => setShown({ signingSecret: data.signingSecret, previousValidUntil: data.previousValidUntil }))}
+      >
+        <KeyRound className="size-4" aria-hidden />
+      </Button>
+      {rotate.failure ? (
+        <p role="alert" className="max-w-40 text-xs text-red-700">
+          {rotate.failure.message}
+        </p>
+      ) : null}
+      <Dialog
+        open={shown !== null}
+        onOpenChange={(open) => {
+          if (!open) {
+            setShown(null);
+            rotate.reset();
+          }
+        }}
+      >
+        {shown ? (
+          <DialogContent
+            title={`New signing secret for ${name}`}
+            description={
+              shown.previousValidUntil
+                ? `Until ${timeFormat.format(new Date(shown.previousValidUntil))} deliveries are signed with both the previous and this secret; after that with this one only.`
+                : "Deliveries are signed with this secret from now on."
+            }
+          >
+            <div className="space-y-4">
+              <SigningSecretReveal secret={shown.signingSecret} />
+              <div className="flex justify-end">
+                <DialogClose asChild>
+                  <Button type="button">Done</Button>
+                </DialogClose>
+              </div>
+            </div>
+          </DialogContent>
+        ) : null}
+      </Dialog>
+    </>
+  );
+}
