@@ -6,7 +6,7 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { auditEvents, webhookDeliveries, webhookSigningSecrets } from "@/db/schema";
+import { auditEvents, webhookDeliveries, webhooks, webhookSigningSecrets } from "@/db/schema";
 import { removeMember } from "@/lib/dal/members";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import { claimDeliveries, listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
@@ -102,6 +102,20 @@ describe("signing secrets", () => {
     const secret = byAdmin.signingSecret!;
     expect(await tablesContaining(secret.slice(6))).toEqual([]);
     expect(await tablesContaining(Buffer.from(secret.slice(6), "base64").toString("hex"))).toEqual([]);
+  });
+});
+
+describe("a webhook made before signing existed", () => {
+  it("is signed from its next delivery on; an Owner/Admin gets a secret to verify with by rotating", async () => {
+    const db = await getDb();
+    const [legacy] = await db.insert(webhooks).values({ teamId: team.id, name: `legacy-${runId()}`, url: rx.url() }).returning({ id: webhooks.id });
+    rx.respond((_req, res) => ((res.statusCode = 204), res.end()));
+    sent(await sendTestDelivery({ actor: admin.actor, teamSlug: team.slug, webhookId: legacy!.id }));
+    expect(last().headers["webhook-signature"]).toMatch(/^v1,/);
+    const { signingSecret } = await rotateSigningSecret({ actor: admin.actor, teamSlug: team.slug, webhookId: legacy!.id });
+    const receiver = new StandardReceiver([signingSecret]).serve(rx);
+    sent(await sendTestDelivery({ actor: admin.actor, teamSlug: team.slug, webhookId: legacy!.id }));
+    expect(receiver.verdicts).toEqual([{ ok: true, id: last().headers["webhook-id"] }]);
   });
 });
 
