@@ -7,6 +7,7 @@ import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { memberships, secrets, secretValues, teams, users, type TRole } from "@/db/schema";
 import { encryptSecretValue } from "@/lib/crypto";
+import { getFingerprintKey } from "@/lib/dal/key-material";
 
 // The prefixes at even positions contain "KEY", so `?q=key` matches ceil(size / 2) of a team's secrets.
 const PREFIXES = ["API_KEY", "DB_PASSWORD", "STRIPE_KEY", "SMTP_PASSWORD", "AWS_SECRET_KEY", "WEBHOOK_TOKEN", "JWT_SIGNING_KEY", "OAUTH_CLIENT"];
@@ -23,6 +24,7 @@ function secretName(i: number): string {
 /** Inserts `size` secrets into a team in batches; returns the time spent and how much of it was crypto. */
 async function seedSecrets(teamId: string, userId: string, size: number): Promise<{ ms: number; cryptoMs: number }> {
   const db = await getDb();
+  const fpKey = await getFingerprintKey(db);
   const started = performance.now();
   let cryptoMs = 0;
   const now = Date.now();
@@ -34,7 +36,7 @@ async function seedSecrets(teamId: string, userId: string, size: number): Promis
       const version = 1 + (i % 4);
       const c0 = performance.now();
       // Sealed for the version stored with it, so the values open (the API benchmark reads them).
-      const sealed = encryptSecretValue(`bench_${randomBytes(24).toString("base64url")}`, { teamId, secretId: id, version });
+      const sealed = await encryptSecretValue(`bench_${randomBytes(24).toString("base64url")}`, { teamId, secretId: id, version }, fpKey);
       cryptoMs += performance.now() - c0;
       // Spread timestamps over ~a week, in an order unrelated to the name, so every sort does real work.
       const updatedAt = new Date(now - ((i * 7919) % size) * 60_000);
@@ -50,7 +52,7 @@ async function seedSecrets(teamId: string, userId: string, size: number): Promis
         updatedAt,
         updatedBy: userId,
       });
-      values.push({ secretId: id, teamId, version, ciphertext: sealed.ciphertext });
+      values.push({ secretId: id, teamId, version, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
     }
     await db.transaction(async (tx) => {
       await tx.insert(secrets).values(rows);

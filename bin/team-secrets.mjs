@@ -148,6 +148,9 @@ async function api(cfg, path) {
     const name = decodeURIComponent(path.slice(1));
     throw new CliError(`secret ${name} is not available to this token (404). Check the name, or bind it to the token.`);
   }
+  if (res.status === 503 && (await res.clone().json().catch(() => null))?.error === "key_provider_unavailable") {
+    throw new CliError("the server's key provider (HSM or KMS) is unavailable (503); no values were sent. Try again later.");
+  }
   if (res.status === 500) {
     const body = await res.json().catch(() => null);
     if (body?.error === "undecryptable" && Array.isArray(body.secrets)) {

@@ -110,16 +110,31 @@ export const secrets = pgTable(
 // Exactly one ciphertext per secret: rotation overwrites it, so the previous version no longer resolves.
 // The envelope is bound to secrets.version (the secret's current version), not to this row's `version`:
 // an old ciphertext copied back (with any version number) fails to open instead of serving the old value.
-export const secretValues = pgTable("secret_values", {
-  secretId: uuid("secret_id")
-    .primaryKey()
-    .references(() => secrets.id, { onDelete: "cascade" }),
-  teamId: uuid("team_id")
-    .notNull()
-    .references(() => teams.id, { onDelete: "cascade" }),
-  version: integer("version").notNull(),
-  // "v1:<keyId>:<wrapped data key>:<nonce>:<ciphertext+tag>" (see lib/crypto/envelope.ts)
-  ciphertext: text("ciphertext").notNull(),
+export const secretValues = pgTable(
+  "secret_values",
+  {
+    secretId: uuid("secret_id")
+      .primaryKey()
+      .references(() => secrets.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    // "v2:<keyId>:<wrapped data key>:<nonce>:<ciphertext+tag>" (see lib/crypto/envelope.ts)
+    ciphertext: text("ciphertext").notNull(),
+    // The key id inside `ciphertext`, indexed: `keys status` counts by it and `keys rotate` finds what to re-wrap.
+    keyId: text("key_id").notNull(),
+  },
+  (t) => [index("secret_values_key_id_idx").on(t.keyId)],
+);
+
+// Key material other than data keys (the fingerprint key), wrapped by the key provider like a data key.
+export const keyMaterial = pgTable("key_material", {
+  name: text("name").primaryKey(),
+  // "v2:<keyId>:<wrapped key>"
+  wrapped: text("wrapped").notNull(),
+  keyId: text("key_id").notNull(),
+  createdAt: createdAt(),
 });
 
 // Append-only for the application: no code path updates or deletes an event.

@@ -4,6 +4,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { encryptSecretValue } from "@/lib/crypto";
+import { getFingerprintKey } from "@/lib/dal/key-material";
 import { hashPassword } from "@/lib/dal/users";
 import { getDb } from "./client";
 import { memberships, secrets, secretValues, teams, users, type TRole } from "./schema";
@@ -31,6 +32,7 @@ const DEMO_SECRETS = [
 export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: number; teams: number; secrets: number }> {
   if (process.env.NODE_ENV === "production") throw new Error("Refusing to seed a production database.");
   const db = await getDb();
+  const fpKey = await getFingerprintKey(db);
   const passwordHash = await hashPassword(password);
   const counts = { users: 0, teams: 0, secrets: 0 };
   await db.transaction(async (tx) => {
@@ -60,7 +62,7 @@ export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: n
         .where(and(eq(secrets.teamId, teamId), eq(secrets.name, s.name)));
       if (exists) continue;
       const id = crypto.randomUUID();
-      const sealed = encryptSecretValue(`demo_${randomBytes(18).toString("base64url")}`, { teamId, secretId: id, version: 1 });
+      const sealed = await encryptSecretValue(`demo_${randomBytes(18).toString("base64url")}`, { teamId, secretId: id, version: 1 }, fpKey);
       await tx.insert(secrets).values({
         id,
         teamId,
@@ -70,7 +72,7 @@ export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: n
         createdBy: owner?.id,
         updatedBy: owner?.id,
       });
-      await tx.insert(secretValues).values({ secretId: id, teamId, version: 1, ciphertext: sealed.ciphertext });
+      await tx.insert(secretValues).values({ secretId: id, teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
       counts.secrets++;
     }
   });

@@ -22,6 +22,21 @@ const ZEnv = z.object({
   SECRETS_MASTER_KEY: z.string().optional(),
   // Retired master keys, comma separated base64, kept only to open data sealed before a key rotation.
   SECRETS_PREVIOUS_MASTER_KEYS: z.string().optional(),
+  // Which key wraps data keys: a local key (SECRETS_MASTER_KEY), a PKCS#11 token, or AWS KMS.
+  SECRETS_KEY_PROVIDER: z.enum(["local", "pkcs11", "aws-kms"]).default("local"),
+  // PKCS#11: library path, token (label, or slot index among slots with a token), PIN, AES key labels.
+  SECRETS_PKCS11_MODULE: z.string().optional(),
+  SECRETS_PKCS11_TOKEN_LABEL: z.string().optional(),
+  SECRETS_PKCS11_SLOT: z.coerce.number().int().min(0).optional(),
+  SECRETS_PKCS11_PIN: z.string().optional(),
+  SECRETS_PKCS11_PIN_FILE: z.string().optional(),
+  SECRETS_PKCS11_KEY_LABEL: z.string().optional(),
+  SECRETS_PKCS11_PREVIOUS_KEY_LABELS: z.string().optional(),
+  // AWS KMS: the active key's ARN, retired key ARNs, region (default: the ARN's) and an endpoint override.
+  SECRETS_AWS_KMS_KEY_ARN: z.string().optional(),
+  SECRETS_AWS_KMS_PREVIOUS_KEY_ARNS: z.string().optional(),
+  SECRETS_AWS_KMS_REGION: z.string().optional(),
+  SECRETS_AWS_KMS_ENDPOINT: z.string().url().optional(),
   AUTH_SECRET: z.string().optional(),
   AUTH_TRUST_HOST: z.string().optional(),
   AUTH_GITHUB_ID: z.string().optional(),

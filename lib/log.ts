@@ -8,9 +8,10 @@ import pino, { type Logger } from "pino";
 import { env } from "@/lib/env";
 
 // Errors of these classes carry messages we wrote (for users or operators), never data: AppError's
-// user-facing text, DatabaseError's SQLSTATE summary, KeyringError / ConfigError naming a variable.
+// user-facing text, DatabaseError's SQLSTATE summary, KeyringError / ConfigError naming a variable,
+// KeyProviderUnavailableError naming a provider and an error code.
 // Matched by `name`, which our classes set as a literal (class names do not survive minification).
-const SAFE_MESSAGE_KINDS = new Set(["AppError", "DatabaseError", "KeyringError", "ConfigError"]);
+const SAFE_MESSAGE_KINDS = new Set(["AppError", "DatabaseError", "KeyringError", "ConfigError", "KeyProviderUnavailableError"]);
 
 const REDACTED_KEYS = [
   "password",

@@ -4,7 +4,7 @@ import "server-only";
 import { closeDb, getDb } from "@/db/client";
 import { PEER_FLAG } from "@/lib/client-address";
 import { flushUsage } from "@/lib/dal/usage-recorder";
-import { assertKeyringReady } from "@/lib/crypto";
+import { assertKeyringReady, keyProviderHealth } from "@/lib/crypto";
 import { env, isProduction } from "@/lib/env";
 import { ConfigError } from "@/lib/errors";
 import { log, logError } from "@/lib/log";
@@ -21,6 +21,11 @@ export async function startUp(): Promise<void> {
     log.fatal({ where: "startup", err }, "refusing to start");
     process.exit(1);
   }
+  // An unreachable HSM or KMS does not stop the start: reads fail clearly and readiness reports it.
+  void keyProviderHealth().then((h) => {
+    if (h.ok) log.info({ where: "startup", provider: h.provider, keyId: h.keyId }, "key provider ready");
+    else log.error({ where: "startup", provider: h.provider, message: h.message }, "key provider unavailable");
+  });
   const started = Date.now();
   try {
     await getDb();

@@ -3,11 +3,12 @@ import "server-only";
 // never read, so a signed-in browser gets exactly what an anonymous caller gets (401). Every refusal of
 // the token (missing, malformed, unknown, expired, revoked, outside its address ranges) is the same bare
 // 401; the reason is not told to the caller.
+import { KeyProviderUnavailableError } from "@/lib/crypto";
 import { authenticateAccessToken } from "@/lib/dal/access-tokens";
 import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
 import { UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
-import { logError } from "@/lib/log";
+import { logError, logWarning } from "@/lib/log";
 import { ZSecretName } from "@/lib/validation/secrets";
 import { clientAddress } from "@/lib/client-address";
 
@@ -65,6 +66,11 @@ export async function handleSecretsRequest(req: Request, name: string | null): P
   } catch (err) {
     // Already flagged and logged by name in the DAL; the caller learns which secrets, and gets none of them.
     if (err instanceof UndecryptableError) return json({ error: "undecryptable", secrets: err.names }, 500);
+    if (err instanceof KeyProviderUnavailableError) {
+      // Nothing is sent: values are decrypted all together before any is returned.
+      logWarning("secrets API", err);
+      return json({ error: "key_provider_unavailable", message: "Key provider unavailable; no values were sent." }, 503, { "Retry-After": "5" });
+    }
     logError("secrets API", err);
     return json({ error: "unexpected" }, 500);
   }

@@ -1,78 +1,136 @@
 import { describe, expect, it } from "vitest";
-import { open, seal, DecryptError } from "./envelope";
-import { buildKeyring, parseMasterKey, KeyringError } from "./keyring";
-import { fingerprint } from "./fingerprint";
+import { open, rewrap, seal, DecryptError, openKey, sealKey, rewrapKey } from "./envelope";
+import { buildKeyring, KeyringError } from "./keyring";
+import { fingerprint, FingerprintKey } from "./fingerprint";
+import { LocalKeyProvider } from "./providers/local";
 
 const KEY_A = Buffer.alloc(32, 1).toString("base64");
 const KEY_B = Buffer.alloc(32, 2).toString("base64");
 const ctx = { teamId: "team-1", secretId: "secret-1", version: 1 };
+const local = (active: string, previous: string[] = []) =>
+  buildKeyring({ SECRETS_KEY_PROVIDER: "local", SECRETS_MASTER_KEY: active, SECRETS_PREVIOUS_MASTER_KEYS: previous.join(",") });
 
 describe("envelope encryption", () => {
-  const ring = buildKeyring(KEY_A);
+  const ring = local(KEY_A);
 
-  it("round-trips unicode, newlines and a 64 KiB value", () => {
+  it("round-trips unicode, newlines and a 64 KiB value", async () => {
     for (const value of ["s3cr3t", 'line1\nline2 "quoted" \\ 🔑', "x".repeat(64 * 1024)]) {
-      const sealed = seal(ring, value, ctx);
-      expect(sealed.startsWith(`v1:${ring.active.id}:`)).toBe(true);
-      expect(sealed).not.toContain(value.slice(0, 6));
-      expect(open(ring, sealed, ctx)).toBe(value);
+      const { envelope, keyId } = await seal(ring, value, ctx);
+      expect(keyId).toBe(ring.active.keyId);
+      expect(envelope.startsWith(`v2:${ring.active.keyId}:`)).toBe(true);
+      expect(envelope).not.toContain(value.slice(0, 6));
+      expect(await open(ring, envelope, ctx)).toBe(value);
     }
   });
 
-  it("uses a fresh data key and nonce each time", () => {
-    expect(seal(ring, "same", ctx)).not.toBe(seal(ring, "same", ctx));
+  it("uses a fresh data key and nonce each time", async () => {
+    expect((await seal(ring, "same", ctx)).envelope).not.toBe((await seal(ring, "same", ctx)).envelope);
   });
 
-  it("fails with a clear error when any byte of the ciphertext is flipped", () => {
-    const sealed = seal(ring, "value", ctx);
-    const parts = sealed.split(":");
+  it("fails with a clear error when any byte of the ciphertext is flipped", async () => {
+    const parts = (await seal(ring, "value", ctx)).envelope.split(":");
     for (const i of [2, 3, 4]) {
       const tampered = [...parts];
-      const bytes = Buffer.from(tampered[i]!.replace(/^.*\./, ""), "base64url");
+      const bytes = Buffer.from(tampered[i]!, "base64url");
       bytes[0]! ^= 0x01;
-      tampered[i] = i === 2 ? `${parts[2]!.split(".")[0]}.${bytes.toString("base64url")}` : bytes.toString("base64url");
-      expect(() => open(ring, tampered.join(":"), ctx)).toThrow(DecryptError);
+      tampered[i] = bytes.toString("base64url");
+      await expect(open(ring, tampered.join(":"), ctx)).rejects.toBeInstanceOf(DecryptError);
     }
   });
 
-  it("refuses a ciphertext moved to another secret, team or version", () => {
-    const sealed = seal(ring, "value", ctx);
+  it("refuses a ciphertext moved to another secret, team or version", async () => {
+    const { envelope } = await seal(ring, "value", ctx);
     for (const other of [{ ...ctx, secretId: "secret-2" }, { ...ctx, teamId: "team-2" }, { ...ctx, version: 2 }]) {
-      expect(() => open(ring, sealed, other)).toThrow(/another secret or version/);
+      await expect(open(ring, envelope, other)).rejects.toThrow(/another secret or version/);
     }
   });
 
-  it("names an unknown key id, and opens old data with a retired key", () => {
-    const sealedWithA = seal(ring, "value", ctx);
-    expect(() => open(buildKeyring(KEY_B), sealedWithA, ctx)).toThrow(/Unknown master key id/);
-    const rotated = buildKeyring(KEY_B, [KEY_A]);
-    expect(open(rotated, sealedWithA, ctx)).toBe("value");
-    expect(seal(rotated, "value", ctx)).toContain(`:${rotated.active.id}:`);
+  it("names an unknown key id, and opens old data with a retired key", async () => {
+    const { envelope } = await seal(ring, "value", ctx);
+    await expect(open(local(KEY_B), envelope, ctx)).rejects.toThrow(/Unknown master key id/);
+    const rotated = local(KEY_B, [KEY_A]);
+    expect(await open(rotated, envelope, ctx)).toBe("value");
+    expect((await seal(rotated, "value", ctx)).envelope).toContain(`:${rotated.active.keyId}:`);
   });
 
-  it("rejects a malformed envelope", () => {
-    expect(() => open(ring, "garbage", ctx)).toThrow(DecryptError);
-    expect(() => open(ring, "v1:kx:a.b:c:d", ctx)).toThrow(DecryptError);
+  it("refuses a key id that names the wrong key (a forged id)", async () => {
+    const { envelope } = await seal(ring, "value", ctx);
+    const b = local(KEY_B, [KEY_A]);
+    const forged = envelope.replace(ring.active.keyId, b.active.keyId);
+    await expect(open(b, forged, ctx)).rejects.toBeInstanceOf(DecryptError);
+  });
+
+  it("rejects a malformed envelope", async () => {
+    await expect(open(ring, "garbage", ctx)).rejects.toBeInstanceOf(DecryptError);
+    await expect(open(ring, "v2:kx:a:b:c", ctx)).rejects.toBeInstanceOf(DecryptError);
+    await expect(open(ring, "v9:kx:a:b:c", ctx)).rejects.toBeInstanceOf(DecryptError);
   });
 });
 
-describe("master keys", () => {
-  it("require base64 of exactly 32 bytes", () => {
-    expect(() => parseMasterKey("short", "K")).toThrow(KeyringError);
-    expect(() => parseMasterKey(Buffer.alloc(16).toString("base64"), "K")).toThrow(/32 bytes/);
-    expect(() => parseMasterKey("not base64!!", "K")).toThrow(KeyringError);
-    expect(parseMasterKey(KEY_A, "K").id).toMatch(/^k[0-9a-f]{10}$/);
+describe("re-wrap", () => {
+  it("changes only the key id and the wrapped key; the value layer stays byte for byte", async () => {
+    const { envelope } = await seal(local(KEY_A), "value", ctx);
+    const rotated = local(KEY_B, [KEY_A]);
+    const out = await rewrap(rotated, envelope, ctx);
+    expect(out!.keyId).toBe(rotated.active.keyId);
+    const [before, after] = [envelope.split(":"), out!.envelope.split(":")];
+    expect(after[1]).toBe(rotated.active.keyId);
+    expect(after[2]).not.toBe(before[2]);
+    expect(after.slice(3)).toEqual(before.slice(3));
+    expect(await open(local(KEY_B), out!.envelope, ctx)).toBe("value");
+    expect(await rewrap(rotated, out!.envelope, ctx)).toBeNull();
+  });
+
+  it("refuses to re-wrap an envelope bound to another context", async () => {
+    const { envelope } = await seal(local(KEY_A), "value", ctx);
+    await expect(rewrap(local(KEY_B, [KEY_A]), envelope, { ...ctx, version: 2 })).rejects.toBeInstanceOf(DecryptError);
+  });
+
+  // Sealed by the code before key providers (format v1, commit 4804bce) with KEY_A.
+  const V1 =
+    "v1:kbe4c85baca:qR7LEmheASIrX78u.5yj3lCz2aOo1mzzRLcWPFKtr_0pcDwkmnzdy2W5h-7CojtH4YT3Xw_Bk5F9ls_vO:1yOK1z6XHsu1DDz8:zaiI4X6gnkKTj6Lum6hj-aUi7ttMxmDOUgxnuwJeLDA";
+  const v1ctx = { teamId: "team-1", secretId: "secret-1", version: 3 };
+
+  it("opens a v1 envelope and upgrades it to v2 on re-wrap", async () => {
+    expect(await open(local(KEY_A), V1, v1ctx)).toBe("legacy value ✓");
+    await expect(open(local(KEY_A), V1, { ...v1ctx, version: 2 })).rejects.toBeInstanceOf(DecryptError);
+    const out = await rewrap(local(KEY_B, [KEY_A]), V1, v1ctx);
+    expect(out!.envelope.startsWith(`v2:${local(KEY_B).active.keyId}:`)).toBe(true);
+    expect(await open(local(KEY_B), out!.envelope, v1ctx)).toBe("legacy value ✓");
+  });
+
+  it("re-wraps key material under the active key", async () => {
+    const material = Buffer.alloc(32, 7);
+    const { envelope } = await sealKey(local(KEY_A), material, { purpose: "key-material", name: "x" });
+    const out = await rewrapKey(local(KEY_B, [KEY_A]), envelope, { purpose: "key-material", name: "x" });
+    expect((await openKey(local(KEY_B), out!.envelope, { purpose: "key-material", name: "x" })).equals(material)).toBe(true);
+    await expect(openKey(local(KEY_B), out!.envelope, { purpose: "key-material", name: "y" })).rejects.toBeInstanceOf(DecryptError);
+  });
+});
+
+describe("keyring configuration", () => {
+  it("requires base64 of exactly 32 bytes", () => {
+    expect(() => local("short")).toThrow(KeyringError);
+    expect(() => local(Buffer.alloc(16).toString("base64"))).toThrow(/32 bytes/);
+    expect(() => local("not base64!!")).toThrow(KeyringError);
+    expect(local(KEY_A).active.keyId).toMatch(/^k[0-9a-f]{10}$/);
+  });
+
+  it("refuses a local master key with another provider, and names missing settings", () => {
+    expect(() => buildKeyring({ SECRETS_KEY_PROVIDER: "pkcs11", SECRETS_MASTER_KEY: KEY_A })).toThrow(/SECRETS_PREVIOUS_MASTER_KEYS/);
+    expect(() => buildKeyring({ SECRETS_KEY_PROVIDER: "pkcs11", SECRETS_PKCS11_PIN: "1" })).toThrow(/SECRETS_PKCS11_MODULE/);
+    expect(() => buildKeyring({ SECRETS_KEY_PROVIDER: "aws-kms" })).toThrow(/SECRETS_AWS_KMS_KEY_ARN/);
   });
 });
 
 describe("fingerprint", () => {
-  const ring = buildKeyring(KEY_A);
+  const fpKey = FingerprintKey.wrapBuffer(new LocalKeyProvider(Buffer.alloc(32, 1), "A").legacyFingerprintKey());
   it("is 8 bytes of hex, stable per team and value, and keyed", () => {
-    const fp = fingerprint(ring, "t1", "value");
+    const fp = fingerprint(fpKey, "t1", "value");
     expect(fp).toMatch(/^[0-9a-f]{16}$/);
-    expect(fingerprint(ring, "t1", "value")).toBe(fp);
-    expect(fingerprint(ring, "t2", "value")).not.toBe(fp);
-    expect(fingerprint(ring, "t1", "value2")).not.toBe(fp);
-    expect(fingerprint(buildKeyring(KEY_B), "t1", "value")).not.toBe(fp);
+    expect(fingerprint(fpKey, "t1", "value")).toBe(fp);
+    expect(fingerprint(fpKey, "t2", "value")).not.toBe(fp);
+    expect(fingerprint(fpKey, "t1", "value2")).not.toBe(fp);
+    expect(fingerprint(FingerprintKey.wrapBuffer(Buffer.alloc(32, 9)), "t1", "value")).not.toBe(fp);
   });
 });

@@ -1,53 +1,22 @@
 import "server-only";
-// Envelope encryption for secret values. Each sealed version gets a fresh random 256-bit data key; the value
-// is sealed with AES-256-GCM under it, and the data key is wrapped with AES-256-GCM under the master key.
-// Both layers bind the context (team, secret, version) as associated data, so a ciphertext copied onto
-// another row or version fails to open instead of resolving to the wrong value.
+// Envelope encryption. Each sealed value gets a fresh random 256-bit data key; the value is sealed with
+// AES-256-GCM under it, and the data key is wrapped by the keyring's active key provider. Both layers are
+// bound to the value's context (team, secret, version; see aad.ts), so a ciphertext copied onto another
+// row or version fails to open instead of resolving to the wrong value.
 //
-// Format: v1:<keyId>:<wrapNonce>.<wrappedKey+tag>:<nonce>:<ciphertext+tag> (base64url parts)
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+// Format v2: v2:<keyId>:<wrapped data key>:<nonce>:<ciphertext+tag>   (base64url parts)
+//   The value layer does not depend on the wrapping key, so a re-wrap replaces parts 2-3 and nothing else.
+// Key material (a bare wrapped key): v2:<keyId>:<wrapped key>
+// Format v1 (before key providers, local keys only): v1:<keyId>:<wrapNonce>.<wrapped>:<nonce>:<ct>; its value
+//   layer bound the key id, so a v1 value is re-sealed as v2 once, on its first re-wrap.
+import { randomBytes } from "node:crypto";
+import { aadBytes, envelopeAad, type SealContext, type WrapContext } from "./aad";
 import type { Keyring } from "./keyring";
-
-/**
- * What a value is bound to. `version` is the SECRET's current version (secrets.version), never a number
- * stored beside the ciphertext: a ciphertext sealed for version 1 and copied back after a rotation to 2
- * then fails to open, whatever version its row claims.
- */
-export type SealContext = { teamId: string; secretId: string; version: number };
+import { gcmOpen, gcmSeal, LocalKeyProvider } from "./providers/local";
+import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./providers/types";
 
 export class DecryptError extends Error {
   override name = "DecryptError";
-}
-
-const VERSION = "v1";
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-
-/**
- * The associated data of each layer: the one place it is built. Sealing, opening and re-wrapping a data key
- * under another master key all call this, so the binding cannot drift between them.
- */
-export function envelopeAad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer {
-  return Buffer.from(
-    `team-secrets/${VERSION}/${layer}\0${keyId}\0${ctx.teamId}\0${ctx.secretId}\0${ctx.version}`,
-    "utf8",
-  );
-}
-
-function gcmSeal(key: Buffer, plaintext: Buffer, associated: Buffer): { nonce: Buffer; sealed: Buffer } {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associated);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { nonce, sealed: Buffer.concat([body, cipher.getAuthTag()]) };
-}
-
-function gcmOpen(key: Buffer, nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer {
-  if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) throw new DecryptError("Malformed ciphertext");
-  const decipher = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-  decipher.setAAD(associated);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
 }
 
 const b64 = (b: Buffer) => b.toString("base64url");
@@ -56,39 +25,131 @@ const unb64 = (s: string | undefined) => {
   return Buffer.from(s, "base64url");
 };
 
-export function seal(keyring: Keyring, plaintext: string, ctx: SealContext): string {
-  const { id: keyId, key: masterKey } = keyring.active;
-  const dataKey = randomBytes(32);
+function provider(keyring: Keyring, keyId: string): KeyProvider {
+  const p = keyring.byId.get(keyId);
+  if (!p) throw new DecryptError(`Unknown master key id "${keyId}": the key that sealed this value is not in the keyring`);
+  return p;
+}
+
+async function unwrapWith(p: KeyProvider, wrapped: Buffer, context: WrapContext): Promise<Buffer> {
   try {
-    const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), envelopeAad(ctx, "value", keyId));
-    const wrapped = gcmSeal(masterKey, dataKey, envelopeAad(ctx, "key", keyId));
-    return [VERSION, keyId, `${b64(wrapped.nonce)}.${b64(wrapped.sealed)}`, b64(value.nonce), b64(value.sealed)].join(":");
+    return await p.unwrap(wrapped, context);
+  } catch (err) {
+    if (err instanceof UnwrapRefusedError) {
+      throw new DecryptError("Authentication failed: the data key was tampered with or belongs to another secret or version");
+    }
+    throw err;
+  }
+}
+
+function openValueLayer(dataKey: Buffer, nonce: Buffer, sealed: Buffer, associated: Buffer): string {
+  try {
+    return gcmOpen(dataKey, nonce, sealed, associated).toString("utf8");
+  } catch {
+    throw new DecryptError("Authentication failed: the ciphertext was tampered with or belongs to another secret or version");
+  }
+}
+
+/** The key id an envelope (or stored key material) names, without opening it. */
+export function envelopeKeyId(envelope: string): string {
+  const keyId = envelope.split(":", 3)[1];
+  if (!keyId) throw new DecryptError("Malformed ciphertext");
+  return keyId;
+}
+
+export async function seal(keyring: Keyring, plaintext: string, ctx: SealContext): Promise<{ envelope: string; keyId: string }> {
+  const active = keyring.active;
+  const dataKey = randomBytes(DATA_KEY_BYTES);
+  try {
+    const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), aadBytes(envelopeAad(ctx, "value")));
+    const wrapped = await active.wrap(dataKey, envelopeAad(ctx, "key"));
+    return { envelope: ["v2", active.keyId, b64(wrapped), b64(value.nonce), b64(value.sealed)].join(":"), keyId: active.keyId };
   } finally {
     dataKey.fill(0);
   }
 }
 
-export function open(keyring: Keyring, envelope: string, ctx: SealContext): string {
+export async function open(keyring: Keyring, envelope: string, ctx: SealContext): Promise<string> {
   const parts = envelope.split(":");
-  if (parts.length !== 5 || parts[0] !== VERSION) throw new DecryptError("Malformed ciphertext or unknown format version");
+  if (parts.length !== 5) throw new DecryptError("Malformed ciphertext or unknown format version");
+  if (parts[0] === "v1") return openV1(keyring, parts, ctx);
+  if (parts[0] !== "v2") throw new DecryptError("Malformed ciphertext or unknown format version");
+  const [, keyId, wrapped, nonce, sealed] = parts as [string, string, string, string, string];
+  const dataKey = await unwrapWith(provider(keyring, keyId), unb64(wrapped), envelopeAad(ctx, "key"));
+  try {
+    return openValueLayer(dataKey, unb64(nonce), unb64(sealed), aadBytes(envelopeAad(ctx, "value")));
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+function v1Aad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer {
+  return Buffer.from(`team-secrets/v1/${layer}\0${keyId}\0${ctx.teamId}\0${ctx.secretId}\0${ctx.version}`, "utf8");
+}
+
+function openV1(keyring: Keyring, parts: string[], ctx: SealContext): string {
   const [, keyId, wrappedPart, nonce, sealed] = parts as [string, string, string, string, string];
-  const master = keyring.byId.get(keyId);
-  if (!master) throw new DecryptError(`Unknown master key id "${keyId}": the key that sealed this value is not in the keyring`);
+  const p = provider(keyring, keyId);
+  if (!(p instanceof LocalKeyProvider)) throw new DecryptError("Malformed ciphertext");
   const [wrapNonce, wrappedKey, extra] = wrappedPart.split(".");
   if (extra !== undefined) throw new DecryptError("Malformed ciphertext");
   let dataKey: Buffer;
   try {
-    dataKey = gcmOpen(master.key, unb64(wrapNonce), unb64(wrappedKey), envelopeAad(ctx, "key", keyId));
+    dataKey = p.legacyUnwrap(unb64(wrapNonce), unb64(wrappedKey), v1Aad(ctx, "key", keyId));
   } catch (err) {
     if (err instanceof DecryptError) throw err;
     throw new DecryptError("Authentication failed: the data key was tampered with or belongs to another secret or version");
   }
   try {
-    return gcmOpen(dataKey, unb64(nonce), unb64(sealed), envelopeAad(ctx, "value", keyId)).toString("utf8");
-  } catch (err) {
-    if (err instanceof DecryptError) throw err;
-    throw new DecryptError("Authentication failed: the ciphertext was tampered with or belongs to another secret or version");
+    return openValueLayer(dataKey, unb64(nonce), unb64(sealed), v1Aad(ctx, "value", keyId));
   } finally {
     dataKey.fill(0);
+  }
+}
+
+/**
+ * Re-wraps a value's data key under the active key: only the key id and wrapped key change. Returns null
+ * when it is already under the active key. A v1 envelope is re-sealed as v2 (its value layer bound the key id).
+ */
+export async function rewrap(keyring: Keyring, envelope: string, ctx: SealContext): Promise<{ envelope: string; keyId: string } | null> {
+  const parts = envelope.split(":");
+  if (parts.length !== 5) throw new DecryptError("Malformed ciphertext or unknown format version");
+  const active = keyring.active;
+  if (parts[0] === "v2" && parts[1] === active.keyId) return null;
+  if (parts[0] === "v1") return seal(keyring, openV1(keyring, parts, ctx), ctx);
+  if (parts[0] !== "v2") throw new DecryptError("Malformed ciphertext or unknown format version");
+  const [, keyId, wrapped, nonce, sealed] = parts as [string, string, string, string, string];
+  const keyContext = envelopeAad(ctx, "key");
+  const dataKey = await unwrapWith(provider(keyring, keyId), unb64(wrapped), keyContext);
+  try {
+    // Prove the pair before replacing the wrapping: never re-wrap a key that does not open its value.
+    openValueLayer(dataKey, unb64(nonce), unb64(sealed), aadBytes(envelopeAad(ctx, "value")));
+    const rewrapped = await active.wrap(dataKey, keyContext);
+    return { envelope: ["v2", active.keyId, b64(rewrapped), nonce, sealed].join(":"), keyId: active.keyId };
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+/** Wraps a piece of key material (e.g. the fingerprint key) under the active key. */
+export async function sealKey(keyring: Keyring, key: Buffer, context: WrapContext): Promise<{ envelope: string; keyId: string }> {
+  const active = keyring.active;
+  const wrapped = await active.wrap(key, context);
+  return { envelope: ["v2", active.keyId, b64(wrapped)].join(":"), keyId: active.keyId };
+}
+
+export async function openKey(keyring: Keyring, envelope: string, context: WrapContext): Promise<Buffer> {
+  const parts = envelope.split(":");
+  if (parts.length !== 3 || parts[0] !== "v2") throw new DecryptError("Malformed key material");
+  return unwrapWith(provider(keyring, parts[1]!), unb64(parts[2]), context);
+}
+
+export async function rewrapKey(keyring: Keyring, envelope: string, context: WrapContext): Promise<{ envelope: string; keyId: string } | null> {
+  if (envelopeKeyId(envelope) === keyring.active.keyId) return null;
+  const key = await openKey(keyring, envelope, context);
+  try {
+    return await sealKey(keyring, key, context);
+  } finally {
+    key.fill(0);
   }
 }

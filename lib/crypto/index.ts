@@ -1,19 +1,31 @@
 import "server-only";
 // The only entry to key material. Callers hand in plaintext to seal and get ciphertext and a fingerprint
 // back; `decryptSecretValue` is the single way back to plaintext, used by consumers that deliver values
-// to software (never by the settings UI).
+// to software (never by the settings UI). Key ids, re-wrapping and provider health are exposed here for
+// the keys CLI and the readiness check; key bytes never leave this folder.
 import * as React from "react";
-import { open, seal, type SealContext } from "./envelope";
-import { fingerprint } from "./fingerprint";
+import { randomBytes } from "node:crypto";
+import { keyMaterialContext, type SealContext } from "./aad";
+import { envelopeKeyId, open, openKey, rewrap, rewrapKey, seal, sealKey } from "./envelope";
+import { fingerprint, FingerprintKey } from "./fingerprint";
 import { getKeyring } from "./keyring";
+import { LocalKeyProvider } from "./providers/local";
+import { KeyProviderUnavailableError, type TKeyProviderKind } from "./providers/types";
 
 export { DecryptError } from "./envelope";
-export { KeyringError } from "./keyring";
-export type { SealContext } from "./envelope";
+export { KeyringError, setProcessKeyring } from "./keyring";
+export { KeyProviderUnavailableError } from "./providers/types";
+export type { SealContext } from "./aad";
+export type { FingerprintKey } from "./fingerprint";
+export type { TKeyProviderKind } from "./providers/types";
 
-export function encryptSecretValue(value: string, ctx: SealContext): { ciphertext: string; fingerprint: string } {
-  const keyring = getKeyring();
-  return { ciphertext: seal(keyring, value, ctx), fingerprint: fingerprint(keyring, ctx.teamId, value) };
+export async function encryptSecretValue(
+  value: string,
+  ctx: SealContext,
+  fingerprintKey: FingerprintKey,
+): Promise<{ ciphertext: string; keyId: string; fingerprint: string }> {
+  const sealed = await seal(getKeyring(), value, ctx);
+  return { ciphertext: sealed.envelope, keyId: sealed.keyId, fingerprint: fingerprint(fingerprintKey, ctx.teamId, value) };
 }
 
 /** Marks a plaintext so React refuses to serialize it to a client component for as long as `owner` lives. */
@@ -26,14 +38,94 @@ export function taintValue(value: string, owner: object): void {
   }
 }
 
-/** Opens a stored value. Throws DecryptError (never with the value) when it cannot be opened. */
-export function decryptSecretValue(ciphertext: string, ctx: SealContext, owner?: object): string {
-  const value = open(getKeyring(), ciphertext, ctx);
+/**
+ * Opens a stored value. Throws DecryptError (never with the value) when it cannot be opened, and
+ * KeyProviderUnavailableError when the key provider cannot be reached: never a partial or wrong value.
+ */
+export async function decryptSecretValue(ciphertext: string, ctx: SealContext, owner?: object): Promise<string> {
+  const value = await open(getKeyring(), ciphertext, ctx);
   if (owner) taintValue(value, owner);
   return value;
 }
 
-/** Fails fast (e.g. at start-up) when the master key is missing or malformed. */
+/** Re-wraps a stored value's data key under the active key (null: already there). The value layer is kept. */
+export async function rewrapSecretValue(ciphertext: string, ctx: SealContext): Promise<{ ciphertext: string; keyId: string } | null> {
+  const out = await rewrap(getKeyring(), ciphertext, ctx);
+  return out && { ciphertext: out.envelope, keyId: out.keyId };
+}
+
+/** The key id a stored ciphertext or key material names (for the indexed key_id columns). */
+export const ciphertextKeyId = envelopeKeyId;
+
+/**
+ * A new fingerprint key, wrapped for storage. With a local master key it is the key fingerprints were
+ * derived with before key providers, so existing fingerprints keep matching; otherwise it is random.
+ */
+export async function newFingerprintKeyMaterial(name: string): Promise<{ stored: string; keyId: string }> {
+  const keyring = getKeyring();
+  const key = keyring.active instanceof LocalKeyProvider ? keyring.active.legacyFingerprintKey() : randomBytes(32);
+  try {
+    const sealed = await sealKey(keyring, key, keyMaterialContext(name));
+    return { stored: sealed.envelope, keyId: sealed.keyId };
+  } finally {
+    key.fill(0);
+  }
+}
+
+export async function openFingerprintKey(name: string, stored: string): Promise<FingerprintKey> {
+  const key = await openKey(getKeyring(), stored, keyMaterialContext(name));
+  try {
+    return FingerprintKey.wrapBuffer(key);
+  } finally {
+    key.fill(0);
+  }
+}
+
+export async function rewrapKeyMaterial(name: string, stored: string): Promise<{ stored: string; keyId: string } | null> {
+  const out = await rewrapKey(getKeyring(), stored, keyMaterialContext(name));
+  return out && { stored: out.envelope, keyId: out.keyId };
+}
+
+export type TKeyInfo = { keyId: string; provider: TKeyProviderKind; label: string; active: boolean };
+
+/** Every key the keyring knows, active first. Labels are names (variable, key label, ARN), never key bytes. */
+export function listKeyringKeys(): TKeyInfo[] {
+  const keyring = getKeyring();
+  return [...keyring.byId.values()].map((p) => ({ keyId: p.keyId, provider: p.kind, label: p.label, active: p === keyring.active }));
+}
+
+export type TKeyHealth =
+  | { ok: true; provider: TKeyProviderKind; keyId: string }
+  | { ok: false; provider: TKeyProviderKind | "unknown"; message: string };
+
+let lastHealth: { at: number; keyring: object; result: TKeyHealth } | undefined;
+const HEALTH_TTL_MS = 5000;
+
+/**
+ * Readiness of the active key provider: a wrap and unwrap of a throw-away key (cached for 5 s, so probes
+ * do not load an HSM or KMS). Messages name the provider and an error code, never key material.
+ */
+export async function keyProviderHealth(): Promise<TKeyHealth> {
+  let keyring: ReturnType<typeof getKeyring> | undefined;
+  let result: TKeyHealth;
+  try {
+    keyring = getKeyring();
+    if (lastHealth && lastHealth.keyring === keyring && Date.now() - lastHealth.at < HEALTH_TTL_MS) return lastHealth.result;
+    const probe = randomBytes(32);
+    const context = { purpose: "health-check" };
+    const back = await keyring.active.unwrap(await keyring.active.wrap(probe, context), context);
+    result = back.equals(probe)
+      ? { ok: true, provider: keyring.active.kind, keyId: keyring.active.keyId }
+      : { ok: false, provider: keyring.active.kind, message: "Key provider unavailable: the round trip returned another key" };
+  } catch (err) {
+    const provider = err instanceof KeyProviderUnavailableError ? err.provider : "unknown";
+    result = { ok: false, provider, message: err instanceof Error ? err.message : "Key provider unavailable" };
+  }
+  if (keyring) lastHealth = { at: Date.now(), keyring, result };
+  return result;
+}
+
+/** Fails fast (e.g. at start-up) when the key configuration is missing or malformed. Does not contact the provider. */
 export function assertKeyringReady(): void {
   getKeyring();
 }

@@ -1,58 +1,112 @@
 import "server-only";
-// The master keyring: one active key that wraps new data keys, plus retired keys that can still unwrap
-// data sealed before a rotation. A key's id is derived from the key itself, so it needs no configuration
-// and a wrong key can never be mistaken for the right one.
-import { createHash, hkdfSync } from "node:crypto";
-import { env, isProduction } from "@/lib/env";
+// The keyring: the active key provider, which wraps every new data key, plus retired keys (of any
+// provider) that can still unwrap data sealed before a rotation or a provider move. Built once per
+// process from the environment; providers connect lazily, so an HSM or KMS outage shows up on use (and in
+// the readiness check) rather than as a crash at start.
+import { env, isProduction, type TEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { readOrCreateLocalSecret } from "./local-secret";
+import { AwsKmsKeyProvider, kmsClient } from "./providers/aws-kms";
+import { KeyringError, LocalKeyProvider } from "./providers/local";
+import { Pkcs11KeyProvider, Pkcs11Token } from "./providers/pkcs11";
+import type { KeyProvider, TKeyProviderKind } from "./providers/types";
 
-export class KeyringError extends Error {
-  override name = "KeyringError";
-}
+export { KeyringError } from "./providers/local";
 
-export type MasterKey = { id: string; key: Buffer };
-export type Keyring = { active: MasterKey; byId: Map<string, MasterKey>; fingerprintKey: Buffer };
+export type Keyring = { active: KeyProvider; byId: Map<string, KeyProvider>; close: () => void };
 
-export function parseMasterKey(base64: string, label: string): MasterKey {
-  const trimmed = base64.trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
-    throw new KeyringError(`${label} must be base64 of exactly 32 bytes (e.g. \`openssl rand -base64 32\`)`);
+export type TKeyringConfig = Pick<
+  TEnv,
+  | "SECRETS_KEY_PROVIDER"
+  | "SECRETS_MASTER_KEY"
+  | "SECRETS_PREVIOUS_MASTER_KEYS"
+  | "SECRETS_PKCS11_MODULE"
+  | "SECRETS_PKCS11_TOKEN_LABEL"
+  | "SECRETS_PKCS11_SLOT"
+  | "SECRETS_PKCS11_PIN"
+  | "SECRETS_PKCS11_PIN_FILE"
+  | "SECRETS_PKCS11_KEY_LABEL"
+  | "SECRETS_PKCS11_PREVIOUS_KEY_LABELS"
+  | "SECRETS_AWS_KMS_KEY_ARN"
+  | "SECRETS_AWS_KMS_PREVIOUS_KEY_ARNS"
+  | "SECRETS_AWS_KMS_REGION"
+  | "SECRETS_AWS_KMS_ENDPOINT"
+>;
+
+const list = (s: string | undefined) =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Builds a keyring from explicit settings (the environment's, or a test's). Does no I/O beyond reading files. */
+export function buildKeyring(config: Partial<TKeyringConfig> & { SECRETS_KEY_PROVIDER?: TKeyProviderKind }): Keyring {
+  const kind = config.SECRETS_KEY_PROVIDER ?? "local";
+  const previous: KeyProvider[] = [];
+  let active: KeyProvider | undefined;
+  let token: Pkcs11Token | undefined;
+
+  if (kind !== "local" && config.SECRETS_MASTER_KEY) {
+    throw new KeyringError(
+      `SECRETS_MASTER_KEY is only used with SECRETS_KEY_PROVIDER=local; to move from it to ${kind}, list it in SECRETS_PREVIOUS_MASTER_KEYS`,
+    );
   }
-  const key = Buffer.from(trimmed, "base64");
-  if (key.length !== 32) {
-    throw new KeyringError(`${label} must be base64 of exactly 32 bytes, got ${key.length} bytes`);
+  if (kind === "local") {
+    if (!config.SECRETS_MASTER_KEY) throw new KeyringError("SECRETS_MASTER_KEY is not set");
+    active = LocalKeyProvider.fromBase64(config.SECRETS_MASTER_KEY, "SECRETS_MASTER_KEY");
   }
-  const id = "k" + createHash("sha256").update("team-secrets key id\0").update(key).digest("hex").slice(0, 10);
-  return { id, key };
-}
-
-export function buildKeyring(activeBase64: string, previous: string[] = []): Keyring {
-  const active = parseMasterKey(activeBase64, "SECRETS_MASTER_KEY");
-  const byId = new Map<string, MasterKey>([[active.id, active]]);
-  previous.forEach((b64, i) => {
-    const k = parseMasterKey(b64, `SECRETS_PREVIOUS_MASTER_KEYS[${i}]`);
-    byId.set(k.id, k);
-  });
-  // Fingerprints use a subkey, never the master key itself.
-  const fingerprintKey = Buffer.from(
-    hkdfSync("sha256", active.key, Buffer.alloc(0), Buffer.from("team-secrets fingerprint v1"), 32),
+  list(config.SECRETS_PREVIOUS_MASTER_KEYS).forEach((b64, i) =>
+    previous.push(LocalKeyProvider.fromBase64(b64, `SECRETS_PREVIOUS_MASTER_KEYS[${i}]`)),
   );
-  return { active, byId, fingerprintKey };
+
+  const pkcs11Labels = list(config.SECRETS_PKCS11_PREVIOUS_KEY_LABELS);
+  if (kind === "pkcs11" || pkcs11Labels.length > 0) {
+    if (!config.SECRETS_PKCS11_MODULE) throw new KeyringError("SECRETS_PKCS11_MODULE (path of the PKCS#11 library) is not set");
+    if (!config.SECRETS_PKCS11_PIN && !config.SECRETS_PKCS11_PIN_FILE) {
+      throw new KeyringError("SECRETS_PKCS11_PIN or SECRETS_PKCS11_PIN_FILE must be set");
+    }
+    token = new Pkcs11Token({
+      modulePath: config.SECRETS_PKCS11_MODULE,
+      tokenLabel: config.SECRETS_PKCS11_TOKEN_LABEL,
+      slotIndex: config.SECRETS_PKCS11_SLOT,
+      pin: config.SECRETS_PKCS11_PIN,
+      pinFile: config.SECRETS_PKCS11_PIN_FILE,
+    });
+    if (kind === "pkcs11") {
+      if (!config.SECRETS_PKCS11_KEY_LABEL) throw new KeyringError("SECRETS_PKCS11_KEY_LABEL is not set");
+      active = new Pkcs11KeyProvider(token, config.SECRETS_PKCS11_KEY_LABEL);
+    }
+    for (const label of pkcs11Labels) previous.push(new Pkcs11KeyProvider(token, label));
+  }
+
+  const kmsArns = list(config.SECRETS_AWS_KMS_PREVIOUS_KEY_ARNS);
+  if (kind === "aws-kms" || kmsArns.length > 0) {
+    const arns = kind === "aws-kms" ? [config.SECRETS_AWS_KMS_KEY_ARN ?? "", ...kmsArns] : kmsArns;
+    if (kind === "aws-kms" && !config.SECRETS_AWS_KMS_KEY_ARN) throw new KeyringError("SECRETS_AWS_KMS_KEY_ARN is not set");
+    const kms = { region: config.SECRETS_AWS_KMS_REGION, endpoint: config.SECRETS_AWS_KMS_ENDPOINT };
+    const providers = arns.map((arn) => new AwsKmsKeyProvider(kmsClient(kms, arn), arn));
+    if (kind === "aws-kms") active = providers.shift();
+    previous.push(...providers);
+  }
+
+  if (!active) throw new KeyringError(`SECRETS_KEY_PROVIDER=${kind} has no active key`);
+  const byId = new Map<string, KeyProvider>();
+  for (const p of [active, ...previous]) if (!byId.has(p.keyId)) byId.set(p.keyId, p);
+  return { active, byId, close: () => token?.close() };
 }
 
-let cached: Keyring | undefined;
+const globalForKeys = globalThis as unknown as { __teamSecretsKeyring?: Keyring };
 
-/** The process keyring. Outside production a missing key is generated once into ./.data/master.key. */
+/** The process keyring (cached). Outside production a missing local key is generated once into ./.data/master.key. */
 export function getKeyring(): Keyring {
-  if (cached) return cached;
+  if (globalForKeys.__teamSecretsKeyring) return globalForKeys.__teamSecretsKeyring;
   const e = env();
-  let active = e.SECRETS_MASTER_KEY;
-  if (!active) {
+  let masterKey = e.SECRETS_MASTER_KEY;
+  if (e.SECRETS_KEY_PROVIDER === "local" && !masterKey) {
     if (isProduction()) {
       throw new KeyringError(
         "SECRETS_MASTER_KEY is not set. In production the master key must come from the environment " +
-          "(base64 of 32 bytes, e.g. `openssl rand -base64 32`).",
+          "(base64 of 32 bytes, e.g. `openssl rand -base64 32`), or choose another SECRETS_KEY_PROVIDER.",
       );
     }
     const local = readOrCreateLocalSecret("master.key", 32);
@@ -62,12 +116,14 @@ export function getKeyring(): Keyring {
         "SECRETS_MASTER_KEY is not set: generated a development master key (mode 0600); set SECRETS_MASTER_KEY in production",
       );
     }
-    active = local.value;
+    masterKey = local.value;
   }
-  const previous = (e.SECRETS_PREVIOUS_MASTER_KEYS ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  cached = buildKeyring(active, previous);
-  return cached;
+  globalForKeys.__teamSecretsKeyring = buildKeyring({ ...e, SECRETS_MASTER_KEY: masterKey });
+  return globalForKeys.__teamSecretsKeyring;
+}
+
+/** Replaces the process keyring (scripts that switch keys, and tests); undefined rebuilds it from the environment. */
+export function setProcessKeyring(keyring: Keyring | undefined): void {
+  globalForKeys.__teamSecretsKeyring?.close();
+  globalForKeys.__teamSecretsKeyring = keyring;
 }

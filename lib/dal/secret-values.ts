@@ -55,7 +55,7 @@ export async function resolveSecretValues(
       continue;
     }
     try {
-      const value = decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, opts.taintOwner);
+      const value = await decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, opts.taintOwner);
       out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
     } catch (err) {
       if (!(err instanceof DecryptError)) throw err;

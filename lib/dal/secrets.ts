@@ -8,6 +8,7 @@ import { getDb, type Tx } from "@/db/client";
 import { secrets, secretValues, users, type TRole, type TVisibility } from "@/db/schema";
 import { requireTeamPermission, roleCan } from "@/lib/authz";
 import { encryptSecretValue } from "@/lib/crypto";
+import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
@@ -125,7 +126,7 @@ export async function insertSecretTx(
   auditMetadata: Record<string, unknown> = {},
 ): Promise<string> {
   const id = crypto.randomUUID();
-  const sealed = encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 });
+  const sealed = await encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 }, await getFingerprintKey(tx));
   await tx.insert(secrets).values({
     id,
     teamId: ctx.teamId,
@@ -136,7 +137,7 @@ export async function insertSecretTx(
     createdBy: ctx.actor.id,
     updatedBy: ctx.actor.id,
   });
-  await tx.insert(secretValues).values({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext });
+  await tx.insert(secretValues).values({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
   await recordAudit(tx, {
     teamId: ctx.teamId,
     actor: ctx.actor,
@@ -164,7 +165,7 @@ export async function writeNewVersionTx(
   auditMetadata?: Record<string, unknown>,
 ): Promise<number> {
   const version = row.version + 1;
-  const sealed = encryptSecretValue(value, { teamId: ctx.teamId, secretId: row.id, version });
+  const sealed = await encryptSecretValue(value, { teamId: ctx.teamId, secretId: row.id, version }, await getFingerprintKey(tx));
   await tx
     .update(secrets)
     .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: ctx.actor.id, decryptFailedAt: null })
@@ -172,10 +173,10 @@ export async function writeNewVersionTx(
   // An upsert: rotating is also how an Admin repairs a secret whose value row went missing.
   const written = await tx
     .insert(secretValues)
-    .values({ secretId: row.id, teamId: ctx.teamId, version, ciphertext: sealed.ciphertext })
+    .values({ secretId: row.id, teamId: ctx.teamId, version, ciphertext: sealed.ciphertext, keyId: sealed.keyId })
     .onConflictDoUpdate({
       target: secretValues.secretId,
-      set: { version, ciphertext: sealed.ciphertext },
+      set: { version, ciphertext: sealed.ciphertext, keyId: sealed.keyId },
       setWhere: eq(secretValues.teamId, ctx.teamId),
     })
     .returning({ secretId: secretValues.secretId });

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   "token.created",
   "token.revoked",
   "secrets.read_by_token",
+  "keys.rewrapped",
 ] as const;
 
 const optionalText = z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined);

@@ -150,7 +150,7 @@ async function withFailingWrites<T>(table: string, when: string, fn: () => Promi
   }
 }
 
-const ciphertextPrefix = () => `v1:${getKeyring().active.id}:`;
+const ciphertextPrefix = () => `v2:${getKeyring().active.keyId}:`;
 
 describe("server actions", () => {
   it("sign-up with a NUL byte in the name: neither the email nor the password hash is logged", async () => {

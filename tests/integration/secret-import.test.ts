@@ -8,9 +8,9 @@ vi.mock("@/lib/crypto", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/crypto")>();
   return {
     ...real,
-    encryptSecretValue: (value: string, ctx: Parameters<typeof real.encryptSecretValue>[1]) => {
+    encryptSecretValue: (value: string, ...rest: [Parameters<typeof real.encryptSecretValue>[1], Parameters<typeof real.encryptSecretValue>[2]]) => {
       if (value === "FAIL_HERE") throw new Error("simulated failure");
-      return real.encryptSecretValue(value, ctx);
+      return real.encryptSecretValue(value, ...rest);
     },
   };
 });

@@ -83,7 +83,7 @@ describe("create, list, rotate, delete", () => {
     expect(item1.fingerprint).toMatch(HEX16);
     const json1 = JSON.stringify(list1);
     expect(json1).not.toContain(trace(v1));
-    expect(json1).not.toContain("v1:");
+    expect(json1).not.toContain("v2:");
 
     const v2 = value("v2");
     const rotated = await rotateSecret({
@@ -105,7 +105,7 @@ describe("create, list, rotate, delete", () => {
     const json2 = JSON.stringify(list2);
     expect(json2).not.toContain(trace(v1));
     expect(json2).not.toContain(trace(v2));
-    expect(json2).not.toContain("v1:");
+    expect(json2).not.toContain("v2:");
     expect((await resolveSecretValues(teamA.id, [name])).get(name)?.value).toBe(v2);
 
     expect(await deleteSecret({ actor: creator.actor, teamSlug: teamA.slug, secretId: created.id, expectedVersion: 2 })).toEqual({
@@ -321,7 +321,7 @@ describe("ciphertext", () => {
     const db = await getDb();
     const [old] = await db.select().from(secretValues).where(eq(secretValues.secretId, s.id));
     expect(old!.version).toBe(1);
-    expect(old!.ciphertext.startsWith("v1:")).toBe(true);
+    expect(old!.ciphertext.startsWith("v2:")).toBe(true);
     expect(old!.ciphertext).not.toContain(s.value);
     expect(await tablesContaining(old!.ciphertext)).toEqual(["secret_values"]);
     // Plaintext is stored nowhere.
@@ -400,7 +400,7 @@ describe("audit", () => {
     ]);
     for (const e of events) expect(e.createdAt).toBeInstanceOf(Date);
     const all = JSON.stringify(events);
-    for (const v of [trace(v1), trace(v2), "v1:"]) expect(all).not.toContain(v);
+    for (const v of [trace(v1), trace(v2), "v1:", "v2:"]) expect(all).not.toContain(v);
     expect(await tablesContaining(trace(v1))).toEqual([]);
     expect(await tablesContaining(trace(v2))).toEqual([]);
   });

@@ -1,0 +1,176 @@
+// `npm run bench:keys` (also run by `npm run bench`): cost of `keys rotate`.
+//  1. Re-wrap of 10,000 values with the local provider (A -> B -> A ...) against a floor measured in the
+//     same run, interleaved: a raw UPDATE of the same rows in the same batches (one transaction each),
+//     writing ciphertexts of the same size with no crypto, no selection by key and no audit. Goal <= 2x.
+//  2. SoftHSM2 (when installed): per-value cost of wrap and unwrap inside the token, and of a re-wrap
+//     local -> pkcs11, next to the local provider's per-value cost.
+//
+//   npm run bench:keys [-- --pg] [--n=10000] [--rounds=3] [--batch=500]
+//
+// Database: DATABASE_URL when set; `--pg` a fresh database on the local Postgres, dropped afterwards;
+// otherwise in-memory PGlite. Keys are random per run and stay in memory. Nothing secret is printed.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { sql } from "drizzle-orm";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => Number(args.find((x) => x.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
+const N = opt("n", 10_000);
+const ROUNDS = opt("rounds", 3);
+const BATCH = opt("batch", 500);
+const GOAL = 2;
+
+let pgDbName: string | null = null;
+if (args.includes("--pg")) {
+  const url = execFileSync(process.execPath, ["scripts/test-db.mjs"], { encoding: "utf8" }).trim();
+  pgDbName = url.slice(url.lastIndexOf("/") + 1);
+  process.env.DATABASE_URL = url;
+}
+if (!process.env.DATABASE_URL) process.env.PGLITE_DATA_DIR = "memory://";
+(process.env as Record<string, string | undefined>).NODE_ENV ??= "test";
+
+const { closeDb, getDb } = await import("@/db/client");
+const { secretValues, teams } = await import("@/db/schema");
+const { eq } = await import("drizzle-orm");
+const { setProcessKeyring } = await import("@/lib/crypto");
+const { buildKeyring } = await import("@/lib/crypto/keyring");
+const { Pkcs11KeyProvider, Pkcs11Token } = await import("@/lib/crypto/providers/pkcs11");
+const { LocalKeyProvider } = await import("@/lib/crypto/providers/local");
+const { insertSecretTx } = await import("@/lib/dal/secrets");
+const { createTeam } = await import("@/lib/dal/teams");
+const { createUser } = await import("@/lib/dal/users");
+const { forgetFingerprintKey } = await import("@/lib/dal/key-material");
+const { rewrapAll } = await import("@/lib/jobs/key-rewrap");
+
+const KEY_A = randomBytes(32).toString("base64");
+const KEY_B = randomBytes(32).toString("base64");
+const ringAB = (active: string, previous: string) => buildKeyring({ SECRETS_MASTER_KEY: active, SECRETS_PREVIOUS_MASTER_KEYS: previous });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+
+async function seed(): Promise<void> {
+  setProcessKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_A }));
+  const user = await createUser({ name: "bench", email: `bench-${randomBytes(4).toString("hex")}@bench.example`, password: randomBytes(16).toString("hex") });
+  const actor = { id: user.id, label: user.email };
+  const { slug } = await createTeam(actor, "Bench keys");
+  const db = await getDb();
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.slug, slug));
+  const teamId = team!.id;
+  const t0 = performance.now();
+  for (let from = 0; from < N; from += 500) {
+    await db.transaction(async (tx) => {
+      for (let i = from; i < Math.min(N, from + 500); i++) {
+        await insertSecretTx(tx, { teamId, actor }, { name: `BENCH_${i}`, value: `bench-${randomBytes(24).toString("base64url")}`, visibility: "masked" });
+      }
+    });
+  }
+  console.log(`seeded ${N} secrets in ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+/** The floor: the same rows, the same batches, one UPDATE per batch in its own transaction, no crypto. */
+async function rawUpdate(): Promise<number> {
+  const db = await getDb();
+  const t0 = performance.now();
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const rows = await db
+      .select({ id: secretValues.secretId, c: secretValues.ciphertext, k: secretValues.keyId })
+      .from(secretValues)
+      .where(sql`${secretValues.secretId} > ${after}`)
+      .orderBy(secretValues.secretId)
+      .limit(BATCH);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    await db.transaction(async (tx) => {
+      const values = sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.c}::text, ${r.k}::text)`), sql`, `);
+      await tx.execute(sql`update ${secretValues} as sv set ciphertext = v.c, key_id = v.k from (values ${values}) as v(id, c, k) where sv.secret_id = v.id`);
+    });
+  }
+  return performance.now() - t0;
+}
+
+async function rewrapTo(active: string, previous: string): Promise<number> {
+  setProcessKeyring(ringAB(active, previous));
+  const t0 = performance.now();
+  const r = await rewrapAll({ batchSize: BATCH });
+  const ms = performance.now() - t0;
+  if (r.rewrapped !== N || r.remaining !== 0) throw new Error(`re-wrap incomplete: ${r.rewrapped}/${N}, ${r.remaining} remaining`);
+  return ms;
+}
+
+function perValue(label: string, provider: InstanceType<typeof LocalKeyProvider> | InstanceType<typeof Pkcs11KeyProvider>, count: number) {
+  return (async () => {
+    const ctx = { purpose: "secret-value", layer: "key", team: "t", secret: "s", version: "1" };
+    const key = randomBytes(32);
+    const wrapped: Buffer[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) wrapped.push(await provider.wrap(key, ctx));
+    const t1 = performance.now();
+    for (const w of wrapped) await provider.unwrap(w, ctx);
+    const t2 = performance.now();
+    return { label, wrapUs: ((t1 - t0) * 1000) / count, unwrapUs: ((t2 - t1) * 1000) / count };
+  })();
+}
+
+try {
+  console.log(`keys bench: ${N} values, batches of ${BATCH}, ${ROUNDS} interleaved rounds, ${process.env.DATABASE_URL ? "postgres" : "PGlite (in memory)"}`);
+  await seed();
+  await rawUpdate(); // warm-up of the same path, not measured
+  const raw: number[] = [];
+  const rewrap: number[] = [];
+  let current = KEY_A;
+  for (let round = 0; round < ROUNDS; round++) {
+    raw.push(await rawUpdate());
+    const next = current === KEY_A ? KEY_B : KEY_A;
+    rewrap.push(await rewrapTo(next, current));
+    current = next;
+    console.log(`round ${round + 1}: raw UPDATE ${fmt(raw.at(-1)!)}   re-wrap (local) ${fmt(rewrap.at(-1)!)}   ratio ${(rewrap.at(-1)! / raw.at(-1)!).toFixed(2)}x`);
+  }
+  const ratio = median(rewrap) / median(raw);
+  console.log(
+    `median: raw UPDATE ${fmt(median(raw))}   re-wrap ${fmt(median(rewrap))}   ` +
+      `(${((median(rewrap) * 1000) / N).toFixed(0)} us/value)   ratio ${ratio.toFixed(2)}x   goal <= ${GOAL}x: ${ratio <= GOAL ? "met" : "NOT met"}`,
+  );
+
+  const { softHsmUnavailable, createSoftHsmToken } = await import("@/tests/support/softhsm");
+  const skip = softHsmUnavailable();
+  if (skip) {
+    console.log(`SoftHSM2: skipped (${skip})`);
+  } else {
+    const hsm = createSoftHsmToken("bench");
+    const token = new Pkcs11Token({ modulePath: hsm.module, tokenLabel: hsm.label, pin: hsm.pin });
+    token.generateKey("bench-key");
+    const count = Math.min(N, 2000);
+    const local = new LocalKeyProvider(randomBytes(32), "bench");
+    const pk = new Pkcs11KeyProvider(token, "bench-key");
+    const results = [];
+    for (let r = 0; r < 2; r++) results.push(await perValue("local", local, count), await perValue("pkcs11 (SoftHSM2)", pk, count));
+    for (const label of ["local", "pkcs11 (SoftHSM2)"]) {
+      const mine = results.filter((x) => x.label === label);
+      console.log(`${label.padEnd(18)} wrap ${median(mine.map((x) => x.wrapUs)).toFixed(1).padStart(7)} us/value   unwrap ${median(mine.map((x) => x.unwrapUs)).toFixed(1).padStart(7)} us/value`);
+    }
+    // A provider move local -> pkcs11 of all N values through the real re-wrap.
+    setProcessKeyring(
+      buildKeyring({
+        SECRETS_KEY_PROVIDER: "pkcs11",
+        SECRETS_PKCS11_MODULE: hsm.module,
+        SECRETS_PKCS11_TOKEN_LABEL: hsm.label,
+        SECRETS_PKCS11_PIN: hsm.pin,
+        SECRETS_PKCS11_KEY_LABEL: "bench-key",
+        SECRETS_PREVIOUS_MASTER_KEYS: current,
+      }),
+    );
+    const t0 = performance.now();
+    const moved = await rewrapAll({ batchSize: BATCH });
+    const ms = performance.now() - t0;
+    console.log(`re-wrap local -> pkcs11 (SoftHSM2): ${moved.rewrapped} values in ${fmt(ms)} (${((ms * 1000) / N).toFixed(0)} us/value), ratio to raw UPDATE ${(ms / median(raw)).toFixed(2)}x`);
+    token.close();
+    hsm.cleanup();
+  }
+} finally {
+  setProcessKeyring(undefined);
+  forgetFingerprintKey();
+  await closeDb();
+  if (pgDbName) execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", pgDbName]);
+}

@@ -1,0 +1,86 @@
+import "server-only";
+// The local provider: a 256-bit key from the environment (SECRETS_MASTER_KEY), AES-256-GCM key wrapping in
+// this process. Its id is derived from the key itself, so a wrong key can never pass for the right one.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { aadBytes, type WrapContext } from "../aad";
+import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./types";
+
+export class KeyringError extends Error {
+  override name = "KeyringError";
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function gcmSeal(key: Buffer, plaintext: Buffer, associated: Buffer): { nonce: Buffer; sealed: Buffer } {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(associated);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { nonce, sealed: Buffer.concat([body, cipher.getAuthTag()]) };
+}
+
+/** Throws UnwrapRefusedError when the tag does not verify. */
+export function gcmOpen(key: Buffer, nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer {
+  if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) throw new UnwrapRefusedError("Malformed ciphertext");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+    decipher.setAAD(associated);
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new UnwrapRefusedError("Authentication failed");
+  }
+}
+
+export function parseLocalKey(base64: string, label: string): Buffer {
+  const trimmed = base64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
+    throw new KeyringError(`${label} must be base64 of exactly 32 bytes (e.g. \`openssl rand -base64 32\`)`);
+  }
+  const key = Buffer.from(trimmed, "base64");
+  if (key.length !== 32) throw new KeyringError(`${label} must be base64 of exactly 32 bytes, got ${key.length} bytes`);
+  return key;
+}
+
+export const localKeyId = (key: Buffer) =>
+  "k" + createHash("sha256").update("team-secrets key id\0").update(key).digest("hex").slice(0, 10);
+
+export class LocalKeyProvider implements KeyProvider {
+  readonly kind = "local" as const;
+  readonly keyId: string;
+  readonly #key: Buffer;
+
+  constructor(
+    key: Buffer,
+    readonly label: string,
+  ) {
+    this.#key = Buffer.from(key);
+    this.keyId = localKeyId(this.#key);
+  }
+
+  static fromBase64(base64: string, label: string): LocalKeyProvider {
+    return new LocalKeyProvider(parseLocalKey(base64, label), label);
+  }
+
+  async wrap(dataKey: Buffer, context: WrapContext): Promise<Buffer> {
+    const { nonce, sealed } = gcmSeal(this.#key, dataKey, aadBytes(context));
+    return Buffer.concat([nonce, sealed]);
+  }
+
+  async unwrap(wrapped: Buffer, context: WrapContext): Promise<Buffer> {
+    const key = gcmOpen(this.#key, wrapped.subarray(0, NONCE_BYTES), wrapped.subarray(NONCE_BYTES), aadBytes(context));
+    if (key.length !== DATA_KEY_BYTES) throw new UnwrapRefusedError("Unwrapped key has the wrong length");
+    return key;
+  }
+
+  /** Format v1 (before key providers): the data key was wrapped with caller-built associated data. */
+  legacyUnwrap(nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer {
+    return gcmOpen(this.#key, nonce, sealed, associated);
+  }
+
+  /** Before key providers the fingerprint key was derived from the master key; kept so fingerprints stay stable. */
+  legacyFingerprintKey(): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.#key, Buffer.alloc(0), Buffer.from("team-secrets fingerprint v1"), 32));
+  }
+}

@@ -1,0 +1,85 @@
+import "server-only";
+// Online re-wrap after a key rotation or provider move: every envelope not under the active key gets its
+// data key unwrapped by the key that wrapped it and wrapped again by the active key; values themselves are
+// not re-encrypted. Batches of `batchSize`, each one transaction (lib/dal/key-rewrap.ts), so a crash or
+// kill -9 at any point leaves every row either old-and-readable or new-and-readable, and a rerun continues
+// where it stopped (it selects by key id). Safe beside a serving app: the swap is compare-and-set on the
+// ciphertext, so a value rotated meanwhile is skipped, not overwritten.
+import { DecryptError, listKeyringKeys, rewrapKeyMaterial, rewrapSecretValue } from "@/lib/crypto";
+import {
+  countSecretValuesNotUnder,
+  listKeyMaterialNotUnder,
+  listSecretValuesNotUnder,
+  swapKeyMaterial,
+  swapSecretValues,
+  type TSwap,
+} from "@/lib/dal/key-rewrap";
+
+export type TRewrapProgress = { done: number; total: number; rewrapped: number; skipped: number; failed: number };
+export type TRewrapResult = TRewrapProgress & { keyId: string; remaining: number; failedIds: string[] };
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+export async function rewrapAll(
+  opts: { batchSize?: number; concurrency?: number; maxPasses?: number; onProgress?: (p: TRewrapProgress) => void } = {},
+): Promise<TRewrapResult> {
+  const batchSize = opts.batchSize ?? 500;
+  const active = listKeyringKeys().find((k) => k.active)!;
+  const progress: TRewrapProgress = { done: 0, total: 0, rewrapped: 0, skipped: 0, failed: 0 };
+  const failedIds = new Set<string>();
+
+  // Key material first: it is tiny, and the fingerprint key must be readable under the new key.
+  for (const row of await listKeyMaterialNotUnder(active.keyId)) {
+    const out = await rewrapKeyMaterial(row.name, row.wrapped);
+    if (out) await swapKeyMaterial(row.name, row.wrapped, out.stored, out.keyId);
+  }
+
+  // A value skipped because it was rotated meanwhile is normally under the active key already; another
+  // pass picks up the rest (e.g. written by an instance that still had the old key active).
+  for (let pass = 0; pass < (opts.maxPasses ?? 3); pass++) {
+    const pending = await countSecretValuesNotUnder(active.keyId);
+    if (pending - failedIds.size <= 0) break;
+    progress.total = progress.done + pending - failedIds.size;
+    let after: string | null = null;
+    for (;;) {
+      const rows = await listSecretValuesNotUnder(active.keyId, after, batchSize);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.secretId;
+      const todo = rows.filter((r) => !failedIds.has(r.secretId));
+      const results = await mapLimit(todo, opts.concurrency ?? 8, async (r) => {
+        try {
+          const out = await rewrapSecretValue(r.ciphertext, { teamId: r.teamId, secretId: r.secretId, version: r.version });
+          return out ? ({ secretId: r.secretId, teamId: r.teamId, from: r.ciphertext, to: out.ciphertext } satisfies TSwap) : null;
+        } catch (err) {
+          // A value that no key in the keyring opens is reported by id and left as it is; an outage
+          // (KeyProviderUnavailableError) stops the run, to be resumed later.
+          if (!(err instanceof DecryptError)) throw err;
+          failedIds.add(r.secretId);
+          return null;
+        }
+      });
+      const swaps = results.filter((s): s is TSwap => s !== null);
+      const counts = await swapSecretValues(active.keyId, swaps);
+      progress.rewrapped += counts.rewrapped;
+      progress.skipped += counts.skipped;
+      progress.failed = failedIds.size;
+      progress.done += todo.length;
+      progress.total = Math.max(progress.total, progress.done);
+      opts.onProgress?.({ ...progress });
+    }
+  }
+  const remaining = await countSecretValuesNotUnder(active.keyId);
+  return { ...progress, keyId: active.keyId, remaining, failedIds: [...failedIds] };
+}
