@@ -31,15 +31,12 @@ if (!process.env.DATABASE_URL) process.env.PGLITE_DATA_DIR = "memory://";
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "test";
 
 const { closeDb, getDb } = await import("@/db/client");
-const { secretValues, teams } = await import("@/db/schema");
-const { eq } = await import("drizzle-orm");
+const { secretValues } = await import("@/db/schema");
 const { setProcessKeyring } = await import("@/lib/crypto");
 const { buildKeyring } = await import("@/lib/crypto/keyring");
 const { Pkcs11KeyProvider, Pkcs11Token } = await import("@/lib/crypto/providers/pkcs11");
 const { LocalKeyProvider } = await import("@/lib/crypto/providers/local");
-const { insertSecretTx } = await import("@/lib/dal/secrets");
-const { createTeam } = await import("@/lib/dal/teams");
-const { createUser } = await import("@/lib/dal/users");
+const { seedBench } = await import("./seed");
 const { forgetFingerprintKey } = await import("@/lib/dal/key-material");
 const { rewrapAll } = await import("@/lib/jobs/key-rewrap");
 
@@ -51,21 +48,8 @@ const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 
 async function seed(): Promise<void> {
   setProcessKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_A }));
-  const user = await createUser({ name: "bench", email: `bench-${randomBytes(4).toString("hex")}@bench.example`, password: randomBytes(16).toString("hex") });
-  const actor = { id: user.id, label: user.email };
-  const { slug } = await createTeam(actor, "Bench keys");
-  const db = await getDb();
-  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.slug, slug));
-  const teamId = team!.id;
-  const t0 = performance.now();
-  for (let from = 0; from < N; from += 500) {
-    await db.transaction(async (tx) => {
-      for (let i = from; i < Math.min(N, from + 500); i++) {
-        await insertSecretTx(tx, { teamId, actor }, { name: `BENCH_${i}`, value: `bench-${randomBytes(24).toString("base64url")}`, visibility: "masked" });
-      }
-    });
-  }
-  console.log(`seeded ${N} secrets in ${(performance.now() - t0).toFixed(0)} ms`);
+  // The page benchmark's seeder: bulk inserts of sealed values, 500 per transaction.
+  await seedBench(randomBytes(4).toString("hex"), [N], "owner");
 }
 
 /** The floor: the same rows, the same batches, one UPDATE per batch in its own transaction, no crypto. */

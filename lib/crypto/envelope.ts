@@ -118,14 +118,13 @@ export async function rewrap(keyring: Keyring, envelope: string, ctx: SealContex
   if (parts[0] === "v2" && parts[1] === active.keyId) return null;
   if (parts[0] === "v1") return seal(keyring, openV1(keyring, parts, ctx), ctx);
   if (parts[0] !== "v2") throw new DecryptError("Malformed ciphertext or unknown format version");
-  const [, keyId, wrapped, nonce, sealed] = parts as [string, string, string, string, string];
+  const [, keyId, wrapped] = parts as [string, string, string];
   const keyContext = envelopeAad(ctx, "key");
+  // The unwrap authenticates the data key for exactly this context; the value layer is kept byte for byte.
   const dataKey = await unwrapWith(provider(keyring, keyId), unb64(wrapped), keyContext);
   try {
-    // Prove the pair before replacing the wrapping: never re-wrap a key that does not open its value.
-    openValueLayer(dataKey, unb64(nonce), unb64(sealed), aadBytes(envelopeAad(ctx, "value")));
     const rewrapped = await active.wrap(dataKey, keyContext);
-    return { envelope: ["v2", active.keyId, b64(rewrapped), nonce, sealed].join(":"), keyId: active.keyId };
+    return { envelope: ["v2", active.keyId, b64(rewrapped), ...parts.slice(3)].join(":"), keyId: active.keyId };
   } finally {
     dataKey.fill(0);
   }

@@ -26,6 +26,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
       while (next < items.length) {
         const i = next++;
         out[i] = await fn(items[i]!);
+        // Local crypto never yields by itself: let database replies (the batch committing) through.
+        if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
       }
     }),
   );
@@ -52,11 +54,9 @@ export async function rewrapAll(
     const pending = await countSecretValuesNotUnder(active.keyId);
     if (pending - failedIds.size <= 0) break;
     progress.total = progress.done + pending - failedIds.size;
-    let after: string | null = null;
-    for (;;) {
+    // Pipelined: the next batch is selected and re-wrapped while the current one commits.
+    const prepare = async (after: string | null) => {
       const rows = await listSecretValuesNotUnder(active.keyId, after, batchSize);
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1]!.secretId;
       const todo = rows.filter((r) => !failedIds.has(r.secretId));
       const results = await mapLimit(todo, opts.concurrency ?? 8, async (r) => {
         try {
@@ -70,12 +70,20 @@ export async function rewrapAll(
           return null;
         }
       });
-      const swaps = results.filter((s): s is TSwap => s !== null);
-      const counts = await swapSecretValues(active.keyId, swaps);
+      return { lastId: rows.at(-1)?.secretId ?? null, todo: todo.length, swaps: results.filter((s): s is TSwap => s !== null) };
+    };
+    let next = prepare(null);
+    for (;;) {
+      const batch = await next;
+      if (batch.lastId === null) break;
+      next = prepare(batch.lastId);
+      // Rejections of the prefetch surface when it is awaited, after this batch has committed.
+      next.catch(() => {});
+      const counts = await swapSecretValues(active.keyId, batch.swaps);
       progress.rewrapped += counts.rewrapped;
       progress.skipped += counts.skipped;
       progress.failed = failedIds.size;
-      progress.done += todo.length;
+      progress.done += batch.todo;
       progress.total = Math.max(progress.total, progress.done);
       opts.onProgress?.({ ...progress });
     }
