@@ -2,7 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM from disk; bundling it breaks that (see shared STACK-NOTES).
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "rate-limiter-flexible"],
+  // pkcs11js is a native addon and the AWS SDK is large: both load from node_modules at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "rate-limiter-flexible", "pkcs11js", "@aws-sdk/client-kms"],
   poweredByHeader: false,
   // Separate build directories let the e2e suite and the benchmark build while a dev server runs.
   distDir: process.env.NEXT_DIST_DIR || ".next",
