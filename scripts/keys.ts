@@ -26,7 +26,7 @@ async function status(): Promise<number> {
       rows.push({ keyId, provider: PROVIDER_BY_PREFIX[keyId[0]!] ?? "local", label: "(not in the keyring: these values cannot be opened)", active: false, configured: false });
     }
   }
-  const table = [["KEY ID", "PROVIDER", "ACTIVE", "VALUES", "KEY MATERIAL", "LABEL"]];
+  const table = [["KEY ID", "PROVIDER", "ACTIVE", "VALUES", "OTHER (key material, signing secrets)", "LABEL"]];
   for (const r of rows) {
     const c = byKey.get(r.keyId) ?? { values: 0, material: 0 };
     table.push([r.keyId, r.provider, r.active ? "yes" : "no", String(c.values), String(c.material), r.label]);

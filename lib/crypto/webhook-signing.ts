@@ -6,7 +6,8 @@ import "server-only";
 // exactly what `new Webhook(secret).verify(body, headers)` checks.
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { open, seal, type SealContext } from "./envelope";
+import type { SealContext } from "./aad";
+import { open, rewrap, seal } from "./envelope";
 import { getKeyring } from "./keyring";
 
 export const SIGNING_SECRET_PREFIX = "whsec_";
@@ -25,9 +26,14 @@ export function webhookSigningContext(teamId: string, webhookId: string, version
 export type TSigningKeyRef = { teamId: string; webhookId: string; version: number; ciphertext: string };
 
 /** A new signing secret and its envelope. The caller shows `secret` once (or not at all) and stores `ciphertext`. */
-export function newWebhookSigningSecret(teamId: string, webhookId: string, version: number): { secret: string; ciphertext: string } {
+export async function newWebhookSigningSecret(
+  teamId: string,
+  webhookId: string,
+  version: number,
+): Promise<{ secret: string; ciphertext: string; keyId: string }> {
   const secret = SIGNING_SECRET_PREFIX + randomBytes(SIGNING_KEY_BYTES).toString("base64");
-  return { secret, ciphertext: seal(getKeyring(), secret, webhookSigningContext(teamId, webhookId, version)) };
+  const sealed = await seal(getKeyring(), secret, webhookSigningContext(teamId, webhookId, version));
+  return { secret, ciphertext: sealed.envelope, keyId: sealed.keyId };
 }
 
 /**
@@ -35,12 +41,17 @@ export function newWebhookSigningSecret(teamId: string, webhookId: string, versi
  * `${id}.${timestamp}.${body}` where body is exactly the bytes sent. Throws DecryptError if a key cannot be
  * opened (the message is then not sent).
  */
-export function signWebhookMessage(keys: TSigningKeyRef[], msgId: string, timestamp: Date, body: Buffer): string {
+export async function signWebhookMessage(keys: TSigningKeyRef[], msgId: string, timestamp: Date, body: Buffer): Promise<string> {
   if (keys.length === 0) throw new Error("no signing key");
   // The library signs the UTF-8 text of the body; only bytes that survive that round trip can be signed exactly.
   if (!Buffer.from(body.toString("utf8"), "utf8").equals(body)) throw new Error("webhook body is not valid UTF-8");
   const keyring = getKeyring();
-  return keys
-    .map((k) => new Webhook(open(keyring, k.ciphertext, webhookSigningContext(k.teamId, k.webhookId, k.version))).sign(msgId, timestamp, body))
-    .join(" ");
+  const secrets = await Promise.all(keys.map((k) => open(keyring, k.ciphertext, webhookSigningContext(k.teamId, k.webhookId, k.version))));
+  return secrets.map((secret) => new Webhook(secret).sign(msgId, timestamp, body)).join(" ");
+}
+
+/** Re-wraps a stored signing secret's data key under the active key (keys rotate); null: already there. */
+export async function rewrapWebhookSigningSecret(k: TSigningKeyRef): Promise<{ ciphertext: string; keyId: string } | null> {
+  const out = await rewrap(getKeyring(), k.ciphertext, webhookSigningContext(k.teamId, k.webhookId, k.version));
+  return out && { ciphertext: out.envelope, keyId: out.keyId };
 }

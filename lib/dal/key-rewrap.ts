@@ -7,20 +7,25 @@ import "server-only";
 // missing from it.
 import { and, asc, count, eq, gt, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { keyMaterial, secrets, secretValues } from "@/db/schema";
+import { keyMaterial, secrets, secretValues, webhookSigningSecrets } from "@/db/schema";
 import { recordAudit, type TMachineActor } from "./audit";
 
-export type TEnvelopeColumn = "secret_values.ciphertext" | "key_material.wrapped";
-export const ENVELOPE_COLUMNS: readonly TEnvelopeColumn[] = ["secret_values.ciphertext", "key_material.wrapped"];
+export type TEnvelopeColumn = "secret_values.ciphertext" | "key_material.wrapped" | "webhook_signing_secrets.ciphertext";
+export const ENVELOPE_COLUMNS: readonly TEnvelopeColumn[] = ["secret_values.ciphertext", "key_material.wrapped", "webhook_signing_secrets.ciphertext"];
+
+// Signing secrets are few (one or two per webhook): selected by the key id inside the envelope, no column.
+const signingKeyId = sql<string>`split_part(${webhookSigningSecrets.ciphertext}, ':', 2)`;
 
 /** How many envelopes each key id wraps, per column. */
 export async function countEnvelopesByKey(): Promise<{ column: TEnvelopeColumn; keyId: string; count: number }[]> {
   const db = await getDb();
-  const [values, material] = await Promise.all([
+  const [values, material, signing] = await Promise.all([
     db.select({ keyId: secretValues.keyId, n: count() }).from(secretValues).groupBy(secretValues.keyId),
     db.select({ keyId: keyMaterial.keyId, n: count() }).from(keyMaterial).groupBy(keyMaterial.keyId),
+    db.select({ keyId: signingKeyId, n: count() }).from(webhookSigningSecrets).groupBy(signingKeyId),
   ]);
   return [
+    ...signing.map((r) => ({ column: "webhook_signing_secrets.ciphertext" as const, keyId: r.keyId, count: r.n })),
     ...values.map((r) => ({ column: "secret_values.ciphertext" as const, keyId: r.keyId, count: r.n })),
     ...material.map((r) => ({ column: "key_material.wrapped" as const, keyId: r.keyId, count: r.n })),
   ];
@@ -97,5 +102,35 @@ export async function swapKeyMaterial(name: string, from: string, to: string, to
     .set({ wrapped: to, keyId: toKeyId })
     .where(and(eq(keyMaterial.name, name), eq(keyMaterial.wrapped, from)))
     .returning({ name: keyMaterial.name });
+  return done.length === 1;
+}
+
+export type TSigningRow = { id: string; teamId: string; webhookId: string; version: number; ciphertext: string };
+
+/** Webhook signing secrets not under `activeKeyId`, in id order after `afterId`. */
+export async function listSigningSecretsNotUnder(activeKeyId: string, afterId: string | null, limit: number): Promise<TSigningRow[]> {
+  const db = await getDb();
+  return db
+    .select({
+      id: webhookSigningSecrets.id,
+      teamId: webhookSigningSecrets.teamId,
+      webhookId: webhookSigningSecrets.webhookId,
+      version: webhookSigningSecrets.version,
+      ciphertext: webhookSigningSecrets.ciphertext,
+    })
+    .from(webhookSigningSecrets)
+    .where(and(ne(signingKeyId, activeKeyId), afterId ? gt(webhookSigningSecrets.id, afterId) : undefined))
+    .orderBy(asc(webhookSigningSecrets.id))
+    .limit(limit);
+}
+
+/** Compare-and-swap of one signing secret (a rotation meanwhile wins). */
+export async function swapSigningSecret(id: string, teamId: string, from: string, to: string): Promise<boolean> {
+  const db = await getDb();
+  const done = await db
+    .update(webhookSigningSecrets)
+    .set({ ciphertext: to })
+    .where(and(eq(webhookSigningSecrets.id, id), eq(webhookSigningSecrets.teamId, teamId), eq(webhookSigningSecrets.ciphertext, from)))
+    .returning({ id: webhookSigningSecrets.id });
   return done.length === 1;
 }

@@ -15,7 +15,7 @@ export const SIGNING_ROTATION_OVERLAP_HOURS = 24;
 
 /** Inside the caller's transaction: stores a new current signing secret of a webhook; returns the plaintext. */
 export async function insertSigningSecretTx(tx: Executor, teamId: string, webhookId: string, version: number): Promise<string> {
-  const made = newWebhookSigningSecret(teamId, webhookId, version);
+  const made = await newWebhookSigningSecret(teamId, webhookId, version);
   await tx.insert(webhookSigningSecrets).values({ webhookId, teamId, version, ciphertext: made.ciphertext });
   return made.secret;
 }

@@ -6,11 +6,14 @@ import "server-only";
 // where it stopped (it selects by key id). Safe beside a serving app: the swap is compare-and-set on the
 // ciphertext, so a value rotated meanwhile is skipped, not overwritten.
 import { DecryptError, listKeyringKeys, rewrapKeyMaterial, rewrapSecretValue } from "@/lib/crypto";
+import { rewrapWebhookSigningSecret } from "@/lib/crypto/webhook-signing";
 import {
   countSecretValuesNotUnder,
   listKeyMaterialNotUnder,
   listSecretValuesNotUnder,
+  listSigningSecretsNotUnder,
   swapKeyMaterial,
+  swapSigningSecret,
   swapSecretValues,
   type TSwap,
 } from "@/lib/dal/key-rewrap";
@@ -41,11 +44,27 @@ export async function rewrapAll(
   const active = listKeyringKeys().find((k) => k.active)!;
   const progress: TRewrapProgress = { done: 0, total: 0, rewrapped: 0, skipped: 0, failed: 0 };
   const failedIds = new Set<string>();
+  const failedSigning = new Set<string>();
 
   // Key material first: it is tiny, and the fingerprint key must be readable under the new key.
   for (const row of await listKeyMaterialNotUnder(active.keyId)) {
     const out = await rewrapKeyMaterial(row.name, row.wrapped);
     if (out) await swapKeyMaterial(row.name, row.wrapped, out.stored, out.keyId);
+  }
+  // Webhook signing secrets (lib/crypto/webhook-signing.ts context); a signing rotation meanwhile wins.
+  for (let after: string | null = null; ; ) {
+    const rows = await listSigningSecretsNotUnder(active.keyId, after, batchSize);
+    if (rows.length === 0) break;
+    after = rows.at(-1)!.id;
+    for (const r of rows) {
+      try {
+        const out = await rewrapWebhookSigningSecret(r);
+        if (out) await swapSigningSecret(r.id, r.teamId, r.ciphertext, out.ciphertext);
+      } catch (err) {
+        if (!(err instanceof DecryptError)) throw err;
+        failedSigning.add(r.id);
+      }
+    }
   }
 
   // A value skipped because it was rotated meanwhile is normally under the active key already; another
@@ -89,5 +108,5 @@ export async function rewrapAll(
     }
   }
   const remaining = await countSecretValuesNotUnder(active.keyId);
-  return { ...progress, keyId: active.keyId, remaining, failedIds: [...failedIds] };
+  return { ...progress, keyId: active.keyId, remaining, failedIds: [...failedIds, ...failedSigning] };
 }

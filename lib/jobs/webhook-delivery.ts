@@ -159,7 +159,7 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
   const sentAt = new Date();
   let signature: string;
   try {
-    signature = signWebhookMessage(keys, d.id, sentAt, bodyBytes);
+    signature = await signWebhookMessage(keys, d.id, sentAt, bodyBytes);
   } catch (err) {
     if (err instanceof DecryptError) throw new Refusal("The webhook's signing secret could not be opened with the configured master keys. Nothing was sent.");
     throw err;
