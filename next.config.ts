@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
   experimental: {
     // React's taint API: a decrypted value marked tainted cannot be passed to a client component.
     taint: true,
+    // Bulk import sends a file of up to 4 MiB (10,000 lines) to the preview action; the default is 1 MB.
+    serverActions: { bodySizeLimit: "5mb" },
   },
   async headers() {
     return [

@@ -11,7 +11,7 @@ export default async function Home() {
         Keep your team&apos;s API keys, tokens and passwords encrypted. Software uses them by name; people never see them again.
       </p>
       <div className="mt-8 flex gap-3">
-        <Link href="/sign-up" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+        <Link href="/sign-up" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-on-accent hover:bg-indigo-500">
           Create account
         </Link>
         <Link href="/sign-in" className="rounded-md px-4 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-white">

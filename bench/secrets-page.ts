@@ -18,6 +18,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import { get, measure, stats, statsHeader, statsLine, type TResponse, type TSample, type TTarget } from "./http";
+import { formatFirstLoad, measureFirstLoadJs, type TFirstLoad } from "./first-load-js";
 import { build, buildIsFresh, DIST_DIR, start, type TServer } from "./server";
 
 const GOAL = 1.2;
@@ -129,6 +130,7 @@ async function main() {
   await closeDb();
 
   const results = new Map<string, TSample[]>();
+  let firstLoad: TFirstLoad | null = null;
   try {
     const s = performance.now();
     server = await start(serverEnv);
@@ -136,6 +138,10 @@ async function main() {
     const first = await get(`${server.url}/teams/${seeded.teams[0]!.slug}/settings/secrets`, cookie);
     isPage(null)(first);
     console.log(`server: first page request ${fmtMs(first.ms)} (cold)`);
+    // What a browser downloads to show the page: the 25-secret team (one full page of rows).
+    const ref = seeded.teams.find((t) => t.size === REF)!;
+    firstLoad = await measureFirstLoadJs(`${server.url}/teams/${ref.slug}/settings/secrets`, { name: COOKIE_NAME, value: jwt });
+    console.log(formatFirstLoad("the Team secrets page", firstLoad));
 
     const filtered = `?q=${FILTER_QUERY}&sort=-updated&page=200`;
     const pageUrl = (slug: string) => `${server!.url}/teams/${slug}/settings/secrets`;
@@ -156,7 +162,7 @@ async function main() {
       for (const t of seeded.teams) writeFileSync(path.join(runDir, `page-${t.size}.html`), (await get(pageUrl(t.slug), cookie)).body);
       console.log(`dump: pages written to ${path.relative(process.cwd(), runDir)}`);
     }
-    for (const [kind, target] of Object.entries(kinds)) {
+    for (const [kind, target] of flag("js-only") ? [] : Object.entries(kinds)) {
       const samples = await measure(seeded.teams.map(target), cookie, N, WARMUP);
       seeded.teams.forEach((t, i) => results.set(`${kind} ${t.size}`, samples[i]!));
     }
@@ -167,6 +173,12 @@ async function main() {
   } finally {
     await server?.stop();
     server = null;
+  }
+  if (flag("js-only")) {
+    await closeDb();
+    if (pgDbName) execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", pgDbName], { stdio: "inherit" });
+    rmSync(runDir, { recursive: true, force: true });
+    return;
   }
 
   const W = 34;

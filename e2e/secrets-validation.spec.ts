@@ -130,18 +130,36 @@ test.describe("stale writes are refused with a clear message", () => {
     await expect(tabB.row(name)).toContainText("v2");
     const winner = await tabB.fingerprint(name).innerText();
 
-    await secretField(dialogA).fill(leak.value("stale loser"));
+    const typed = leak.value("stale loser");
+    await secretField(dialogA).fill(typed);
     await dialogA.getByRole("button", { name: "Rotate secret" }).click();
-    await expect(dialogA.getByRole("alert")).toHaveText(/someone rotated this secret.*nothing was changed/i);
-    await expect(dialogA).toBeVisible();
-    // Closing the dialog brings the table up to date.
-    await dialogA.getByRole("button", { name: "Cancel" }).click();
-    await expect(tabA.row(name)).toContainText("v2");
-    await expect(tabA.fingerprint(name)).toHaveText(winner);
+    // Issue 10 item 4: who and when, the typed value kept, and focus on "Rotate anyway".
+    const alert = dialogA.getByRole("alert");
+    await expect(alert).toHaveText(/Adam Admin rotated this secret to version 2 on .+nothing was changed, and your value is still here/i);
+    await expect(secretField(dialogA)).toHaveValue(typed);
+    const anyway = dialogA.getByRole("button", { name: "Rotate anyway" });
+    await expect(anyway).toBeFocused();
 
+    // "Rotate anyway" has its own stale check: a third rotation in tab B first is refused again, with the new version.
+    const dialogB2 = await tabB.openRotate(name);
+    await secretField(dialogB2).fill(leak.value("stale winner 2"));
+    await dialogB2.getByRole("button", { name: "Rotate secret" }).click();
+    await expect(dialogB2).toBeHidden();
+    await expect(tabB.row(name)).toContainText("v3");
+    const winner2 = await tabB.fingerprint(name).innerText();
+    await anyway.click();
+    await expect(alert).toHaveText(/rotated this secret to version 3/i);
+    expect((await tabA.apiFind(name))?.fingerprint).toBe(winner2);
+    await expect(secretField(dialogA)).toHaveValue(typed);
+
+    // Now it saves over version 3 as version 4, with the value typed at the start.
+    await dialogA.getByRole("button", { name: "Rotate anyway" }).click();
+    await expect(dialogA).toBeHidden();
+    await expect(tabA.row(name)).toContainText("v4");
     const item = await tabA.apiFind(name);
-    expect(item?.version).toBe(2);
-    expect(item?.fingerprint).toBe(winner);
+    expect(item?.version).toBe(4);
+    expect(item?.fingerprint).not.toBe(winner);
+    expect(item?.fingerprint).not.toBe(winner2);
   });
 
   test("rotate of a secret deleted in another tab", async ({ page, context, leak }) => {

@@ -9,11 +9,15 @@ export type TErrorCode =
   | "stale"
   | "rate_limited";
 
+/** What a stale write found instead of the version the user saw: metadata only, so the dialog can say who and when. */
+export type TCurrentVersion = { version: number; updatedAt: string; updatedBy: string | null };
+
 export class AppError extends Error {
   constructor(
     readonly code: TErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string[]>,
+    readonly current?: TCurrentVersion,
   ) {
     super(message);
     this.name = "AppError";
@@ -22,7 +26,7 @@ export class AppError extends Error {
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
-  | { ok: false; code: TErrorCode | "unexpected"; message: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; code: TErrorCode | "unexpected"; message: string; fieldErrors?: Record<string, string[]>; current?: TCurrentVersion };
 
 /** A setting is missing or malformed. The message names the variable, never its value (so it is logged). */
 export class ConfigError extends Error {

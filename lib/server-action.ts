@@ -10,7 +10,7 @@ export async function toActionResult<T>(where: string, fn: () => Promise<T>): Pr
     return { ok: true, data: await fn() };
   } catch (err) {
     if (err instanceof AppError) {
-      return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
+      return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors, ...(err.current ? { current: err.current } : {}) };
     }
     logError(where, err);
     return { ok: false, code: "unexpected", message: "Something went wrong. Nothing was changed; please try again." };

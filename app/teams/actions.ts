@@ -17,5 +17,6 @@ export async function createTeamAction(formData: FormData): Promise<ActionResult
   const meta = await requestMeta();
   const result = await toActionResult("createTeam", () => createTeam(actorOf(user), parsed.data.name, meta));
   if (!result.ok) return result;
-  redirect(`/teams/${result.data.slug}/settings/secrets`);
+  // ?created=1: the page confirms the new team and shows the first steps (once; the table drops the flag from the URL).
+  redirect(`/teams/${result.data.slug}/settings/secrets?created=1`);
 }

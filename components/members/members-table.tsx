@@ -42,7 +42,7 @@ function RoleCell({ teamSlug, member }: { teamSlug: string; member: TMemberDTO }
         ))}
       </select>
       {action.failure ? (
-        <p role="alert" className="mt-1 max-w-56 text-xs text-red-600">
+        <p role="alert" className="mt-1 max-w-56 text-xs text-red-700">
           {action.failure.message}
         </p>
       ) : null}
@@ -59,7 +59,7 @@ export function MembersTable({ teamSlug, teamName, members }: { teamSlug: string
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-700">
         {status}
       </p>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200">
+      <div tabIndex={0} role="region" aria-label="Members, scrollable" className="relative overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Members</caption>
           <thead className="bg-slate-50 text-left text-slate-600">
@@ -108,7 +108,7 @@ export function MembersTable({ teamSlug, teamName, members }: { teamSlug: string
                     {m.canRemove ? (
                       <ConfirmDialog
                         trigger={
-                          <Button variant="ghost" size="sm" className="text-red-600" aria-label={`Remove ${m.email}`}>
+                          <Button variant="ghost" size="sm" className="text-red-700" aria-label={`Remove ${m.email}`}>
                             Remove
                           </Button>
                         }
@@ -160,7 +160,7 @@ export function InvitationsList({
           <div>
             <span className="font-medium text-slate-900">{i.email}</span>
             <span className="ml-2 text-slate-600">{ROLE_LABELS[i.role]}</span>
-            <span className={`ml-2 text-xs ${i.isExpired ? "text-red-600" : "text-slate-500"}`}>
+            <span className={`ml-2 text-xs ${i.isExpired ? "text-red-700" : "text-slate-500"}`}>
               {i.isExpired ? "Expired" : `Expires ${dateTimeFormat.format(new Date(i.expiresAt))}`}
               {i.invitedBy ? ` · invited by ${i.invitedBy}` : ""}
             </span>

@@ -1,5 +1,6 @@
 "use client";
-// Delete: names the secret, says it is immediate and permanent, and needs an explicit confirm.
+// Delete: names the secret, says it is immediate and permanent, and needs an explicit confirm. A secret in
+// use cannot be deleted, so then the dialog offers no Delete at all: it lists the consumers, with links.
 import { Trash2 } from "lucide-react";
 import { useState } from "react";
 import { deleteSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
@@ -31,6 +32,7 @@ export function DeleteSecretDialog({
   );
   const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
   const pending = mutation.isPending;
+  const inUse = secret.usedBy.length > 0;
 
   function onOpenChange(next: boolean) {
     if (pending) return;
@@ -42,23 +44,22 @@ export function DeleteSecretDialog({
   return (
     <AlertDialog open={open} onOpenChange={onOpenChange}>
       <AlertDialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Delete ${secret.name}`} title={`Delete ${secret.name}`} className="hover:text-red-600">
+        <Button variant="ghost" size="icon" aria-label={`Delete ${secret.name}`} title={`Delete ${secret.name}`} className="hover:text-red-700">
           <Trash2 className="size-4" aria-hidden />
         </Button>
       </AlertDialogTrigger>
       <AlertDialogContent
         title={`Delete ${secret.name}?`}
         description={
-          secret.usedBy.length > 0 ? (
+          inUse ? (
             <div className="space-y-2">
-              <p role="alert">
-                <strong className="font-mono">{secret.name}</strong> is in use and cannot be deleted. Remove the references to it from
-                these first:
+              <p className="[overflow-wrap:anywhere]">
+                <strong className="font-mono">{secret.name}</strong> is in use and cannot be deleted. Remove it from these first:
               </p>
               <ConsumerList consumers={secret.usedBy} />
             </div>
           ) : (
-            <p>
+            <p className="[overflow-wrap:anywhere]">
               <strong className="font-mono">{secret.name}</strong> and every stored version of its value will be deleted immediately
               and permanently. Software that uses it will no longer get it. This cannot be undone.
             </p>
@@ -70,16 +71,14 @@ export function DeleteSecretDialog({
           <div className="flex justify-end gap-2">
             <AlertDialogCancel asChild>
               <Button variant="secondary" disabled={pending}>
-                Cancel
+                {inUse ? "Close" : "Cancel"}
               </Button>
             </AlertDialogCancel>
-            <Button
-              variant="danger"
-              disabled={pending}
-              onClick={() => mutation.mutate({ secretId: secret.id, expectedVersion })}
-            >
-              {pending ? "Deleting…" : "Delete"}
-            </Button>
+            {inUse ? null : (
+              <Button variant="danger" disabled={pending} onClick={() => mutation.mutate({ secretId: secret.id, expectedVersion })}>
+                {pending ? "Deleting…" : "Delete"}
+              </Button>
+            )}
           </div>
         </div>
       </AlertDialogContent>

@@ -1,11 +1,12 @@
 "use client";
-// Import: upload or paste a .env or JSON object file. The server parses it and answers a preview (each name
-// with its state: new, already exists — skip or rotate, invalid and why); values are never shown. The
-// import is one transaction on the server: every row or none.
+// Import: upload, drop or paste a .env or JSON object file (limits stated up front: 10,000 secrets, 4 MiB).
+// The server parses it and answers a preview (each name with its state: new, already exists — skip or
+// rotate, invalid and why); values are never shown. The import is one transaction on the server, every row
+// or none, streamed back as progress lines so a 10,000-line file shows how far it has got.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Upload } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
+import { previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
@@ -13,8 +14,11 @@ import type { TImportPreview, TImportResult } from "@/lib/dal/secret-import";
 import type { ActionResult } from "@/lib/errors";
 import { secretsKeys } from "@/lib/query-keys";
 import { cn } from "@/lib/cn";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
 
-const MAX_FILE_BYTES = 512 * 1024;
+/** Preview rows drawn at once; the counts above the table cover every entry. */
+const PREVIEW_ROWS = 200;
+const LIMITS = `At most ${IMPORT_MAX_ENTRIES.toLocaleString("en")} secrets and 4 MiB per file.`;
 const STATE_LABEL = { new: "New", exists: "Already exists", invalid: "Invalid" } as const;
 const STATE_CLASS = {
   new: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -23,6 +27,32 @@ const STATE_CLASS = {
 } as const;
 
 type TSource = { text: string; fileName: string | null };
+type TProgress = { done: number; total: number };
+
+/** Runs the import through the streaming route, reporting each progress line; resolves with the final result. */
+async function runImport(teamSlug: string, input: TSource & { rotate: string[]; visibility: string }, onProgress: (p: TProgress) => void): Promise<ActionResult<TImportResult>> {
+  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets/import`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  if (!res.body || !res.headers.get("content-type")?.includes("ndjson")) return (await res.json()) as ActionResult<TImportResult>;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = JSON.parse(buffered.slice(0, nl)) as ({ type: "progress" } & TProgress) | ({ type: "result" } & ActionResult<TImportResult>);
+      buffered = buffered.slice(nl + 1);
+      if (line.type === "progress") onProgress(line);
+      else return line;
+    }
+  }
+  return unreachable;
+}
 const unreachable = { ok: false, code: "unexpected", message: "Could not reach the server. Nothing was changed; please try again." } as const;
 
 export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string; onImported: (message: string) => void }) {
@@ -35,6 +65,8 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
   const [previewing, setPreviewing] = useState(false);
   const [rotate, setRotate] = useState<Set<string>>(new Set());
   const [visibility, setVisibility] = useState<"masked" | "restricted">("masked");
+  const [progress, setProgress] = useState<TProgress | null>(null);
+  const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const requestId = useRef(0);
 
@@ -43,7 +75,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
   const mutation = useMutation({
     mutationFn: async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
       try {
-        return await importSecretsAction(teamSlug, input);
+        return await runImport(teamSlug, input, setProgress);
       } catch {
         return unreachable;
       }
@@ -91,6 +123,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
     setPreviewing(false);
     setRotate(new Set());
     setVisibility("masked");
+    setProgress(null);
     mutation.reset();
   }
 
@@ -102,9 +135,10 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
   async function onFile(f: File | undefined) {
     setFileError(null);
     if (!f) return setFile(null);
-    if (f.size > MAX_FILE_BYTES) {
+    if (f.size > IMPORT_MAX_BYTES) {
       setFile(null);
-      setFileError("The file is larger than 512 KiB.");
+      if (fileInput.current) fileInput.current.value = "";
+      setFileError(`${f.name}: The file is larger than 4 MiB. ${LIMITS}`);
       return;
     }
     setPaste("");
@@ -117,6 +151,11 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
   const toRotate = entries.filter((e) => e.state === "exists" && rotate.has(e.name)).length;
   const canImport = !!source && preview?.ok === true && !previewing && counts.new + toRotate > 0;
   const previewFailure = preview && !preview.ok ? preview : null;
+  // Invalid and existing entries first (they need a look or a choice), then new ones, up to PREVIEW_ROWS.
+  const shownEntries =
+    entries.length <= PREVIEW_ROWS
+      ? entries
+      : [...entries.filter((e) => e.state !== "new"), ...entries.filter((e) => e.state === "new")].slice(0, Math.max(PREVIEW_ROWS, counts.invalid + counts.exists));
   const importFailure = mutation.data && !mutation.data.ok ? mutation.data : null;
 
   return (
@@ -136,7 +175,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
       </DialogTrigger>
       <DialogContent
         title="Import secrets"
-        description="Upload or paste a .env file or a JSON object of names to values. Values are encrypted on import and never shown."
+        description={`Upload, drop or paste a .env file or a JSON object of names to values. ${LIMITS} Values are encrypted on import and never shown.`}
         className="max-w-2xl"
       >
         <form
@@ -148,7 +187,31 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
           noValidate
         >
           <fieldset disabled={pending} className="space-y-4">
-            <div>
+            <div
+              data-drop-target
+              onDragOver={(e) => {
+                if (!e.dataTransfer.types.includes("Files")) return;
+                e.preventDefault();
+                setDragging(true);
+              }}
+              onDragLeave={() => setDragging(false)}
+              onDrop={(e) => {
+                e.preventDefault();
+                setDragging(false);
+                const f = e.dataTransfer.files[0];
+                if (!f || !fileInput.current) return;
+                const dt = new DataTransfer();
+                dt.items.add(f);
+                fileInput.current.files = dt.files;
+                void onFile(f);
+              }}
+              className={cn("relative rounded-md", dragging && "ring-2 ring-dashed ring-indigo-600")}
+            >
+              {dragging ? (
+                <div className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center rounded-md bg-indigo-50/95 text-sm font-medium text-indigo-800">
+                  Drop the .env or JSON file to preview it
+                </div>
+              ) : null}
               <Label htmlFor="import-file">Upload file</Label>
               <input
                 ref={fileInput}
@@ -156,9 +219,13 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
                 type="file"
                 accept=".env,.json,.txt,text/plain,application/json"
                 onChange={(e) => void onFile(e.target.files?.[0])}
-                aria-describedby={fileError ? "import-file-error" : undefined}
+                aria-invalid={fileError ? true : undefined}
+                aria-describedby={fileError ? "import-file-hint import-file-error" : "import-file-hint"}
                 className="mt-1.5 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-semibold"
               />
+              <p id="import-file-hint" className="mt-1 text-xs text-slate-600">
+                {LIMITS} You can also drop the file here.
+              </p>
               <FieldError id="import-file-error" messages={fileError} />
             </div>
             <div>
@@ -179,15 +246,15 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
                 autoComplete="off"
                 className={cn(inputClass, "mt-1.5 font-mono text-xs [-webkit-text-security:disc]")}
               />
-              <p className="mt-1 text-xs text-slate-500">Comments, quotes, multi-line quoted values and export prefixes are understood.</p>
+              <p className="mt-1 text-xs text-slate-600">Comments, quotes, multi-line quoted values and export prefixes are understood.</p>
             </div>
 
             <section aria-labelledby="import-preview-title" aria-busy={previewing || undefined} className="space-y-2">
               <h3 id="import-preview-title" className="text-sm font-semibold text-slate-900">
                 Preview
               </h3>
-              {!source ? <p className="text-sm text-slate-500">Upload or paste a file to see what would be imported.</p> : null}
-              {source && previewing && !preview ? <p className="text-sm text-slate-500">Reading…</p> : null}
+              {!source ? <p className="text-sm text-slate-600">Upload or paste a file to see what would be imported.</p> : null}
+              {source && previewing && !preview ? <p className="text-sm text-slate-600">Reading…</p> : null}
               {previewFailure ? <FormAlert message={previewFailure.fieldErrors?.text?.[0] ?? previewFailure.message} /> : null}
               {entries.length ? (
                 <>
@@ -205,7 +272,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
                         </tr>
                       </thead>
                       <tbody className="divide-y divide-slate-100">
-                        {entries.map((e, i) => (
+                        {shownEntries.map((e, i) => (
                           <tr key={`${i}-${e.name}`}>
                             <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-medium break-all">
                               {e.name || `Line ${e.line ?? "?"}`}
@@ -244,6 +311,12 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
                       </tbody>
                     </table>
                   </div>
+                  {entries.length > shownEntries.length ? (
+                    <p className="text-xs text-slate-600">
+                      Showing {shownEntries.length.toLocaleString("en")} of {entries.length.toLocaleString("en")} entries: every invalid and
+                      existing one, then the first new ones. The counts above cover all of them.
+                    </p>
+                  ) : null}
                 </>
               ) : null}
             </section>
@@ -263,6 +336,14 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
               </div>
             ) : null}
 
+            {pending && progress ? (
+              <div className="space-y-1" aria-live="polite">
+                <label htmlFor="import-progress" className="text-sm text-slate-700">
+                  Importing {progress.done.toLocaleString("en")} of {progress.total.toLocaleString("en")}…
+                </label>
+                <progress id="import-progress" value={progress.done} max={Math.max(1, progress.total)} className="h-2 w-full accent-indigo-600" />
+              </div>
+            ) : null}
             {importFailure ? <FormAlert message={importFailure.fieldErrors?.text?.[0] ?? importFailure.message} /> : null}
             <div className="flex items-center justify-end gap-2 pt-2">
               <DialogClose asChild>

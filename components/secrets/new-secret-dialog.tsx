@@ -1,95 +1,140 @@
 "use client";
-// New secret: name (immutable), value (typed, pasted or uploaded) and visibility (fixed afterwards).
+// New secret: name and visibility (both fixed afterwards, and the dialog says so) and a value (typed,
+// pasted, chosen or dropped as a file). What the browser can check — name rules, an empty or oversized value,
+// a file that is empty or not JSON — is checked before submitting, every problem at once, each on its own
+// field; the server checks again and its errors land the same way. Focus goes to the first invalid field.
+// Nothing the user typed is ever shortened: a 70-character name is refused with a message, not cut.
 import { Plus } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
-import { ZSecretName } from "@/lib/validation/secrets";
-import { SecretValueField } from "./secret-value-field";
+import { secretNameProblem } from "@/lib/validation/secret-rules";
+import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 
 const VISIBILITY_OPTIONS = [
-  { value: "masked", label: "Masked", hint: "Every member sees its fingerprint; Editors can use it." },
-  { value: "restricted", label: "Restricted", hint: "Editors see that it exists, nothing more; only Owners and Admins can use it." },
+  { value: "masked", label: "Masked", hint: "Every member sees its fingerprint; Editors can use it in webhooks." },
+  { value: "restricted", label: "Restricted", hint: "Editors see only that it exists; only Owners and Admins see its fingerprint and can use it." },
 ] as const;
+
+type TFieldErrors = Partial<Record<"name" | "value" | "file" | "visibility", string[]>>;
+const FIELD_ORDER = ["name", "value", "file", "visibility"] as const;
 
 export function NewSecretDialog({
   teamSlug,
   onCreated,
   trigger,
+  triggerRef,
 }: {
   teamSlug: string;
   onCreated: (name: string) => void;
   trigger?: React.ReactNode;
+  triggerRef?: Ref<HTMLButtonElement>;
 }) {
   const [open, setOpen] = useState(false);
-  const [nameError, setNameError] = useState<string | null>(null);
+  const [clientErrors, setClientErrors] = useState<TFieldErrors | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const visibilityRef = useRef<HTMLInputElement>(null);
+  const valueField = useRef<TSecretValueHandle>(null);
   const mutation = useSecretMutation(teamSlug, (fd: FormData) => createSecretAction(teamSlug, fd), (data) => {
     setOpen(false);
     onCreated(data.name);
   });
   const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
   const pending = mutation.isPending;
+  const errors: TFieldErrors = clientErrors ?? (failure?.fieldErrors as TFieldErrors | undefined) ?? {};
+
+  function focusFirst(e: TFieldErrors) {
+    const first = FIELD_ORDER.find((k) => e[k]?.length);
+    if (first === "name") nameRef.current?.focus();
+    else if (first === "value" || first === "file") valueField.current?.focus(first);
+    else if (first === "visibility") visibilityRef.current?.focus();
+  }
+
+  // A server refusal moves focus like a client one: to the first field it names (a duplicate name → Name).
+  useEffect(() => {
+    if (failure?.fieldErrors) focusFirst(failure.fieldErrors as TFieldErrors);
+  }, [failure]);
 
   function onOpenChange(next: boolean) {
     if (pending) return; // never close mid-save
     setOpen(next);
     if (!next) {
       mutation.reset();
-      setNameError(null);
+      setClientErrors(null);
     }
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
-    const name = ZSecretName.safeParse(fd.get("name"));
-    setNameError(name.success ? null : (name.error.issues[0]?.message ?? "Invalid name."));
-    if (!name.success) return;
+    const found: TFieldErrors = {};
+    const nameProblem = secretNameProblem(String(fd.get("name") ?? ""));
+    if (nameProblem) found.name = [nameProblem];
+    const valueProblem = valueField.current?.problem();
+    if (valueProblem) found[valueProblem.field] = [valueProblem.message];
+    if (Object.keys(found).length > 0) {
+      mutation.reset();
+      setClientErrors(found);
+      focusFirst(found);
+      return;
+    }
+    setClientErrors(null);
     mutation.mutate(fd);
   }
 
-  const nameErrors = nameError ? [nameError] : failure?.fieldErrors?.name;
+  const fieldMessages = FIELD_ORDER.some((k) => errors[k]?.length);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
         {trigger ?? (
-          <Button>
+          <Button ref={triggerRef}>
             <Plus className="size-4" aria-hidden />
             New secret
           </Button>
         )}
       </DialogTrigger>
-      <DialogContent title="New secret" description="The name cannot be changed later. The value is encrypted and never shown again.">
+      <DialogContent
+        title="New secret"
+        description="The name and the visibility cannot be changed later. The value is encrypted and never shown again."
+      >
         <form onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">
             <div>
               <Label htmlFor="new-secret-name">Name</Label>
               <Input
+                ref={nameRef}
                 id="new-secret-name"
                 name="name"
                 autoComplete="off"
                 spellCheck={false}
-                maxLength={64}
                 placeholder="STRIPE_API_KEY"
                 className="mt-1.5 font-mono"
-                aria-invalid={nameErrors ? true : undefined}
-                aria-describedby={["new-secret-name-hint", nameErrors ? "new-secret-name-error" : ""].join(" ").trim()}
+                onChange={() => {
+                  // The name's message goes once the name is edited; the next submit checks it again.
+                  if (clientErrors?.name) setClientErrors((e) => (e ? { ...e, name: undefined } : e));
+                }}
+                aria-invalid={errors.name ? true : undefined}
+                aria-describedby={["new-secret-name-hint", errors.name ? "new-secret-name-error" : ""].join(" ").trim()}
               />
-              <p id="new-secret-name-hint" className="mt-1 text-xs text-slate-500">
+              <p id="new-secret-name-hint" className="mt-1 text-xs text-slate-600">
                 Letters, digits and _ ; not starting with a digit; at most 64 characters.
               </p>
-              <FieldError id="new-secret-name-error" messages={nameErrors} />
+              <FieldError id="new-secret-name-error" messages={errors.name} />
             </div>
-            <SecretValueField errors={failure?.fieldErrors?.value} />
-            <fieldset>
+            <SecretValueField handle={valueField} errors={errors.value} fileErrors={errors.file} />
+            <fieldset aria-describedby="new-secret-visibility-warning">
               <legend className="text-sm font-medium text-slate-900">Visibility</legend>
+              <p id="new-secret-visibility-warning" className="mt-1 text-xs font-medium text-amber-800">
+                Visibility is permanent: it cannot be changed after the secret is created.
+              </p>
               <div className="mt-2 space-y-2">
                 {VISIBILITY_OPTIONS.map((o) => (
                   <div key={o.value} className="flex gap-2 text-sm">
                     <input
+                      ref={o.value === "masked" ? visibilityRef : undefined}
                       type="radio"
                       id={`new-secret-visibility-${o.value}`}
                       name="visibility"
@@ -97,21 +142,28 @@ export function NewSecretDialog({
                       defaultChecked={o.value === "masked"}
                       aria-describedby={`new-secret-visibility-${o.value}-hint`}
                       className="mt-1"
+                      onKeyDown={(e) => {
+                        // Enter submits from every single-line control of the dialog, radios included.
+                        if (e.key === "Enter") {
+                          e.preventDefault();
+                          e.currentTarget.form?.requestSubmit();
+                        }
+                      }}
                     />
                     <div>
                       <label htmlFor={`new-secret-visibility-${o.value}`} className="font-medium">
                         {o.label}
                       </label>
-                      <p id={`new-secret-visibility-${o.value}-hint`} className="text-xs text-slate-500">
+                      <p id={`new-secret-visibility-${o.value}-hint`} className="text-xs text-slate-600">
                         {o.hint}
                       </p>
                     </div>
                   </div>
                 ))}
               </div>
-              <FieldError id="new-secret-visibility-error" messages={failure?.fieldErrors?.visibility} />
+              <FieldError id="new-secret-visibility-error" messages={errors.visibility} />
             </fieldset>
-            {failure && !["name", "value", "visibility"].some((k) => failure.fieldErrors?.[k]) ? <FormAlert message={failure.message} /> : null}
+            {failure && !fieldMessages ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>

@@ -1,60 +1,117 @@
 "use client";
 // Rotate: a new value becomes version n+1 and the previous ciphertext is destroyed. The expected version
-// travels with the save, so a rotation or deletion by someone else since the dialog opened is refused.
+// travels with the save, so a rotation or deletion by someone else since the dialog opened is refused. Then
+// the dialog keeps the typed value, says who rotated and when, and offers "Rotate anyway": a save over the
+// version now current, which is itself refused if yet another rotation lands first.
 import { Pencil } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { rotateSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
-import { SecretValueField } from "./secret-value-field";
 import type { TSecretDTO } from "@/lib/dal/secrets";
+import type { TCurrentVersion } from "@/lib/errors";
+import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 import { ConsumerList } from "./used-by";
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+function StaleNotice({ current, onRotateAnyway, buttonRef }: { current: TCurrentVersion; onRotateAnyway: () => void; buttonRef: React.Ref<HTMLButtonElement> }) {
+  return (
+    <div role="alert" className="space-y-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-inset ring-amber-200">
+      <p>
+        {current.updatedBy ?? "Someone"} rotated this secret to version {current.version} on{" "}
+        <time dateTime={current.updatedAt}>{dateFormat.format(new Date(current.updatedAt))}</time>, after you opened this dialog.
+        Nothing was changed, and your value is still here.
+      </p>
+      <Button ref={buttonRef} variant="secondary" size="sm" onClick={onRotateAnyway}>
+        Rotate anyway
+      </Button>
+    </div>
+  );
+}
 
 export function RotateSecretDialog({
   teamSlug,
   secret,
   onRotated,
+  trigger,
 }: {
   teamSlug: string;
   secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] };
   onRotated: (name: string, version: number) => void;
+  trigger?: React.ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   // The version seen when the dialog opened, not whatever the table shows after a refetch.
   const [expectedVersion, setExpectedVersion] = useState(secret.version);
+  const [clientError, setClientError] = useState<{ field: "value" | "file"; message: string } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const valueField = useRef<TSecretValueHandle>(null);
+  const anywayRef = useRef<HTMLButtonElement>(null);
   const mutation = useSecretMutation(teamSlug, (fd: FormData) => rotateSecretAction(teamSlug, fd), (data) => {
     setOpen(false);
     onRotated(data.name, data.version);
   });
   const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
   const pending = mutation.isPending;
+  const current = failure?.code === "stale" ? failure.current : undefined;
+  const valueErrors = clientError?.field === "value" ? [clientError.message] : failure?.fieldErrors?.value;
+  const fileErrors = clientError?.field === "file" ? [clientError.message] : failure?.fieldErrors?.file;
+
+  useEffect(() => {
+    if (!failure) return;
+    if (current) anywayRef.current?.focus();
+    else if (failure.fieldErrors?.file) valueField.current?.focus("file");
+    else valueField.current?.focus("value");
+  }, [failure, current]);
 
   function onOpenChange(next: boolean) {
     if (pending) return;
     if (next) setExpectedVersion(secret.version);
-    else mutation.reset();
+    else {
+      mutation.reset();
+      setClientError(null);
+    }
     setOpen(next);
+  }
+
+  function submit(version: number) {
+    const form = formRef.current;
+    if (!form) return;
+    const problem = valueField.current?.problem() ?? null;
+    setClientError(problem);
+    if (problem) {
+      mutation.reset();
+      valueField.current?.focus(problem.field);
+      return;
+    }
+    const fd = new FormData(form);
+    fd.set("expectedVersion", String(version));
+    mutation.mutate(fd);
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    mutation.mutate(new FormData(e.currentTarget));
+    submit(expectedVersion);
   }
 
+  const next = (current?.version ?? expectedVersion) + 1;
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Rotate ${secret.name}`} title={`Rotate ${secret.name}`}>
-          <Pencil className="size-4" aria-hidden />
-        </Button>
+        {trigger ?? (
+          <Button variant="ghost" size="icon" aria-label={`Rotate ${secret.name}`} title={`Rotate ${secret.name}`} data-row-action>
+            <Pencil className="size-4" aria-hidden />
+          </Button>
+        )}
       </DialogTrigger>
       <DialogContent
         title={`Rotate ${secret.name}`}
-        description={`Saving makes version ${expectedVersion + 1} and permanently destroys the current value (version ${expectedVersion}). Software that uses ${secret.name} gets the new value from then on.`}
+        description={`Saving makes version ${next} and permanently destroys the current value (version ${next - 1}). Software that uses ${secret.name} gets the new value from then on.`}
       >
-        <form onSubmit={onSubmit} noValidate>
+        <form ref={formRef} onSubmit={onSubmit} noValidate>
           <input type="hidden" name="secretId" value={secret.id} />
           <input type="hidden" name="expectedVersion" value={expectedVersion} />
           <fieldset disabled={pending} className="space-y-4">
@@ -68,15 +125,18 @@ export function RotateSecretDialog({
                 <ConsumerList consumers={secret.usedBy} />
               </div>
             ) : (
-              <p className="text-sm text-slate-600">Nothing uses {secret.name} yet.</p>
+              <p className="text-sm text-slate-700 [overflow-wrap:anywhere]">Nothing uses {secret.name} yet.</p>
             )}
-            <SecretValueField errors={failure?.fieldErrors?.value} autoFocus />
-            {failure && !failure.fieldErrors?.value ? <FormAlert message={failure.message} /> : null}
+            <SecretValueField handle={valueField} errors={valueErrors} fileErrors={fileErrors} autoFocus />
+            {current ? <StaleNotice current={current} buttonRef={anywayRef} onRotateAnyway={() => submit(current.version)} /> : null}
+            {failure && !current && !failure.fieldErrors?.value && !failure.fieldErrors?.file ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>
               </DialogClose>
-              <Button type="submit">{pending ? "Rotating…" : "Rotate secret"}</Button>
+              <Button type="submit" disabled={!!current}>
+                {pending ? "Rotating…" : "Rotate secret"}
+              </Button>
             </div>
           </fieldset>
         </form>

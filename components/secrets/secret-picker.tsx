@@ -211,7 +211,7 @@ export function SecretPicker({
               }}
               className={cn("flex cursor-pointer items-center gap-2 px-3 py-1.5 font-mono", i === activeIndex && "bg-indigo-50")}
             >
-              <Check className={cn("size-3.5", isSelected(o) ? "text-indigo-600" : "invisible")} aria-hidden />
+              <Check className={cn("size-3.5", isSelected(o) ? "text-indigo-700" : "invisible")} aria-hidden />
               <span className="flex-1 truncate">{o.name}</span>
               {o.visibility === "restricted" ? (
                 <span aria-hidden className="inline-flex items-center gap-0.5 font-sans text-xs text-amber-700">
@@ -223,7 +223,7 @@ export function SecretPicker({
           {open && !isFetching && !isError && options.length === 0 ? (
             <li className="px-3 py-1.5 text-slate-500">{q ? `No secret matches “${q}”.` : onlyMasked ? "This team has no Masked secrets yet." : "This team has no secrets yet."}</li>
           ) : null}
-          {isError ? <li className="px-3 py-1.5 text-red-600">Could not load secrets.</li> : null}
+          {isError ? <li className="px-3 py-1.5 text-red-700">Could not load secrets.</li> : null}
           {isFetching && options.length === 0 ? <li className="px-3 py-1.5 text-slate-500">Loading…</li> : null}
           {canCreate ? (
             <NewSecretDialog

@@ -16,7 +16,8 @@ const TABS: Tab[] = [
 export function SettingsNav({ slug, isAdmin }: { slug: string; isAdmin: boolean }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Team settings" className="mx-auto flex max-w-6xl gap-1 px-6">
+    // Tabs wrap onto a second line on a phone rather than scroll out of sight.
+    <nav aria-label="Team settings" className="mx-auto flex max-w-6xl flex-wrap gap-x-1 px-2 sm:px-4">
       {TABS.filter((t) => isAdmin || !t.adminOnly).map((t) => {
         const href = `/teams/${slug}/settings/${t.segment}`;
         const active = pathname.startsWith(href);
@@ -26,8 +27,8 @@ export function SettingsNav({ slug, isAdmin }: { slug: string; isAdmin: boolean 
             href={href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "border-b-2 px-3 py-2 text-sm font-medium",
-              active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900",
+              "whitespace-nowrap border-b-2 px-2 py-2 text-sm font-medium sm:px-3",
+              active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-700 hover:text-slate-900",
             )}
           >
             {t.label}

@@ -166,7 +166,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
                           {c.name}
                           {c.visibility === "restricted" ? <span className="ml-1 font-sans text-amber-700">(Restricted)</span> : null}
                         </span>
-                        <span className="text-xs text-slate-400" aria-hidden>
+                        <span className="text-xs text-slate-500" aria-hidden>
                           as
                         </span>
                         <input

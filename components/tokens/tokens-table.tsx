@@ -24,7 +24,7 @@ export function TokensTable({ teamSlug, tokens }: { teamSlug: string; tokens: TA
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-700">
         {status}
       </p>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200">
+      <div tabIndex={0} role="region" aria-label="Access tokens, scrollable" className="relative overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Access tokens</caption>
           <thead className="bg-slate-50 text-left text-slate-600">
@@ -62,12 +62,12 @@ export function TokensTable({ teamSlug, tokens }: { teamSlug: string; tokens: TA
                     ))}
                   </ul>
                 </td>
-                <td className="px-4 py-3">{t.createdBy ?? <span className="text-slate-400">a removed user</span>}</td>
+                <td className="px-4 py-3">{t.createdBy ?? <span className="text-slate-500">a removed user</span>}</td>
                 <td className="px-4 py-3">
                   <time dateTime={t.createdAt}>{dateFormat.format(new Date(t.createdAt))}</time>
                 </td>
                 <td className="px-4 py-3">
-                  {t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{dateTimeFormat.format(new Date(t.lastUsedAt))}</time> : <span className="text-slate-400">Never</span>}
+                  {t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{dateTimeFormat.format(new Date(t.lastUsedAt))}</time> : <span className="text-slate-500">Never</span>}
                 </td>
                 <td className="px-4 py-3">
                   {t.status === "revoked" && t.revokedAt ? (

@@ -15,12 +15,12 @@ export function AlertDialogContent({
 }: ComponentProps<typeof A.Content> & { title: ReactNode; description: ReactNode }) {
   return (
     <A.Portal>
-      <A.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+      <A.Overlay className="fixed inset-0 z-40 bg-black/50" />
       <A.Content
         className="fixed left-1/2 top-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl ring-1 ring-slate-900/10 focus:outline-none"
         {...props}
       >
-        <A.Title className="text-lg font-semibold text-slate-900">{title}</A.Title>
+        <A.Title className="text-lg font-semibold text-slate-900 [overflow-wrap:anywhere]">{title}</A.Title>
         <A.Description asChild>
           <div className="mt-2 text-sm text-slate-600">{description}</div>
         </A.Description>

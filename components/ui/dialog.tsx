@@ -17,7 +17,7 @@ export function DialogContent({
 }: ComponentProps<typeof D.Content> & { title: ReactNode; description?: ReactNode }) {
   return (
     <D.Portal>
-      <D.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
+      <D.Overlay className="fixed inset-0 z-40 bg-black/50 backdrop-blur-[1px]" />
       <D.Content
         className={cn(
           "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto",
@@ -27,7 +27,7 @@ export function DialogContent({
         {...(description ? {} : { "aria-describedby": undefined })}
         {...props}
       >
-        <D.Title className="text-lg font-semibold text-slate-900">{title}</D.Title>
+        <D.Title className="text-lg font-semibold text-slate-900 [overflow-wrap:anywhere]">{title}</D.Title>
         {description ? <D.Description className="mt-1 text-sm text-slate-600">{description}</D.Description> : null}
         <div className="mt-4">{children}</div>
       </D.Content>

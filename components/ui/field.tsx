@@ -4,7 +4,7 @@ import { cn } from "@/lib/cn";
 
 export const inputClass =
   "block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset ring-slate-300 " +
-  "placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-slate-50 disabled:text-slate-500 " +
+  "placeholder:text-slate-500 focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-slate-50 disabled:text-slate-500 " +
   "aria-invalid:ring-red-500";
 
 export function Label({ className, ...props }: ComponentProps<"label">) {
@@ -19,7 +19,7 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] |
   const list = typeof messages === "string" ? [messages] : (messages ?? []);
   if (list.length === 0) return null;
   return (
-    <p id={id} role="alert" className="mt-1.5 text-sm text-red-600">
+    <p id={id} role="alert" className="mt-1.5 text-sm text-red-700">
       {list.join(" ")}
     </p>
   );

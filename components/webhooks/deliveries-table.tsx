@@ -22,7 +22,7 @@ export function DeliveriesTable({ teamSlug, deliveries, canRedeliver }: { teamSl
         Deliveries
       </h2>
       <p className="text-sm text-slate-600">The latest 50 attempts. Secret values appear as [REDACTED:NAME]; responses are cut at 4 KiB.</p>
-      <div className="overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+      <div tabIndex={0} role="region" aria-label="Deliveries, scrollable" className="relative overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Deliveries</caption>
           <thead className="bg-slate-50 text-slate-600">

@@ -6,6 +6,7 @@ import { Pencil, Plus, Send, Trash2, Webhook } from "lucide-react";
 import { ConfirmDialog } from "@/components/members/confirm-dialog";
 import { useServerAction } from "@/components/members/use-action";
 import { Button } from "@/components/ui/button";
+import { RoleNotice } from "@/components/ui/role-notice";
 import { deleteWebhookAction, sendTestWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
 import { triggerLabel } from "@/lib/webhooks/events";
@@ -37,8 +38,15 @@ export function WebhooksPanel({
           <p className="mt-1 max-w-2xl text-sm text-slate-600">
             Webhooks send team events and tests to your services. They can carry secrets as ${"{SECRET_NAME}"}: the server fills in
             the value when it sends, and the delivery log shows it redacted.
-            {isManager ? "" : " Editors can attach Masked secrets; webhooks with a Restricted secret are managed by Owners and Admins."}
           </p>
+          {isManager ? null : (
+            <div className="mt-2 max-w-2xl">
+              <RoleNotice>
+                You can create and edit webhooks with Masked secrets. Restricted secrets, and webhooks that carry one, are managed by
+                Owners and Admins; so are allowed hosts.
+              </RoleNotice>
+            </div>
+          )}
         </div>
         <div className="flex gap-2">
           {isManager ? <AllowedHostsDialog teamSlug={teamSlug} secretOptions={secretOptions} /> : null}
@@ -61,7 +69,7 @@ export function WebhooksPanel({
           <p className="mt-1 text-sm text-slate-600">Create one to send team events, with secrets, to a service you run.</p>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200">
+        <div tabIndex={0} role="region" aria-label="Webhooks, scrollable" className="relative overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Webhooks</caption>
             <thead className="bg-slate-50 text-slate-600">
@@ -102,7 +110,7 @@ function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: st
       <td className="px-4 py-3 text-xs text-slate-600">
         {w.events.length ? w.events.map(triggerLabel).join(", ") : "Tests only"}
       </td>
-      <td className="px-4 py-3 font-mono text-xs">{w.secrets.length ? w.secrets.map((s) => s.name).join(", ") : <span className="font-sans text-slate-400">None</span>}</td>
+      <td className="px-4 py-3 font-mono text-xs">{w.secrets.length ? w.secrets.map((s) => s.name).join(", ") : <span className="font-sans text-slate-500">None</span>}</td>
       <td className="px-4 py-3 text-xs">
         {w.lastDelivery ? (
           <>
@@ -110,7 +118,7 @@ function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: st
             <div className="mt-1 text-slate-500">{dateFormat.format(new Date(w.lastDelivery.at))}</div>
           </>
         ) : (
-          <span className="text-slate-400">Never</span>
+          <span className="text-slate-500">Never</span>
         )}
         <p role="status" className="mt-1 text-slate-700">
           {test.pending ? "Sending…" : result ? `Test ${result.status === "queued" ? "queued" : result.status}${result.statusCode ? ` (HTTP ${result.statusCode})` : ""}` : ""}

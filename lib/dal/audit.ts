@@ -26,19 +26,27 @@ export type TAuditInput = {
 };
 
 export async function recordAudit(tx: Executor, e: TAuditInput): Promise<void> {
-  await tx.insert(auditEvents).values({
-    teamId: e.teamId,
-    actorId: e.actor.id,
-    actorLabel: e.actor.label,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId ?? null,
-    targetName: e.targetName ?? null,
-    version: e.version ?? null,
-    metadata: e.metadata ?? null,
-    ip: e.meta?.ip?.slice(0, 64) ?? null,
-    userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
-  });
+  await recordAuditMany(tx, [e]);
+}
+
+/** Several events in one multi-row INSERT (bulk import writes one per secret). */
+export async function recordAuditMany(tx: Executor, events: TAuditInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(auditEvents).values(
+    events.map((e) => ({
+      teamId: e.teamId,
+      actorId: e.actor.id,
+      actorLabel: e.actor.label,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId ?? null,
+      targetName: e.targetName ?? null,
+      version: e.version ?? null,
+      metadata: e.metadata ?? null,
+      ip: e.meta?.ip?.slice(0, 64) ?? null,
+      userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
+    })),
+  );
 }
 
 /** A sign-in shows in the audit log of every team the user belongs to. */

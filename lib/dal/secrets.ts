@@ -11,11 +11,11 @@ import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit, recordAuditMany, type TActor, type TRequestMeta } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
-import { emitTeamEvent } from "./team-events";
+import { emitTeamEvent, emitTeamEvents } from "./team-events";
 
 export type TSecretDTO = {
   id: string;
@@ -115,42 +115,82 @@ type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
 type TWriteContext = { teamId: string; actor: TActor; meta?: TRequestMeta };
 
+/** Rows per multi-row INSERT: well under Postgres's 65,535 bind parameters for the widest table (audit, 11). */
+export const INSERT_CHUNK = 1000;
+
 /**
- * Inside a caller's transaction: seals and inserts a new secret (version 1) with its audit event and team
- * event. Shared by New secret and bulk import. A duplicate name surfaces as a unique violation.
+ * Inside a caller's transaction: seals and inserts new secrets (version 1) with their audit events and team
+ * events, a chunk of rows per statement (one secret is a chunk of one). The one write path of New secret and
+ * bulk import. `onProgress` hears after each chunk how many are written. A duplicate name surfaces as a
+ * unique violation (and the caller's transaction rolls back whole).
  */
+export async function insertSecretsTx(
+  tx: Tx,
+  ctx: TWriteContext,
+  inputs: { name: string; value: string; visibility: TVisibility }[],
+  auditMetadata: Record<string, unknown> = {},
+  onProgress?: (written: number) => void | Promise<void>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const fingerprintKey = await getFingerprintKey(tx);
+  for (let start = 0; start < inputs.length; start += INSERT_CHUNK) {
+    const chunk = await Promise.all(
+      inputs.slice(start, start + INSERT_CHUNK).map(async (input) => {
+        const id = crypto.randomUUID();
+        return { id, input, sealed: await encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 }, fingerprintKey) };
+      }),
+    );
+    await tx.insert(secrets).values(
+      chunk.map(({ id, input, sealed }) => ({
+        id,
+        teamId: ctx.teamId,
+        name: input.name,
+        visibility: input.visibility,
+        version: 1,
+        fingerprint: sealed.fingerprint,
+        createdBy: ctx.actor.id,
+        updatedBy: ctx.actor.id,
+      })),
+    );
+    await tx
+      .insert(secretValues)
+      .values(chunk.map(({ id, sealed }) => ({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId })));
+    await recordAuditMany(
+      tx,
+      chunk.map(({ id, input }) => ({
+        teamId: ctx.teamId,
+        actor: ctx.actor,
+        action: "secret.created",
+        targetType: "secret",
+        targetId: id,
+        targetName: input.name,
+        version: 1,
+        metadata: { visibility: input.visibility, ...auditMetadata },
+        meta: ctx.meta,
+      })),
+    );
+    await emitTeamEvents(
+      tx,
+      ctx.teamId,
+      "secret.created",
+      chunk.map(({ input }) => ({ secret: input.name, version: 1, visibility: input.visibility })),
+      ctx.actor,
+    );
+    ids.push(...chunk.map((c) => c.id));
+    await onProgress?.(ids.length);
+  }
+  return ids;
+}
+
+/** One new secret: insertSecretsTx with a single row. */
 export async function insertSecretTx(
   tx: Tx,
   ctx: TWriteContext,
   input: { name: string; value: string; visibility: TVisibility },
   auditMetadata: Record<string, unknown> = {},
 ): Promise<string> {
-  const id = crypto.randomUUID();
-  const sealed = await encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 }, await getFingerprintKey(tx));
-  await tx.insert(secrets).values({
-    id,
-    teamId: ctx.teamId,
-    name: input.name,
-    visibility: input.visibility,
-    version: 1,
-    fingerprint: sealed.fingerprint,
-    createdBy: ctx.actor.id,
-    updatedBy: ctx.actor.id,
-  });
-  await tx.insert(secretValues).values({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
-  await recordAudit(tx, {
-    teamId: ctx.teamId,
-    actor: ctx.actor,
-    action: "secret.created",
-    targetType: "secret",
-    targetId: id,
-    targetName: input.name,
-    version: 1,
-    metadata: { visibility: input.visibility, ...auditMetadata },
-    meta: ctx.meta,
-  });
-  await emitTeamEvent(tx, ctx.teamId, "secret.created", { secret: input.name, version: 1, visibility: input.visibility }, ctx.actor);
-  return id;
+  const [id] = await insertSecretsTx(tx, ctx, [input], auditMetadata);
+  return id!;
 }
 
 /**
@@ -223,18 +263,24 @@ async function lockForChange(
   expectedVersion: number,
 ) {
   const [row] = await tx
-    .select({ id: secrets.id, name: secrets.name, version: secrets.version })
+    .select({ id: secrets.id, name: secrets.name, version: secrets.version, updatedAt: secrets.updatedAt, updatedBy: secrets.updatedBy })
     .from(secrets)
     .where(and(eq(secrets.id, secretId), eq(secrets.teamId, teamId)))
     .for("update");
   if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
   if (row.version !== expectedVersion) {
+    // Who and when, so the user can decide whether to save over it ("Rotate anyway" sends this version).
+    const [by] = row.updatedBy
+      ? await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, row.updatedBy))
+      : [];
     throw new AppError(
       "stale",
-      `Someone rotated this secret (now version ${row.version}) after you opened this dialog. Nothing was changed; close the dialog and try again.`,
+      `Someone rotated this secret (now version ${row.version}) after you opened this dialog. Nothing was changed.`,
+      undefined,
+      { version: row.version, updatedAt: row.updatedAt.toISOString(), updatedBy: by ? by.name || by.email : null },
     );
   }
-  return row;
+  return { id: row.id, name: row.name, version: row.version };
 }
 
 export async function rotateSecret(

@@ -15,12 +15,24 @@ export async function emitTeamEvent(
   data: Record<string, string | number | null>,
   actor?: TActor,
 ): Promise<number> {
+  return emitTeamEvents(tx, teamId, event, [data], actor);
+}
+
+/** The same event for several subjects (bulk import): one lookup of the subscribers, one INSERT per 1,000 deliveries. */
+export async function emitTeamEvents(
+  tx: Executor,
+  teamId: string,
+  event: TTeamEvent,
+  datas: Record<string, string | number | null>[],
+  actor?: TActor,
+): Promise<number> {
+  if (datas.length === 0) return 0;
   const subscribed = await tx
     .select({ id: webhooks.id })
     .from(webhooks)
     .where(and(eq(webhooks.teamId, teamId), sql`${webhooks.events} @> ${JSON.stringify([event])}::jsonb`));
   if (subscribed.length === 0) return 0;
-  await tx.insert(webhookDeliveries).values(
+  const rows = datas.flatMap((data) =>
     subscribed.map((w) => ({
       teamId,
       webhookId: w.id,
@@ -30,5 +42,6 @@ export async function emitTeamEvent(
       triggeredByLabel: actor?.label ?? null,
     })),
   );
-  return subscribed.length;
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(webhookDeliveries).values(rows.slice(i, i + 1000));
+  return rows.length;
 }

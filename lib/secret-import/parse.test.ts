@@ -97,7 +97,15 @@ describe("parseSecretsFile (.env)", () => {
   it("refuses empty and oversized input", () => {
     expect(parseSecretsFile("   ").error).toBe("The file is empty.");
     expect(parseSecretsFile("# only a comment\n").error).toMatch(/No NAME=value/);
-    expect(parseSecretsFile(`A=${"x".repeat(600 * 1024)}`).error).toMatch(/512 KiB/);
+    expect(parseSecretsFile(`A=${"x".repeat(4 * 1024 * 1024)}`).error).toMatch(/4 MiB/);
+  });
+
+  it("takes 10,000 entries and refuses 10,001, saying the limit (issue 10 item 7)", () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `K_${i}=v${i}`).join("\n");
+    const ok = parseSecretsFile(lines(10_000));
+    expect(ok.error).toBeNull();
+    expect(ok.entries).toHaveLength(10_000);
+    expect(parseSecretsFile(lines(10_001)).error).toBe("At most 10,000 secrets per import.");
     expect(byName(`A=${"x".repeat(65 * 1024)}`).map.A?.problem).toMatch(/64 KiB/);
   });
 });

@@ -5,10 +5,10 @@ import "server-only";
 // produced these files read them with. Never returns a value to a caller that shows things to people:
 // see `describeEntries`.
 import { parse as parseDotenv } from "dotenv";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
 import { byteLength, SECRET_VALUE_MAX_BYTES, ZSecretName } from "@/lib/validation/secrets";
 
-export const IMPORT_MAX_BYTES = 512 * 1024;
-export const IMPORT_MAX_ENTRIES = 1000;
+export { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES };
 
 export type TImportFormat = "dotenv" | "json";
 /** `name` is "" for lines that are not entries (reported by line number only); `line` is 1-based (.env only). */
@@ -181,11 +181,11 @@ function parseEnv(text: string): TParsedFile {
 
 export function parseSecretsFile(text: string, fileName?: string | null): TParsedFile {
   const format = detectFormat(text, fileName);
-  if (byteLength(text) > IMPORT_MAX_BYTES) return { format, entries: [], error: "The file is larger than 512 KiB." };
+  if (byteLength(text) > IMPORT_MAX_BYTES) return { format, entries: [], error: "The file is larger than 4 MiB." };
   if (text.trim().length === 0) return { format, entries: [], error: "The file is empty." };
   const result = format === "json" ? parseJson(text) : parseEnv(text);
   if (!result.error && result.entries.length === 0) return { ...result, error: "No NAME=value lines found." };
-  if (result.entries.length > IMPORT_MAX_ENTRIES) return { ...result, entries: [], error: `At most ${IMPORT_MAX_ENTRIES} secrets per import.` };
+  if (result.entries.length > IMPORT_MAX_ENTRIES) return { ...result, entries: [], error: `At most ${IMPORT_MAX_ENTRIES.toLocaleString("en")} secrets per import.` };
   // Names are unique ignoring case: a later repeat is invalid (the first one counts).
   const seen = new Set<string>();
   for (const e of result.entries) {

@@ -1,23 +1,23 @@
-// Zod schemas for secrets, shared by the dialogs (instant feedback) and the server actions (the check).
+// Zod schemas for secrets: the server actions' check. The rules themselves live in ./secret-rules.ts (no zod),
+// which the dialogs import for instant feedback.
 import { z } from "zod";
+import { SECRET_NAME_MAX, secretNameProblem, secretValueProblem } from "./secret-rules";
 
-export const SECRET_NAME_MAX = 64;
-export const SECRET_VALUE_MAX_BYTES = 64 * 1024;
+export { byteLength, checkUploadedValue, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
 
+/** The name as typed, trimmed; refused (never shortened) when a rule fails. */
 export const ZSecretName = z
   .string({ error: "Enter a name." })
-  .trim()
-  .min(1, "Enter a name.")
-  .max(SECRET_NAME_MAX, `Names are at most ${SECRET_NAME_MAX} characters.`)
-  .regex(/^[A-Za-z0-9_]+$/, "Use only letters, digits and underscores (_).")
-  .regex(/^[^0-9]/, "A name cannot start with a digit.");
+  .superRefine((v, ctx) => {
+    const problem = secretNameProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((v) => v.trim());
 
-export const byteLength = (s: string) => new TextEncoder().encode(s).length;
-
-export const ZSecretValue = z
-  .string({ error: "Enter a secret value." })
-  .refine((v) => v.trim().length > 0, "Enter a secret value.")
-  .refine((v) => byteLength(v) <= SECRET_VALUE_MAX_BYTES, "The secret is larger than 64 KiB.");
+export const ZSecretValue = z.string({ error: "Enter a secret value." }).superRefine((v, ctx) => {
+  const problem = secretValueProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const ZVisibility = z.enum(["masked", "restricted"], { error: "Choose Masked or Restricted." });
 
@@ -50,20 +50,6 @@ export const ZListSecretsQuery = z.object({
   visibility: z.enum(["masked", "restricted"]).optional().catch(undefined),
 });
 export type TListSecretsQuery = z.infer<typeof ZListSecretsQuery>;
-
-/** Why an uploaded file cannot be a secret value, or null when it can. Runs in the browser and on the server. */
-export function checkUploadedValue(fileName: string, text: string, size: number): string | null {
-  if (size > SECRET_VALUE_MAX_BYTES) return "The file is larger than 64 KiB.";
-  if (size === 0 || text.trim().length === 0) return "The file is empty.";
-  if (/\.json$/i.test(fileName)) {
-    try {
-      JSON.parse(text);
-    } catch {
-      return "The file is not valid JSON.";
-    }
-  }
-  return null;
-}
 
 export const ZTeamName = z
   .string({ error: "Enter a team name." })

@@ -526,6 +526,26 @@ const MATRIX: Record<string, TCase[]> = {
       verify: async (_cell, res) => expect(((await (res as Response).json()) as { items: unknown[] }).items).toHaveLength(1),
     },
   ],
+  // Bulk import with streamed progress: the invoke reads the whole stream, so the import has finished (and
+  // its rows are in the "after" snapshot) when the matrix compares.
+  ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [
+    {
+      does: "imports secrets through the streaming route",
+      allowed: MANAGERS,
+      mutates: true,
+      prepare: (fn, cell) => async () => {
+        const url = new URL(`/api/teams/${cell.team.slug}/secrets/import`, "http://localhost:3000");
+        const req = new NextRequest(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "http://localhost:3000", "user-agent": "vitest-matrix" },
+          body: JSON.stringify({ text: `MX_${runId()}=${secretValue()}\n`, fileName: ".env" }),
+        });
+        const res = (await fn(req, { params: Promise.resolve({ team: cell.team.slug }) })) as Response;
+        return new Response(await res.text(), { status: res.status });
+      },
+      verify: async (_cell, res) => expect(await (res as Response).text()).toMatch(/"type":"result","ok":true,"data":\{"created":1,/),
+    },
+  ],
   ["app/api/teams/[team]/audit/export/route.ts#GET"]: [
     {
       does: "exports the audit log as JSON",

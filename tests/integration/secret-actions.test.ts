@@ -130,7 +130,25 @@ describe("createSecretAction", () => {
       "sk_live_FILEVALUE",
     );
     expect(r.code).toBe("validation");
-    expect(r.fieldErrors).toEqual({ value: [message] });
+    // Issue 10 item 8: a file's problem is the file field's, not the untouched Secret box's.
+    expect(r.fieldErrors).toEqual({ file: [message] });
+  });
+
+  it("reports every field's problem at once, a bad file together with a bad name", async () => {
+    as(owner);
+    const r = await expectRefused(
+      () => createSecretAction(team.slug, form({ name: "1BAD", value: "", visibility: "masked", file: new File(["{,sk_live_FILEVALUE"], "c.json") })),
+      "sk_live_FILEVALUE",
+    );
+    expect(r.fieldErrors).toEqual({ file: ["The file is not valid JSON."], name: ["A name cannot start with a digit."] });
+  });
+
+  it("refuses a 70-character name whole, never shortened (issue 10 item 3)", async () => {
+    as(owner);
+    const name = `N${"A".repeat(69)}`;
+    // expectRefused: nothing in the team changed, so no 64-character prefix of it was created either.
+    const r = await expectRefused(() => createSecretAction(team.slug, form({ name, value: secretValue(), visibility: "masked" })), null);
+    expect(r.fieldErrors).toEqual({ name: ["Names are at most 64 characters."] });
   });
 
   it("refuses a duplicate name as a conflict on the name field", async () => {
@@ -225,7 +243,7 @@ describe("rotateSecretAction", () => {
       [{ secretId: s.id, value: big, expectedVersion: "1" }, "value", big],
       [{ secretId: "not-a-uuid", value: "sk_live_ROTVALUE", expectedVersion: "1" }, "secretId", "sk_live_ROTVALUE"],
       [{ secretId: s.id, value: "sk_live_ROTVALUE", expectedVersion: "zero" }, "expectedVersion", "sk_live_ROTVALUE"],
-      [{ secretId: s.id, value: "", expectedVersion: "1", file: new File(["[1,"], "x.JSON") }, "value", null],
+      [{ secretId: s.id, value: "", expectedVersion: "1", file: new File(["[1,"], "x.JSON") }, "file", null],
     ];
     for (const [fields, field, submitted] of cases) {
       const r = await expectRefused(() => rotateSecretAction(team.slug, form(fields)), submitted);

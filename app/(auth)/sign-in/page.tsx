@@ -62,7 +62,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       ) : null}
       <p className="mt-6 text-sm text-slate-600">
         No account yet?{" "}
-        <Link href="/sign-up" className="font-semibold text-indigo-600">
+        <Link href="/sign-up" className="font-semibold text-indigo-700">
           Create one
         </Link>
       </p>

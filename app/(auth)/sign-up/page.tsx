@@ -28,7 +28,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       </div>
       <p className="mt-6 text-sm text-slate-600">
         Already have an account?{" "}
-        <Link href={next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in"} className="font-semibold text-indigo-600">
+        <Link href={next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in"} className="font-semibold text-indigo-700">
           Sign in
         </Link>
       </p>

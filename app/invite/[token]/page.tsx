@@ -15,7 +15,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const here = `/invite/${encodeURIComponent(token)}`;
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-6 py-12">
-      <Link href="/" className="mb-8 text-sm font-semibold text-indigo-600">
+      <Link href="/" className="mb-8 text-sm font-semibold text-indigo-700">
         Team Secrets
       </Link>
       {view.status !== "valid" ? (
@@ -25,7 +25,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             {invitationRefusal(view.status)}
           </p>
           {view.status === "already_member" && view.teamSlug ? (
-            <Link href={`/teams/${view.teamSlug}/settings/secrets`} className="mt-6 font-semibold text-indigo-600">
+            <Link href={`/teams/${view.teamSlug}/settings/secrets`} className="mt-6 font-semibold text-indigo-700">
               Open {view.teamName}
             </Link>
           ) : view.status === "wrong_email" ? (
@@ -37,7 +37,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <h1 className="text-2xl font-bold">You are invited to a team</h1>
           <p className="mt-3 text-slate-700">Sign in, or create an account with the email address the invitation was sent to, to accept it.</p>
           <div className="mt-6 flex gap-3">
-            <Link href={`/sign-in?next=${encodeURIComponent(here)}`} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white">
+            <Link href={`/sign-in?next=${encodeURIComponent(here)}`} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-on-accent">
               Sign in
             </Link>
             <Link href={`/sign-up?next=${encodeURIComponent(here)}`} className="rounded-md px-4 py-2 text-sm font-semibold ring-1 ring-slate-300">

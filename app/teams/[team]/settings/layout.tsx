@@ -18,11 +18,17 @@ export default async function SettingsLayout({ children, params }: { children: R
   await touchMemberActivity(user.id, access.team.id);
   return (
     <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-[70] focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:font-semibold focus:text-indigo-700 focus:shadow-lg focus:ring-2 focus:ring-indigo-600"
+      >
+        Skip to main content
+      </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-6 py-3">
-          <div className="flex items-center gap-3">
-            <span className="text-sm font-semibold text-indigo-600">Team Secrets</span>
-            <span className="text-slate-300">/</span>
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex min-w-0 flex-wrap items-center gap-x-3 gap-y-1">
+            <span className="text-sm font-semibold text-indigo-700">Team Secrets</span>
+            <span className="text-slate-300" aria-hidden>/</span>
             <TeamSwitcher current={{ slug: access.team.slug, name: access.team.name }} teams={teams} />
             <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{ROLE_LABELS[access.role]}</span>
           </div>
@@ -37,7 +43,9 @@ export default async function SettingsLayout({ children, params }: { children: R
         </div>
         <SettingsNav slug={access.team.slug} isAdmin={roleCan(access.role, "audit.read")} />
       </header>
-      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+        {children}
+      </main>
     </div>
   );
 }

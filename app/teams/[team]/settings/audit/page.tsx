@@ -97,7 +97,7 @@ export default async function AuditPage({
           <input type="date" name="to" defaultValue={q.to ?? ""} className={`${inputClass} mt-1`} />
         </label>
         <div className="flex items-end gap-2 sm:col-span-1">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-on-accent hover:bg-indigo-500">
             Filter
           </button>
           <Link href={base} className="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100">
@@ -105,7 +105,7 @@ export default async function AuditPage({
           </Link>
         </div>
       </form>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200">
+      <div tabIndex={0} role="region" aria-label="Audit log, scrollable" className="relative overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Audit events</caption>
           <thead className="bg-slate-50 text-left text-slate-600">

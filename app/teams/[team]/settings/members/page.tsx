@@ -1,5 +1,6 @@
 import { notFound, redirect } from "next/navigation";
 import { InviteMemberDialog } from "@/components/members/invite-member-dialog";
+import { RoleNotice } from "@/components/ui/role-notice";
 import { InvitationsList, MembersTable } from "@/components/members/members-table";
 import { roleCan } from "@/lib/authz";
 import { listInvitations } from "@/lib/dal/invitations";
@@ -31,11 +32,13 @@ export default async function MembersPage({ params }: { params: Promise<{ team: 
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold tracking-tight">Members</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            {canInvite
-              ? "Owners manage everyone; Admins manage Editors. A team always keeps at least one Owner."
-              : "You can see who is in this team. Owners and Admins manage members."}
-          </p>
+          {canInvite ? (
+            <p className="mt-1 text-sm text-slate-600">Owners manage everyone; Admins manage Editors. A team always keeps at least one Owner.</p>
+          ) : (
+            <div className="mt-2">
+              <RoleNotice>You can see who is in this team. Owners and Admins invite and remove members and change roles.</RoleNotice>
+            </div>
+          )}
         </div>
         {canInvite ? <InviteMemberDialog teamSlug={team} canInviteOwner={data.role === "owner"} /> : null}
       </div>

@@ -2,6 +2,7 @@
 // Server actions of the Team secrets page. Each validates its input, authenticates, and leaves
 // authorization to the DAL, which checks the role and scopes every statement by team. Results carry
 // names and versions only; a submitted value is tainted so React refuses to send it back.
+import { z } from "zod";
 import { taintValue } from "@/lib/crypto";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
@@ -17,14 +18,14 @@ import {
 
 const secretsPath = (slug: string) => `/teams/${slug}/settings/secrets`;
 
-/** The value from the pasted text, or from the uploaded file when one was chosen. */
-async function readValue(formData: FormData): Promise<{ value: string } | { error: string }> {
+/** The value from the pasted text, or from the uploaded file when one was chosen (its problem is the file's). */
+async function readValue(formData: FormData): Promise<{ value: string } | { fileError: string }> {
   const file = formData.get("file");
   if (file instanceof File && file.size > 0) {
-    if (file.size > SECRET_VALUE_MAX_BYTES) return { error: "The file is larger than 64 KiB." };
+    if (file.size > SECRET_VALUE_MAX_BYTES) return { fileError: "The file is larger than 64 KiB." };
     const text = await file.text();
     const problem = checkUploadedValue(file.name, text, file.size);
-    return problem ? { error: problem } : { value: text };
+    return problem ? { fileError: problem } : { value: text };
   }
   const value = formData.get("value");
   // A textarea's value has LF line breaks, but multipart form encoding sends them as CRLF: undo that, so
@@ -32,15 +33,25 @@ async function readValue(formData: FormData): Promise<{ value: string } | { erro
   return { value: typeof value === "string" ? value.replace(/\r\n/g, "\n") : "" };
 }
 
+/**
+ * A refused file, together with every other field's problem (all errors at once, each on its own field).
+ * The other fields are checked with a placeholder value: the file's text is never part of the answer.
+ */
+function fileFailure(schema: z.ZodType, input: Record<string, unknown>, fileError: string): ActionResult<never> {
+  const rest = schema.safeParse({ ...input, value: "x" });
+  const others = rest.success ? {} : (z.flattenError(rest.error).fieldErrors as Record<string, string[]>);
+  return validationFailure({ file: [fileError], ...others });
+}
+
 type TSecretRef = { name: string; version: number };
 
 export async function createSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  if ("error" in read) return validationFailure({ value: [read.error] });
+  const fields = { name: formData.get("name"), visibility: formData.get("visibility") };
+  if ("fileError" in read) return fileFailure(ZCreateSecretInput, fields, read.fileError);
   taintValue(read.value, formData);
-  const input = { name: formData.get("name"), value: read.value, visibility: formData.get("visibility") };
-  return runTeamAction("createSecret", teamSlug, ZCreateSecretInput, input, async (ctx, data) => {
+  return runTeamAction("createSecret", teamSlug, ZCreateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
     const s = await createSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
     return { name: s.name, version: s.version };
   }, secretsPath);
@@ -49,10 +60,10 @@ export async function createSecretAction(teamSlug: unknown, formData: FormData):
 export async function rotateSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  if ("error" in read) return validationFailure({ value: [read.error] });
+  const fields = { secretId: formData.get("secretId"), expectedVersion: formData.get("expectedVersion") };
+  if ("fileError" in read) return fileFailure(ZRotateSecretInput, fields, read.fileError);
   taintValue(read.value, formData);
-  const input = { secretId: formData.get("secretId"), value: read.value, expectedVersion: formData.get("expectedVersion") };
-  return runTeamAction("rotateSecret", teamSlug, ZRotateSecretInput, input, async (ctx, data) => {
+  return runTeamAction("rotateSecret", teamSlug, ZRotateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
     const s = await rotateSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
     return { name: s.name, version: s.version };
   }, secretsPath);

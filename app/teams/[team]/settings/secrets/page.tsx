@@ -1,7 +1,9 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { notFound, redirect } from "next/navigation";
 import { SecretsPanel } from "@/components/secrets/secrets-panel";
+import { FirstRun } from "@/components/secrets/first-run";
 import { listSecrets } from "@/lib/dal/secrets";
+import { findTeamAccess } from "@/lib/dal/teams";
 import { AppError } from "@/lib/errors";
 import { secretsKeys } from "@/lib/query-keys";
 import { actorOf, currentUser } from "@/lib/session";
@@ -19,11 +21,18 @@ export default async function SecretsPage({
   const { team } = await params;
   const user = await currentUser();
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${team}/settings/secrets`)}`);
-  const query = ZListSecretsQuery.parse(await searchParams);
+  const sp = await searchParams;
+  const query = ZListSecretsQuery.parse(sp);
+  const justCreated = sp.created === "1";
   const queryClient = new QueryClient();
+  let canWrite = false;
+  let teamName = team;
   try {
     // Server-side prefetch of the first page; the client table hydrates from it and refetches by itself.
-    queryClient.setQueryData(secretsKeys.list(team, query), await listSecrets(actorOf(user), team, query));
+    const list = await listSecrets(actorOf(user), team, query);
+    queryClient.setQueryData(secretsKeys.list(team, query), list);
+    canWrite = list.canWrite;
+    teamName = (await findTeamAccess(user.id, team))?.team.name ?? team;
   } catch (err) {
     if (err instanceof AppError && (err.code === "not_found" || err.code === "forbidden")) notFound();
     throw err;
@@ -37,6 +46,7 @@ export default async function SecretsPage({
           compare values without seeing them.
         </p>
       </div>
+      {justCreated && canWrite ? <FirstRun teamSlug={team} teamName={teamName} /> : null}
       <HydrationBoundary state={dehydrate(queryClient)}>
         <SecretsPanel teamSlug={team} initialQuery={query} />
       </HydrationBoundary>

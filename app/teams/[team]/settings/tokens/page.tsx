@@ -1,6 +1,7 @@
 import { notFound, redirect } from "next/navigation";
 import { NewTokenDialog } from "@/components/tokens/new-token-dialog";
 import { TokensTable } from "@/components/tokens/tokens-table";
+import { RoleNotice } from "@/components/ui/role-notice";
 import { roleCan } from "@/lib/authz";
 import { listAccessTokens } from "@/lib/dal/access-tokens";
 import { findTeamAccess } from "@/lib/dal/teams";
@@ -44,9 +45,10 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
       {tokens ? (
         <TokensTable teamSlug={team} tokens={tokens} />
       ) : (
-        <p className="rounded-lg bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">
-          Only Owners and Admins can see and manage this team&apos;s access tokens.
-        </p>
+        <RoleNotice>
+          Only Owners and Admins can see and create this team&apos;s access tokens. Ask one of them for a token for your
+          deployment or script.
+        </RoleNotice>
       )}
     </div>
   );

@@ -1,0 +1,185 @@
+"use client";
+// The rows of the Team secrets table. One real <table> (row headers, sortable column headers with aria-sort)
+// that becomes stacked cards below the md breakpoint: each row is a card with the name and its actions on
+// top and labelled fields below, so a phone never scrolls sideways and Rotate/Delete stay in view. Long
+// names wrap anywhere and keep their full text in a title and a Copy name button.
+import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
+import type { ReactNode } from "react";
+import type { TSecretDTO } from "@/lib/dal/secrets";
+import type { TListSecretsQuery } from "@/lib/validation/secrets";
+import { cn } from "@/lib/cn";
+import { CopyNameButton } from "./copy-name-button";
+import { UsedByCell } from "./used-by";
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+export type SortKey = "name" | "updated" | "version";
+
+/** Cell classes: a labelled line of a card on phones, a plain cell from md up. */
+export const cellClass =
+  "flex items-baseline justify-between gap-4 px-4 py-1 text-right md:table-cell md:py-3 md:text-left " +
+  "before:text-xs before:font-medium before:text-slate-600 before:content-[attr(data-label)] md:before:content-none";
+
+function SortHeader({
+  label,
+  sortKey,
+  query,
+  onSort,
+}: {
+  label: string;
+  sortKey: SortKey;
+  query: TListSecretsQuery;
+  onSort: (s: TListSecretsQuery["sort"]) => void;
+}) {
+  const active = query.sort === sortKey ? "asc" : query.sort === `-${sortKey}` ? "desc" : null;
+  // "name" sorts A→Z first; dates and versions newest/highest first.
+  const ariaSort = active ? ((sortKey === "name") === (active === "asc") ? "ascending" : "descending") : "none";
+  const Icon = active ? (ariaSort === "ascending" ? ArrowUp : ArrowDown) : ArrowUpDown;
+  return (
+    <th scope="col" aria-sort={ariaSort} className="px-4 py-3 text-left font-semibold">
+      <button
+        type="button"
+        onClick={() => onSort(active === "asc" ? (`-${sortKey}` as const) : sortKey)}
+        className="inline-flex items-center gap-1 hover:text-slate-900"
+      >
+        {label}
+        <Icon className="size-3.5 text-slate-500" aria-hidden />
+      </button>
+    </th>
+  );
+}
+
+function ValueCell({ secret }: { secret: TSecretDTO }) {
+  if (secret.fingerprint === null) {
+    return (
+      <span className="inline-flex items-center gap-1 text-slate-600" title="Restricted: only Owners and Admins see its fingerprint and can use it">
+        <Lock className="size-3.5" aria-hidden /> Hidden (Restricted)
+      </span>
+    );
+  }
+  return (
+    <span className="inline-flex items-center gap-3">
+      <span aria-label="Value hidden" className="tracking-widest text-slate-500">
+        ••••••••
+      </span>
+      <code
+        className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700"
+        title="Fingerprint: a keyed hash of the value, to compare values without seeing them"
+      >
+        {secret.fingerprint}
+      </code>
+    </span>
+  );
+}
+
+export function VisibilityBadge({ visibility }: { visibility: TSecretDTO["visibility"] }) {
+  return visibility === "restricted" ? (
+    <span
+      title="Restricted: Editors see only that it exists; only Owners and Admins see its fingerprint and can use it"
+      className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+    >
+      Restricted
+    </span>
+  ) : (
+    <span title="Masked: every member sees its fingerprint; Editors can use it in webhooks" className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+      Masked
+    </span>
+  );
+}
+
+export function SecretsTable({
+  items,
+  query,
+  onSort,
+  pending,
+  renderActions,
+  empty,
+}: {
+  items: TSecretDTO[];
+  query: TListSecretsQuery;
+  onSort: (s: TListSecretsQuery["sort"]) => void;
+  /** A refetch is running: rows are dimmed and the table is aria-busy. */
+  pending: boolean;
+  /** The row's write actions (Rotate, Delete, …) after Copy name; null for a role without any. */
+  renderActions: ((s: TSecretDTO, index: number) => ReactNode) | null;
+  empty: ReactNode;
+}) {
+  return (
+    <div className="relative rounded-lg bg-white shadow-xs ring-1 ring-slate-200">
+      <table className={cn("block w-full text-sm md:table", pending && "opacity-60 transition-opacity")} aria-busy={pending || undefined}>
+        <caption id="secrets-table-caption" className="sr-only">
+          Team secrets
+        </caption>
+        <thead className="bg-slate-50 text-slate-700 max-md:sr-only">
+          <tr className="md:border-b md:border-slate-200">
+            <SortHeader label="Name" sortKey="name" query={query} onSort={onSort} />
+            <th scope="col" className="px-4 py-3 text-left font-semibold">
+              Value
+            </th>
+            <th scope="col" className="px-4 py-3 text-left font-semibold">
+              Visibility
+            </th>
+            <SortHeader label="Version" sortKey="version" query={query} onSort={onSort} />
+            <th scope="col" className="px-4 py-3 text-left font-semibold">
+              Used by
+            </th>
+            <th scope="col" className="px-4 py-3 text-left font-semibold">
+              Last used
+            </th>
+            <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
+            <th scope="col" className="px-4 py-3 text-right font-semibold">
+              Actions
+            </th>
+          </tr>
+        </thead>
+        <tbody className="block divide-y divide-slate-100 md:table-row-group">
+          {items.map((s, i) => (
+            <tr key={s.id} data-secret-row className="relative block py-2 hover:bg-slate-50/60 md:table-row md:py-0">
+              <th scope="row" className="block px-4 pb-1 pt-1 pr-28 text-left font-mono font-medium text-slate-900 md:table-cell md:max-w-[22rem] md:py-3 md:pr-4">
+                <span title={s.name} className="[overflow-wrap:anywhere]">
+                  {s.name}
+                </span>
+                {s.undecryptable ? (
+                  <span
+                    className="ml-2 rounded-full bg-red-50 px-2 py-0.5 font-sans text-xs font-medium text-red-800 ring-1 ring-red-200"
+                    title="Its stored value does not open, so webhooks and tokens get an error for it. Rotate it to a new value."
+                  >
+                    Cannot decrypt
+                  </span>
+                ) : null}
+              </th>
+              <td data-label="Value" className={cellClass}>
+                <ValueCell secret={s} />
+              </td>
+              <td data-label="Visibility" className={cellClass}>
+                <VisibilityBadge visibility={s.visibility} />
+              </td>
+              <td data-label="Version" className={cn(cellClass, "tabular-nums")}>
+                v{s.version}
+              </td>
+              <td data-label="Used by" className={cellClass}>
+                <UsedByCell secretName={s.name} consumers={s.usedBy} />
+              </td>
+              <td data-label="Last used" className={cn(cellClass, "text-slate-700")}>
+                {s.lastUsedAt ? <time dateTime={s.lastUsedAt}>{dateFormat.format(new Date(s.lastUsedAt))}</time> : <span className="text-slate-600">Never</span>}
+              </td>
+              <td data-label="Last changed" className={cn(cellClass, "text-slate-700")}>
+                <span>
+                  <time dateTime={s.updatedAt}>{dateFormat.format(new Date(s.updatedAt))}</time>
+                  <span className="block text-xs text-slate-600">by {s.updatedBy ? s.updatedBy.name || s.updatedBy.email : "a removed user"}</span>
+                </span>
+              </td>
+              <td className="absolute right-2 top-2 px-2 md:static md:table-cell md:px-4 md:py-3">
+                <div className="flex justify-end gap-1">
+                  <CopyNameButton name={s.name} />
+                  {renderActions?.(s, i)}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {items.length === 0 ? empty : null}
+    </div>
+  );
+}

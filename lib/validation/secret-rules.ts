@@ -1,0 +1,43 @@
+// The rules for secret names and values as plain functions, so the browser can check them without shipping
+// zod (≈37 kB gzip): the dialogs call these before submitting, and the zod schemas in ./secrets.ts (the
+// server's check) are built on the same functions and messages, so the two can never disagree.
+export const SECRET_NAME_MAX = 64;
+export const SECRET_VALUE_MAX_BYTES = 64 * 1024;
+
+/** Bulk import limits, stated in the dialog before anything is uploaded. */
+export const IMPORT_MAX_ENTRIES = 10_000;
+export const IMPORT_MAX_BYTES = 4 * 1024 * 1024;
+
+export const NAME_TOO_LONG = `Names are at most ${SECRET_NAME_MAX} characters.`;
+
+export const byteLength = (s: string) => new TextEncoder().encode(s).length;
+
+/** Why `raw` (as typed: surrounding spaces are ignored, nothing else is changed) is not a valid name, or null. */
+export function secretNameProblem(raw: string): string | null {
+  const name = raw.trim();
+  if (name.length === 0) return "Enter a name.";
+  if (name.length > SECRET_NAME_MAX) return NAME_TOO_LONG;
+  if (!/^[A-Za-z0-9_]+$/.test(name)) return "Use only letters, digits and underscores (_).";
+  if (/^[0-9]/.test(name)) return "A name cannot start with a digit.";
+  return null;
+}
+
+export function secretValueProblem(value: string): string | null {
+  if (value.trim().length === 0) return "Enter a secret value.";
+  if (byteLength(value) > SECRET_VALUE_MAX_BYTES) return "The secret is larger than 64 KiB.";
+  return null;
+}
+
+/** Why an uploaded file cannot be a secret value, or null when it can. Runs in the browser and on the server. */
+export function checkUploadedValue(fileName: string, text: string, size: number): string | null {
+  if (size > SECRET_VALUE_MAX_BYTES) return "The file is larger than 64 KiB.";
+  if (size === 0 || text.trim().length === 0) return "The file is empty.";
+  if (/\.json$/i.test(fileName)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return "The file is not valid JSON.";
+    }
+  }
+  return null;
+}
