@@ -5,6 +5,10 @@
 // so load from anything else on the machine falls on all of them alike.
 //
 //   npm run bench [-- --no-build | --build] [--pg] [--n=100] [--warmup=10] [--explain] [--keep] [--dump]
+//                 [--js-only] [--import-only] [--no-import] [--import-rounds=3]
+//
+// Also printed: the first-load JavaScript of the Team secrets page in Chromium (bench/first-load-js.ts) and a
+// 10,000-line import against one multi-row INSERT of the same rows (bench/import.ts).
 //
 // Database: DATABASE_URL when set; `--pg` makes a fresh database on the local Postgres (scripts/test-db.mjs)
 // and drops it afterwards; otherwise a fresh PGlite directory under .data/bench-<ts>. Build: .next-bench is
@@ -95,6 +99,19 @@ const isList = (total: number, items: number) => (r: TResponse) => {
 
 async function main() {
   console.log(`Team secrets page benchmark — ${usingPostgres ? "Postgres" : "PGlite"}, ${N} requests per figure after ${WARMUP} warm-up`);
+
+  if (flag("import-only")) {
+    const { getDb, closeDb } = await import("@/db/client");
+    const { seedBench } = await import("./seed");
+    const { benchImport } = await import("./import");
+    await getDb();
+    const seeded = await seedBench(runId, [], "owner");
+    await benchImport(seeded.user, BIG, opt("import-rounds", 3));
+    await closeDb();
+    if (pgDbName) execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", pgDbName], { stdio: "inherit" });
+    rmSync(runDir, { recursive: true, force: true });
+    return;
+  }
 
   if (flag("no-build")) {
     console.log(`build: skipped (--no-build)${buildIsFresh() ? "" : "; WARNING: sources are newer than the build"}`);
@@ -222,6 +239,13 @@ async function main() {
       console.log(statsLine(`  ${label}, ${team.size} secrets`, W, stats(await timeDal(actor, team.slug, q, N))));
     }
   }
+  // Bulk import of 10,000 lines against one multi-row INSERT of the same rows (issue 10 item 7).
+  if (!flag("no-import")) {
+    const { benchImport } = await import("./import");
+    await benchImport(seeded.user, BIG, opt("import-rounds", 3));
+  }
+  if (firstLoad) console.log(`\n${formatFirstLoad("the Team secrets page", firstLoad, 0)}`);
+
   if (flag("explain") || pageRatio > GOAL) {
     const big = seeded.teams[seeded.teams.length - 1]!;
     console.log(`\nEXPLAIN ANALYZE, team with ${big.size} secrets${pageRatio > GOAL ? " (ratio over goal)" : ""}:`);

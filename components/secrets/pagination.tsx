@@ -37,10 +37,10 @@ export function Pagination({
   return (
     <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
       <div className="flex items-center gap-3">
-        <p>
+        <p className="whitespace-nowrap">
           Showing {from.toLocaleString("en")}–{to.toLocaleString("en")} of {total.toLocaleString("en")}
         </p>
-        <label className="inline-flex items-center gap-1.5">
+        <label className="inline-flex items-center gap-1.5 whitespace-nowrap">
           <span>Per page</span>
           <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))} className={cn(inputClass, "w-auto py-1 pr-8")}>
             {PAGE_SIZES.map((n) => (
@@ -55,7 +55,7 @@ export function Pagination({
         <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>
           Previous
         </Button>
-        <span>
+        <span className="whitespace-nowrap">
           Page {page.toLocaleString("en")} of {lastPage.toLocaleString("en")}
         </span>
         <Button variant="secondary" size="sm" disabled={page >= lastPage} onClick={() => onPage(page + 1)}>
@@ -63,7 +63,9 @@ export function Pagination({
         </Button>
         {lastPage > 2 ? (
           <form onSubmit={onJump} className="inline-flex items-center gap-1.5">
-            <label htmlFor="secrets-page-jump">Go to page</label>
+            <label htmlFor="secrets-page-jump" className="whitespace-nowrap">
+              Go to page
+            </label>
             <input
               id="secrets-page-jump"
               type="number"

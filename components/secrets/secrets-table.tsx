@@ -36,7 +36,7 @@ function SortHeader({
   const ariaSort = active ? ((sortKey === "name") === (active === "asc") ? "ascending" : "descending") : "none";
   const Icon = active ? (ariaSort === "ascending" ? ArrowUp : ArrowDown) : ArrowUpDown;
   return (
-    <th scope="col" aria-sort={ariaSort} className="px-4 py-3 text-left font-semibold">
+    <th scope="col" aria-sort={ariaSort} className="whitespace-nowrap px-4 py-3 text-left font-semibold">
       <button
         type="button"
         onClick={() => onSort(active === "asc" ? (`-${sortKey}` as const) : sortKey)}
@@ -113,17 +113,17 @@ export function SecretsTable({
         <thead className="bg-slate-50 text-slate-700 max-md:sr-only">
           <tr className="md:border-b md:border-slate-200">
             <SortHeader label="Name" sortKey="name" query={query} onSort={onSort} />
-            <th scope="col" className="px-4 py-3 text-left font-semibold">
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Value
             </th>
-            <th scope="col" className="px-4 py-3 text-left font-semibold">
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Visibility
             </th>
             <SortHeader label="Version" sortKey="version" query={query} onSort={onSort} />
-            <th scope="col" className="px-4 py-3 text-left font-semibold">
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Used by
             </th>
-            <th scope="col" className="px-4 py-3 text-left font-semibold">
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Last used
             </th>
             <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />

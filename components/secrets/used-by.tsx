@@ -25,7 +25,7 @@ export function ConsumerList({ consumers }: { consumers: Consumers }) {
 }
 
 export function UsedByCell({ secretName, consumers }: { secretName: string; consumers: Consumers }) {
-  if (consumers.length === 0) return <span className="text-slate-500">Not used</span>;
+  if (consumers.length === 0) return <span className="whitespace-nowrap text-slate-600">Not used</span>;
   return (
     <Popover.Root>
       <Popover.Trigger

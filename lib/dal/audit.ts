@@ -29,24 +29,18 @@ export async function recordAudit(tx: Executor, e: TAuditInput): Promise<void> {
   await recordAuditMany(tx, [e]);
 }
 
-/** Several events in one multi-row INSERT (bulk import writes one per secret). */
+/** Several events in one statement (bulk import writes one per secret): one array per column, unnest()ed. */
 export async function recordAuditMany(tx: Executor, events: TAuditInput[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(auditEvents).values(
-    events.map((e) => ({
-      teamId: e.teamId,
-      actorId: e.actor.id,
-      actorLabel: e.actor.label,
-      action: e.action,
-      targetType: e.targetType,
-      targetId: e.targetId ?? null,
-      targetName: e.targetName ?? null,
-      version: e.version ?? null,
-      metadata: e.metadata ?? null,
-      ip: e.meta?.ip?.slice(0, 64) ?? null,
-      userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
-    })),
-  );
+  const col = <T>(f: (e: TAuditInput) => T) => sql.param(events.map(f));
+  await tx.execute(sql`
+    INSERT INTO audit_events (team_id, actor_id, actor_label, action, target_type, target_id, target_name, version, metadata, ip, user_agent)
+    SELECT * FROM unnest(
+      ${col((e) => e.teamId)}::uuid[], ${col((e) => e.actor.id)}::uuid[], ${col((e) => e.actor.label)}::text[],
+      ${col((e) => e.action)}::text[], ${col((e) => e.targetType)}::text[], ${col((e) => e.targetId ?? null)}::text[],
+      ${col((e) => e.targetName ?? null)}::text[], ${col((e) => e.version ?? null)}::int[],
+      ${col((e) => (e.metadata ? JSON.stringify(e.metadata) : null))}::jsonb[], ${col((e) => e.meta?.ip?.slice(0, 64) ?? null)}::text[],
+      ${col((e) => e.meta?.userAgent?.slice(0, 512) ?? null)}::text[])`);
 }
 
 /** A sign-in shows in the audit log of every team the user belongs to. */

@@ -115,14 +115,15 @@ type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
 type TWriteContext = { teamId: string; actor: TActor; meta?: TRequestMeta };
 
-/** Rows per multi-row INSERT: well under Postgres's 65,535 bind parameters for the widest table (audit, 11). */
-export const INSERT_CHUNK = 1000;
+/** Rows per statement: each chunk is one progress step of a bulk import. */
+export const INSERT_CHUNK = 2500;
 
 /**
  * Inside a caller's transaction: seals and inserts new secrets (version 1) with their audit events and team
  * events, a chunk of rows per statement (one secret is a chunk of one). The one write path of New secret and
- * bulk import. `onProgress` hears after each chunk how many are written. A duplicate name surfaces as a
- * unique violation (and the caller's transaction rolls back whole).
+ * bulk import. Rows travel as one array per column (`INSERT … SELECT FROM unnest(…)`): a fixed handful of bind
+ * parameters whatever the chunk size, and no per-row SQL to build. `onProgress` hears after each chunk how
+ * many are written. A duplicate name surfaces as a unique violation (the caller's transaction rolls back whole).
  */
 export async function insertSecretsTx(
   tx: Tx,
@@ -140,21 +141,18 @@ export async function insertSecretsTx(
         return { id, input, sealed: await encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 }, fingerprintKey) };
       }),
     );
-    await tx.insert(secrets).values(
-      chunk.map(({ id, input, sealed }) => ({
-        id,
-        teamId: ctx.teamId,
-        name: input.name,
-        visibility: input.visibility,
-        version: 1,
-        fingerprint: sealed.fingerprint,
-        createdBy: ctx.actor.id,
-        updatedBy: ctx.actor.id,
-      })),
-    );
-    await tx
-      .insert(secretValues)
-      .values(chunk.map(({ id, sealed }) => ({ secretId: id, teamId: ctx.teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId })));
+    const col = <T>(f: (c: (typeof chunk)[number]) => T) => sql.param(chunk.map(f));
+    await tx.execute(sql`
+      INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by)
+      SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid
+      FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.input.name)}::text[],
+                  ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[])
+        AS t(id, name, visibility, fingerprint)`);
+    await tx.execute(sql`
+      INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id)
+      SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id
+      FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.sealed.ciphertext)}::text[], ${col((c) => c.sealed.keyId)}::text[])
+        AS t(id, ciphertext, key_id)`);
     await recordAuditMany(
       tx,
       chunk.map(({ id, input }) => ({

@@ -1,0 +1,100 @@
+import "server-only";
+// Bulk import of a 10,000-line .env (issue 10 item 7) against its floor, interleaved, in the same process and
+// database: the floor is ONE multi-row INSERT statement of the same 10,000 secrets with their values (rows
+// built and sealed beforehand, outside the timing); the import is the real DAL call — parse, authorize, seal
+// each value, write secrets, values, audit events and team events in one transaction. Each round uses two
+// fresh teams and alternates which goes first, so load from elsewhere falls on both alike. Goal: import
+// <= 2x floor. Values are random and never printed.
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { inArray, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { memberships, teams } from "@/db/schema";
+import { encryptSecretValue } from "@/lib/crypto";
+import { getFingerprintKey } from "@/lib/dal/key-material";
+import { importSecrets } from "@/lib/dal/secret-import";
+import { fmtMs } from "./seed";
+
+export const IMPORT_GOAL = 2;
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+async function newTeam(userId: string, label: string): Promise<{ id: string; slug: string }> {
+  const db = await getDb();
+  const slug = `bench-import-${label}-${randomBytes(4).toString("hex")}`;
+  const [team] = await db.insert(teams).values({ slug, name: `Bench import ${label}` }).returning({ id: teams.id });
+  await db.insert(memberships).values({ teamId: team!.id, userId, role: "owner" });
+  return { id: team!.id, slug };
+}
+
+/** The floor: one statement inserting every secret and its value (a data-modifying CTE), rows sealed beforehand. */
+async function floorInsert(teamId: string, userId: string, n: number): Promise<number> {
+  const db = await getDb();
+  const fingerprintKey = await getFingerprintKey(db);
+  const secretRows: string[] = [];
+  const valueRows: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = crypto.randomUUID();
+    const sealed = await encryptSecretValue(`bench_${randomBytes(24).toString("base64url")}`, { teamId, secretId: id, version: 1 }, fingerprintKey);
+    secretRows.push(`(${lit(id)}::uuid, ${lit(teamId)}::uuid, ${lit(`IMPORT_${i}`)}, 'masked', 1, ${lit(sealed.fingerprint)}, ${lit(userId)}::uuid, ${lit(userId)}::uuid)`);
+    valueRows.push(`(${lit(id)}::uuid, ${lit(teamId)}::uuid, 1, ${lit(sealed.ciphertext)}, ${lit(sealed.keyId)})`);
+  }
+  const statement =
+    `WITH s AS (INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by) VALUES ${secretRows.join(",")} RETURNING id) ` +
+    `INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id) VALUES ${valueRows.join(",")}`;
+  const t0 = performance.now();
+  await db.execute(sql.raw(statement));
+  return performance.now() - t0;
+}
+
+async function timedImport(user: { id: string; email: string }, slug: string, n: number): Promise<number> {
+  const text = Array.from({ length: n }, (_, i) => `IMPORT_${i}=bench_${randomBytes(24).toString("base64url")}`).join("\n");
+  let lastProgress = 0;
+  const t0 = performance.now();
+  const r = await importSecrets({
+    actor: { id: user.id, label: user.email },
+    teamSlug: slug,
+    text,
+    fileName: ".env",
+    visibility: "masked",
+    rotate: [],
+    onProgress: (done) => void (lastProgress = done),
+  });
+  const ms = performance.now() - t0;
+  if (r.created !== n || lastProgress !== n) throw new Error(`import wrote ${r.created} of ${n} (progress ${lastProgress})`);
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function benchImport(user: { id: string; email: string }, n = 10_000, rounds = 3): Promise<{ importMs: number; floorMs: number; ratio: number }> {
+  const db = await getDb();
+  const imports: number[] = [];
+  const floors: number[] = [];
+  const made: string[] = [];
+  console.log(`\nimport of a ${n.toLocaleString("en")}-line .env vs one multi-row INSERT of the same rows (${rounds} rounds, interleaved)`);
+  for (let r = 0; r < rounds; r++) {
+    const a = await newTeam(user.id, `floor${r}`);
+    const b = await newTeam(user.id, `import${r}`);
+    made.push(a.id, b.id);
+    const runFloor = async () => floors.push(await floorInsert(a.id, user.id, n));
+    const runImport = async () => imports.push(await timedImport(user, b.slug, n));
+    if (r % 2 === 0) {
+      await runFloor();
+      await runImport();
+    } else {
+      await runImport();
+      await runFloor();
+    }
+    console.log(`  round ${r + 1}: floor ${fmtMs(floors.at(-1)!)}, import ${fmtMs(imports.at(-1)!)}`);
+  }
+  await db.delete(teams).where(inArray(teams.id, made));
+  const importMs = median(imports);
+  const floorMs = median(floors);
+  const ratio = importMs / floorMs;
+  console.log(
+    `  median: floor (one INSERT statement) ${fmtMs(floorMs)}, importSecrets() ${fmtMs(importMs)} ` +
+      `(parse + seal + secrets, values, audit, events; one transaction): ${ratio.toFixed(2)}x (goal <= ${IMPORT_GOAL}x: ${ratio <= IMPORT_GOAL ? "met" : "NOT MET"})`,
+  );
+  return { importMs, floorMs, ratio };
+}
