@@ -6,7 +6,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Upload } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import { previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
+import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
@@ -75,7 +75,10 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
   const mutation = useMutation({
     mutationFn: async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
       try {
-        return await runImport(teamSlug, input, setProgress);
+        // The streaming route reports progress; should it fail unexpectedly, the server action does the same import.
+        const streamed = await runImport(teamSlug, input, setProgress).catch(() => unreachable);
+        if (streamed.ok || streamed.code !== "unexpected") return streamed;
+        return await importSecretsAction(teamSlug, input);
       } catch {
         return unreachable;
       }

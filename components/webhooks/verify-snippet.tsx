@@ -31,14 +31,14 @@ export function VerifySnippet() {
         <code>v1,&lt;base64 HMAC-SHA256 of id.timestamp.body&gt;</code>; two, space-separated, for 24 hours after a rotation). Verify
         with the webhook&apos;s signing secret, reject timestamps more than 5 minutes old, and remember the ids you have seen.
       </p>
-      <div className="mt-3 grid gap-3 lg:grid-cols-2">
-        <figure>
+      <div className="mt-3 grid min-w-0 grid-cols-1 gap-3 lg:grid-cols-2">
+        <figure className="min-w-0">
           <figcaption className="text-xs font-medium text-slate-700">Node (standardwebhooks)</figcaption>
-          <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{NODE_VERIFY}</pre>
+          <pre tabIndex={0} aria-label="Node verification example" className="mt-1 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{NODE_VERIFY}</pre>
         </figure>
-        <figure>
+        <figure className="min-w-0">
           <figcaption className="text-xs font-medium text-slate-700">Python (standardwebhooks)</figcaption>
-          <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{PYTHON_VERIFY}</pre>
+          <pre tabIndex={0} aria-label="Python verification example" className="mt-1 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{PYTHON_VERIFY}</pre>
         </figure>
       </div>
     </section>
