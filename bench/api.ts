@@ -36,6 +36,8 @@ process.env.SECRETS_MASTER_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(33).toString("base64");
 process.env.DATA_DIR = path.join(process.cwd(), ".data", `bench-api-${runId}`);
 process.env.WEBHOOK_WORKER = "off";
+// The budget has its own tests; here it must not be what is measured (also for the in-process profile).
+process.env.API_TOKEN_REQUESTS_PER_MINUTE = "100000000";
 
 let server: TServer | null = null;
 let floor: ChildProcess | null = null;
@@ -110,6 +112,7 @@ async function main() {
     data: { name: "bench", secrets: names.map((name) => ({ name, env: "" })), expires: "never", cidrs: [] },
   });
   const token = created.token;
+  if (!flag("no-profile")) await profile(token);
   await closeDb();
 
   let appEnv = serverEnv;
@@ -216,6 +219,42 @@ async function main() {
   }
   const c = stats(cliMs);
   console.log(`\nCLI start-up \`team-secrets run -- true\`: p50 ${c.p50.toFixed(0)} ms, max ${c.max.toFixed(0)} ms (goal <= 150 ms); bare \`node\` spawning \`true\`: p50 ${stats(bareMs).p50.toFixed(0)} ms`);
+}
+
+/**
+ * Where a request's time goes without Next: each database step of the handler, timed alone in this process
+ * on the same database (200 sequential calls each, p50), then the whole handler called in-process with a
+ * Request object. The HTTP figures later show what Next adds on top.
+ */
+async function profile(token: string) {
+  const { getDb } = await import("@/db/client");
+  const { sql } = await import("drizzle-orm");
+  const { authenticateAccessToken } = await import("@/lib/dal/access-tokens");
+  const { badAuthRetryAfter, consumeTokenRequest } = await import("@/lib/dal/token-rate-limit");
+  const { listTokenSecretVersions, readTokenSecrets } = await import("@/lib/dal/token-reads");
+  const { handleSecretsRequest } = await import("@/lib/api/secrets-api");
+  const db = await getDb();
+  const principal = (await authenticateAccessToken(token, "127.0.0.1"))!;
+  const steps: [string, () => Promise<unknown>][] = [
+    ["round trip (select 1)", () => db.execute(sql`select 1`)],
+    ["failed-auth budget check", () => badAuthRetryAfter("127.0.0.1")],
+    ["token lookup (hash)", () => authenticateAccessToken(token, "127.0.0.1")],
+    ["token budget", () => consumeTokenRequest(principal.id)],
+    ["bindings (?values=false)", () => listTokenSecretVersions(principal)],
+    ["read: bindings + values + audit", () => readTokenSecrets(principal, null, { ip: "127.0.0.1", userAgent: "bench" })],
+    ["whole handler, in-process", () => handleSecretsRequest(new Request("http://localhost/api/v1/secrets", { headers: { authorization: `Bearer ${token}` } }), null)],
+  ];
+  console.log("\n1-connection profile without Next (this process, same database; p50 of 200 sequential calls):");
+  for (const [label, fn] of steps) {
+    for (let i = 0; i < 20; i++) await fn();
+    const ms: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await fn();
+      ms.push(performance.now() - t);
+    }
+    console.log(`  ${label.padEnd(34)} p50 ${stats(ms).p50.toFixed(2)} ms`);
+  }
 }
 
 main()

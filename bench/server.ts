@@ -50,8 +50,8 @@ export function freePort(): Promise<number> {
 export type TServer = { url: string; child: ChildProcess; log: () => string; stop: () => Promise<void> };
 
 /** Starts server.mjs (`npm start`) and waits until it answers; the server's output is kept (not printed) for errors. */
-export async function start(env: NodeJS.ProcessEnv): Promise<TServer> {
-  const port = await freePort();
+export async function start(env: NodeJS.ProcessEnv, fixedPort?: number, readyPath = "/sign-in"): Promise<TServer> {
+  const port = fixedPort ?? (await freePort());
   // server.mjs is `npm start`: Next in-process behind node:http (the socket's peer address, graceful shutdown).
   const child = spawn(process.execPath, [path.join(process.cwd(), "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
     env,
@@ -85,7 +85,7 @@ export async function start(env: NodeJS.ProcessEnv): Promise<TServer> {
   for (;;) {
     if (exited) throw new Error(`server exited early:\n${output}`);
     try {
-      await fetch(`${url}/sign-in`, { redirect: "manual" }).then((r) => r.arrayBuffer());
+      await fetch(`${url}${readyPath}`, { redirect: "manual" }).then((r) => r.arrayBuffer());
       break;
     } catch {
       if (Date.now() > deadline) {

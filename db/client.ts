@@ -30,14 +30,22 @@ async function open(): Promise<Handle> {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     // Migrate over one dedicated connection holding an advisory lock, so app instances (or test workers)
     // starting together against a fresh database apply migrations one at a time.
-    const migrator = postgres(url, { max: 1, onnotice: () => {} });
+    // Behind PgBouncer in transaction pooling mode a session-level advisory lock would land on whichever
+    // server connection the pooler picks: DATABASE_MIGRATION_URL names a direct connection for this.
+    const migrator = postgres(process.env.DATABASE_MIGRATION_URL || url, { max: 1, onnotice: () => {} });
     try {
       await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await migrate(drizzle(migrator), { migrationsFolder });
     } finally {
       await migrator.end({ timeout: 5 });
     }
-    const client = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), onnotice: () => {} });
+    // Named prepared statements live on one server connection; PgBouncer 1.18 in transaction mode cannot
+    // keep them, so DATABASE_PREPARED_STATEMENTS=false turns them off there (unnamed statements still work).
+    const client = postgres(url, {
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      prepare: process.env.DATABASE_PREPARED_STATEMENTS !== "false",
+      onnotice: () => {},
+    });
     const db = drizzle(client, { schema });
     return { db, close: () => client.end({ timeout: 5 }) };
   }

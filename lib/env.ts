@@ -17,6 +17,11 @@ const isCidr = (s: string) => {
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
+  // A direct (not pooled) connection for migrations and their advisory lock; default DATABASE_URL.
+  DATABASE_MIGRATION_URL: z.string().url().optional(),
+  // "false" behind PgBouncer in transaction pooling mode (no named prepared statements).
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   PGLITE_DATA_DIR: z.string().optional(),
   DATA_DIR: z.string().default(".data"),
   SECRETS_MASTER_KEY: z.string().optional(),
