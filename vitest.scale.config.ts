@@ -16,6 +16,8 @@ export default defineConfig({
       // Fixed test keys, shared with the instances this suite starts: never used outside tests.
       SECRETS_MASTER_KEY: "c2NhbGUtdGVzdC1tYXN0ZXIta2V5LTAxMjM0NTY3ODk=",
       AUTH_SECRET: "scale-test-auth-secret-not-for-production-0123",
+      // The suite's webhook receiver listens on loopback (the instances get the same setting).
+      WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
     },
     testTimeout: 60_000,
     hookTimeout: 300_000,

@@ -58,7 +58,9 @@ export async function startPgBouncer({ databaseUrl, port, dir, poolSize = 20 }) 
     ].join("\n"),
   );
   const version = spawnSync(PGBOUNCER_BIN, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0]?.trim() ?? "pgbouncer";
-  const child = spawn(PGBOUNCER_BIN, [ini], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  // PgBouncer refuses to run as root; as root (CI containers) it drops to `nobody` (-u) after start.
+  const asUser = process.getuid?.() === 0 ? ["-u", "nobody"] : [];
+  const child = spawn(PGBOUNCER_BIN, [...asUser, ini], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   child.stderr.on("data", (d) => (err += d));
   let exited = false;
