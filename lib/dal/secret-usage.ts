@@ -4,7 +4,7 @@ import "server-only";
 // rotate dialog (what will get the new value) and delete (refused while anything uses the secret).
 import { and, eq, gt, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { accessTokens, accessTokenSecrets, secrets, webhooks, webhookSecrets } from "@/db/schema";
+import { accessTokens, accessTokenSecrets, webhooks, webhookSecrets } from "@/db/schema";
 
 export type TConsumerKind = "webhook" | "token";
 export type TConsumer = { kind: TConsumerKind; id: string; name: string };

@@ -17,7 +17,9 @@ export function startDeliveryWorker(opts: { intervalMs?: number; batch?: number 
   const tick = async () => {
     try {
       // Keep going while there is work; then wait for the next poll.
-      while (!stopped && (await processDueDeliveries(opts.batch ?? 5)) > 0) {}
+      while (!stopped && (await processDueDeliveries(opts.batch ?? 5)) > 0) {
+        // next batch
+      }
     } catch (err) {
       logError("webhookWorker", err);
     }

@@ -579,7 +579,7 @@ const MATRIX: Record<string, TCase[]> = {
   ...Object.fromEntries(
     (
       [
-        ["app/api/v1/secrets/route.ts#GET", (slug: string, _name: string) => [`/api/v1/secrets`, {}] as const],
+        ["app/api/v1/secrets/route.ts#GET", (_slug: string, _name: string) => [`/api/v1/secrets`, {}] as const],
         ["app/api/v1/secrets/[name]/route.ts#GET", (_slug: string, name: string) => [`/api/v1/secrets/${name}`, { name }] as const],
       ] as const
     ).map(([key, target]) => [
