@@ -179,9 +179,11 @@ test('subscriptions: a webhook on "Secret rotated" only gets rotations, not a me
   const d1 = await newWebhook(owner, onlyRotated, `/rotated-${tag}`, ["Secret rotated"]);
   secretsFor.set(`/rotated-${tag}`, [await leak.shownOnce("rotations hook secret", await d1.getByRole("textbox", { name: "Signing secret" }).inputValue())]);
   await d1.getByRole("button", { name: "Done" }).click();
+  await expect(d1).toBeHidden();
   const d2 = await newWebhook(owner, everything, `/all-${tag}`);
   secretsFor.set(`/all-${tag}`, [await leak.shownOnce("all events hook secret", await d2.getByRole("textbox", { name: "Signing secret" }).inputValue())]);
   await d2.getByRole("button", { name: "Done" }).click();
+  await expect(d2).toBeHidden();
   await expect(owner.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(onlyRotated) })).toContainText("Secret rotated");
 
   // A member change: someone new joins through an invitation.

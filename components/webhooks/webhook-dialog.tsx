@@ -61,7 +61,8 @@ export function WebhookDialog({
   const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
 
   function onOpenChange(next: boolean) {
-    if (save.pending) return;
+    // Saving: cannot close. Once saved, the action's page refresh may still be pending: Done must work then.
+    if (save.pending && !saved) return;
     setOpen(next);
     if (!next) {
       save.reset();
