@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { keyProviderHealth } from "@/lib/crypto";
 
-export type TReadiness = { ready: boolean; reason: "ok" | "draining" | "migrating" | "migrations_pending" | "database_unreachable" };
+export type TReadiness = { ready: boolean; reason: "ok" | "draining" | "migrating" | "migrations_pending" | "database_unreachable" | "key_provider_unavailable" };
 
 const DRAINING = Symbol.for("team-secrets.draining");
 const CHECK_TIMEOUT_MS = 2000;
@@ -27,6 +28,8 @@ export async function readiness(): Promise<TReadiness> {
     const rows = Array.isArray(res) ? res : (res as { rows: unknown[] }).rows;
     const applied = Number((rows[0] as { n: number }).n);
     if (applied < journalLength()) return { ready: false, reason: "migrations_pending" };
+    // A provider outage makes every read fail: take this instance out of rotation (the probe is cached 5 s).
+    if (!(await keyProviderHealth()).ok) return { ready: false, reason: "key_provider_unavailable" };
     return { ready: true, reason: "ok" };
   } catch (err) {
     const reason = (err as { reason?: TReadiness["reason"] }).reason ?? "database_unreachable";

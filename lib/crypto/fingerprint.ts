@@ -5,7 +5,12 @@ import "server-only";
 // fingerprints stay the same across master-key rotations and provider moves.
 import { createHmac } from "node:crypto";
 
-const keys = new WeakMap<FingerprintKey, Buffer>();
+// One map per process, not per module copy: Next bundles route handlers and server actions separately, so
+// this module can be loaded twice, and a key opened (and cached on globalThis) by one copy must fingerprint
+// in the other (the import route failed with "Fingerprint key is not open").
+const KEYS = Symbol.for("team-secrets.fingerprint-keys");
+const store = globalThis as unknown as Record<symbol, WeakMap<object, Buffer> | undefined>;
+const keys: WeakMap<object, Buffer> = (store[KEYS] ??= new WeakMap<object, Buffer>());
 
 /** An opened fingerprint key. Opaque outside lib/crypto: callers pass it on, never read it. */
 export class FingerprintKey {
