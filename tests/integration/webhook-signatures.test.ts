@@ -97,7 +97,7 @@ describe("signing secrets", () => {
     const db = await getDb();
     const rows = await db.select().from(webhookSigningSecrets).where(eq(webhookSigningSecrets.webhookId, byEditor.id));
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.ciphertext).toMatch(/^v1:k[0-9a-f]{10}:/);
+    expect(rows[0]!.ciphertext).toMatch(/^v2:k[0-9a-f]{10}:/);
     // Neither the secret nor its key bytes in any table, in any form.
     const secret = byAdmin.signingSecret!;
     expect(await tablesContaining(secret.slice(6))).toEqual([]);
