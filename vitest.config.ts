@@ -34,6 +34,9 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["tests/integration/**/*.test.ts"],
+          // The 1,000-value and kill -9 re-wrap tests spin for over 45 minutes on a file-backed PGlite under a
+          // CI run (seen in a clean-clone rehearsal): they run in the Postgres project only, until that is fixed.
+          exclude: ["tests/integration/key-rotation.test.ts", "tests/integration/key-rotation-crash.test.ts", "tests/integration/key-providers.test.ts"],
           env: { ...baseEnv, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
