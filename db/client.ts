@@ -7,6 +7,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import "./errors"; // failed statements propagate without their parameters
+import { acquirePgliteLock } from "./pglite-lock";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -53,12 +54,31 @@ async function open(): Promise<Handle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   const dir = process.env.PGLITE_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".data", "pglite");
-  if (dir !== "memory://") mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
-  // Both drivers expose the same query builder; one type keeps the DAL free of unions.
-  return { db: db as unknown as Database, close: () => client.close() };
+  let release = () => {};
+  if (!dir.startsWith("memory://")) {
+    mkdirSync(dir, { recursive: true });
+    // One process per data directory: a second one (a seed beside the dev server) is refused by name.
+    release = acquirePgliteLock(path.resolve(dir));
+  }
+  try {
+    const client = new PGlite(dir);
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder });
+    // Both drivers expose the same query builder; one type keeps the DAL free of unions.
+    return {
+      db: db as unknown as Database,
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** The migrated database. Every DAL function goes through this. */
