@@ -4,7 +4,9 @@
 //    with the socket's address (whatever the client sent under that name is dropped), and a process-wide flag
 //    tells lib/client-address.ts that the header can be believed. Forwarded headers count only when
 //    TRUSTED_PROXY_HOPS or TRUSTED_PROXIES is configured (see lib/client-address.ts and docs/deploy.md).
-// 2. Graceful shutdown. On SIGTERM/SIGINT: readiness answers 503 at once, the listener stops accepting,
+// 2. The machine path: GET /api/v1/secrets[/NAME] is answered by the route's own handler without Next's
+//    router (lib/server/machine-route.mjs; MACHINE_API_DIRECT=off sends it through Next like any route).
+// 3. Graceful shutdown. On SIGTERM/SIGINT: readiness answers 503 at once, the listener stops accepting,
 //    in-flight requests finish (up to SHUTDOWN_GRACE_MS, default 25 s), then the app's shutdown hook stops
 //    the webhook worker (claimed deliveries finish; a claim whose lease lapses is taken by another instance),
 //    writes pending usage and closes the database pool.
@@ -12,6 +14,7 @@
 //   node server.mjs [-p PORT] [-H HOST]     (PORT / HOSTNAME from the environment otherwise, as `next start`)
 import { createServer } from "node:http";
 import next from "next";
+import { MACHINE_API, machineApiRoute, sendWebResponse, toWebRequest } from "./lib/server/machine-route.mjs";
 
 const PEER_HEADER = "x-team-secrets-peer";
 globalThis[Symbol.for("team-secrets.peer-header-from-socket")] = true;
@@ -37,6 +40,19 @@ const server = createServer((req, res) => {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
     if (req.rawHeaders[i].toLowerCase() === PEER_HEADER) req.rawHeaders.splice(i, 2);
+  }
+  const direct = globalThis[MACHINE_API];
+  const route = direct ? machineApiRoute(req.method, req.url) : null;
+  if (route) {
+    // The machine path (see lib/server/machine-route.mjs): the route files' own handler, without Next's router.
+    direct(toWebRequest(req), route.name)
+      .then((response) => sendWebResponse(res, response))
+      .catch((err) => {
+        console.error(`[server] machine API: ${err?.code ?? err?.name ?? "error"}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+        res.end('{"error":"unexpected"}');
+      });
+    return;
   }
   void handle(req, res);
 });

@@ -37,12 +37,13 @@ const server = createServer(async (req, res) => {
       join secret_values v on v.secret_id = s.id and v.team_id = ${tok.team_id}
       where b.token_id = ${tok.id} and b.team_id = ${tok.team_id}
       order by s.name`;
-    const out = rows.map((r) => ({
+    // decryptSecretValue is async (a key provider may be remote): await every open, as the app does.
+    const out = await Promise.all(rows.map(async (r) => ({
       name: r.name as string,
       env: r.env_name as string,
       version: r.version as number,
-      value: decryptSecretValue(r.ciphertext as string, { teamId: tok.team_id as string, secretId: r.id as string, version: r.version as number }),
-    }));
+      value: await decryptSecretValue(r.ciphertext as string, { teamId: tok.team_id as string, secretId: r.id as string, version: r.version as number }),
+    })));
     if (!req.url?.startsWith("/plain")) {
       const meta = { prefix: "floor", secrets: out.map((s) => ({ name: s.name, version: s.version })) };
       await sql`insert into audit_events (team_id, actor_label, action, target_type, target_id, metadata, ip)

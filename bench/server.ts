@@ -53,7 +53,9 @@ export type TServer = { url: string; child: ChildProcess; log: () => string; sto
 export async function start(env: NodeJS.ProcessEnv, fixedPort?: number, readyPath = "/sign-in"): Promise<TServer> {
   const port = fixedPort ?? (await freePort());
   // server.mjs is `npm start`: Next in-process behind node:http (the socket's peer address, graceful shutdown).
-  const child = spawn(process.execPath, [path.join(process.cwd(), "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server process itself.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(process.cwd(), "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
     env,
     detached: true, // own process group: stop() kills next-server and any child with it
     stdio: ["ignore", "pipe", "pipe"],

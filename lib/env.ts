@@ -57,6 +57,8 @@ const ZEnv = z.object({
   // Failed API authentications per minute per client address.
   API_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // How often the usage recorder writes Last used (ms; 0: only when flushed explicitly).
+  // "off": server.mjs sends GET /api/v1/secrets through Next's router like any route (see lib/server/machine-route.mjs).
+  MACHINE_API_DIRECT: z.enum(["on", "off"]).default("on"),
   USAGE_FLUSH_MS: z.coerce.number().int().nonnegative().default(5000),
   // A Last used row is written at most once per this many seconds (per row, across instances).
   USAGE_ROW_INTERVAL_SECONDS: z.coerce.number().int().nonnegative().default(60),

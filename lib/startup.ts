@@ -45,6 +45,12 @@ export async function startUp(): Promise<void> {
       "client addresses are unknown: run `npm start` (server.mjs), not `next start`, or set TRUSTED_PROXY_HOPS / TRUSTED_PROXIES behind a proxy. Token address ranges refuse every request meanwhile.",
     );
   }
+  // server.mjs answers GET /api/v1/secrets[/NAME] with this same handler directly, without Next's router
+  // (lib/server/machine-route.mjs); under `next start` or `next dev` the route files call it.
+  if (env().MACHINE_API_DIRECT === "on") {
+    const { handleSecretsRequest } = await import("@/lib/api/secrets-api");
+    (globalThis as Record<symbol, unknown>)[Symbol.for("team-secrets.machine-api")] = handleSecretsRequest;
+  }
   // Called by server.mjs on SIGTERM, after in-flight requests finished: claimed deliveries finish, pending
   // usage is written, the pool closes.
   (globalThis as Record<symbol, unknown>)[Symbol.for("team-secrets.shutdown")] = async () => {
