@@ -13,7 +13,15 @@ process.env.E2E_RUN_ID ??= `${Date.now()}`;
 process.env.E2E_SEED_PASSWORD ??= `seed-${randomBytes(12).toString("base64url")}`;
 process.env.E2E_SERVER_LOG ??= path.join(ARTIFACTS_DIR, "server.log");
 
-const databaseUrl = process.env.DATABASE_URL || "";
+// With DATABASE_URL the suite runs on a database of its own beside it (NAME_e2e, emptied and migrated by
+// e2e/support/web-server.mjs): the caller's database may hold another suite's rows and keys (the integration
+// tests' fingerprint key is sealed under their own master key, which this server does not have).
+function e2eDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}_e2e`;
+  return u.toString();
+}
+const databaseUrl = process.env.DATABASE_URL ? e2eDatabaseUrl(process.env.DATABASE_URL) : "";
 const serverEnv: Record<string, string> = {
   PORT: String(PORT),
   NEXT_DIST_DIR: ".next-e2e",

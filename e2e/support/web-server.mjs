@@ -1,7 +1,7 @@
 // The e2e web server: `next build` into .next-e2e, `npm run db:seed`, then `next start`, all in this process
 // group (Playwright stops the group). Every line of output is teed to E2E_SERVER_LOG, which the leak check
 // reads. With E2E_SKIP_BUILD=1 an existing .next-e2e build is reused (local iteration only).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 
@@ -49,7 +49,14 @@ function run(cmd, args, env) {
   });
 }
 
+let e2eDatabase = null;
+
 function cleanup() {
+  if (e2eDatabase && !process.env.E2E_KEEP_DATA) {
+    try {
+      execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", e2eDatabase], { cwd: root, stdio: "ignore" });
+    } catch {}
+  }
   // The per-run embedded database is throwaway; a DATABASE_URL database belongs to the caller.
   const dataDir = process.env.DATA_DIR;
   if (dataDir && /(^|\/)\.data\/e2e-\d+$/.test(dataDir) && !process.env.E2E_KEEP_DATA) {
@@ -76,6 +83,12 @@ try {
     const started = Date.now();
     await run(next, ["build"], base);
     note(`build finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (base.DATABASE_URL && !stopping) {
+    // The suite's own database (playwright.config.ts names it): empty at every start.
+    const dbName = new URL(base.DATABASE_URL).pathname.slice(1);
+    await run(process.execPath, ["scripts/test-db.mjs", "recreate", dbName], base);
+    e2eDatabase = dbName;
   }
   if (!stopping) await run("npm", ["run", "--silent", "db:seed"], base);
   if (!stopping) {
