@@ -1,10 +1,22 @@
+import { networkInterfaces } from "node:os";
 import type { NextConfig } from "next";
+
+// `next dev` blocks its own scripts for origins it does not know, and then forms submit natively. Accept the
+// addresses it prints (Local and Network): loopback and this machine's interface addresses.
+function devOrigins(): string[] {
+  const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) hosts.add(a.family === "IPv6" ? `[${a.address.replace(/%.*$/, "")}]` : a.address);
+  }
+  return [...hosts];
+}
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM from disk; bundling it breaks that (see shared STACK-NOTES).
   // pkcs11js is a native addon and the AWS SDK is large: both load from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "rate-limiter-flexible", "pkcs11js", "@aws-sdk/client-kms"],
   poweredByHeader: false,
+  allowedDevOrigins: devOrigins(),
   // Separate build directories let the e2e suite and the benchmark build while a dev server runs.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   experimental: {

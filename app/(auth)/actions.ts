@@ -53,6 +53,16 @@ export async function signInAction(formData: FormData): Promise<ActionResult> {
   return signInWithPassword(parsed.data.email, parsed.data.password, safeNext(formData.get("next")));
 }
 
+/** signInAction for `<form action>` without scripts (useActionState's shape); a success redirects. */
+export async function signInFormAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult | null> {
+  return signInAction(formData);
+}
+
+/** signUpAction for `<form action>` without scripts (useActionState's shape); a success redirects. */
+export async function signUpFormAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult | null> {
+  return signUpAction(formData);
+}
+
 export async function signOutAction(): Promise<void> {
   const sid = await currentSessionId();
   if (sid) await revokeUserSession(sid);

@@ -20,3 +20,8 @@ export async function createTeamAction(formData: FormData): Promise<ActionResult
   // ?created=1: the page confirms the new team and shows the first steps (once; the table drops the flag from the URL).
   redirect(`/teams/${result.data.slug}/settings/secrets?created=1`);
 }
+
+/** createTeamAction for `<form action>` without scripts (useActionState's shape); a success redirects. */
+export async function createTeamFormAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult | null> {
+  return createTeamAction(formData);
+}

@@ -1,26 +1,21 @@
 "use client";
-import { useState, useTransition } from "react";
-import { acceptInvitationAction } from "@/app/invite/[token]/actions";
+// Accept an invitation. A form posting to the server action, so it also works before hydration or without
+// scripts (the token travels in the POST body); with scripts the same action runs through the form's action.
+import { useActionState } from "react";
+import { acceptInvitationFormAction } from "@/app/invite/[token]/actions";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
 
 export function AcceptInvitation({ token }: { token: string }) {
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const [result, formAction, pending] = useActionState(acceptInvitationFormAction, null);
+  const error = result && !result.ok ? result.message : null;
   return (
-    <div className="space-y-3">
+    <form action={formAction} className="space-y-3">
+      <input type="hidden" name="token" value={token} />
       <FormAlert message={error} />
-      <Button
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const r = await acceptInvitationAction(token).catch(() => ({ ok: false as const, message: "Could not reach the server. Please try again." }));
-            if (r && !r.ok) setError(r.message);
-          })
-        }
-      >
+      <Button type="submit" disabled={pending}>
         {pending ? "Joining…" : "Accept invitation"}
       </Button>
-    </div>
+    </form>
   );
 }

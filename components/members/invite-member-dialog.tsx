@@ -76,7 +76,7 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
             </div>
           </div>
         ) : (
-          <form onSubmit={onSubmit} noValidate>
+          <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={action.pending} className="space-y-4">
               <div>
                 <Label htmlFor="invite-email">Email</Label>

@@ -181,7 +181,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
         description={`Upload, drop or paste a .env file or a JSON object of names to values. ${LIMITS} Values are encrypted on import and never shown.`}
         className="max-w-2xl"
       >
-        <form
+        <form method="post"
           onSubmit={(e) => {
             e.preventDefault();
             if (!source || !canImport) return;

@@ -100,7 +100,7 @@ export function NewSecretDialog({
         title="New secret"
         description="The name and the visibility cannot be changed later. The value is encrypted and never shown again."
       >
-        <form onSubmit={onSubmit} noValidate>
+        <form method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">
             <div>
               <Label htmlFor="new-secret-name">Name</Label>

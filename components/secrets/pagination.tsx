@@ -62,7 +62,7 @@ export function Pagination({
           Next
         </Button>
         {lastPage > 2 ? (
-          <form onSubmit={onJump} className="inline-flex items-center gap-1.5">
+          <form method="get" onSubmit={onJump} className="inline-flex items-center gap-1.5">
             <label htmlFor="secrets-page-jump" className="whitespace-nowrap">
               Go to page
             </label>

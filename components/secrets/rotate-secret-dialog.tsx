@@ -111,7 +111,7 @@ export function RotateSecretDialog({
         title={`Rotate ${secret.name}`}
         description={`Saving makes version ${next} and permanently destroys the current value (version ${next - 1}). Software that uses ${secret.name} gets the new value from then on.`}
       >
-        <form ref={formRef} onSubmit={onSubmit} noValidate>
+        <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>
           <input type="hidden" name="secretId" value={secret.id} />
           <input type="hidden" name="expectedVersion" value={expectedVersion} />
           <fieldset disabled={pending} className="space-y-4">

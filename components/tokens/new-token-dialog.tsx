@@ -123,7 +123,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
         </DialogContent>
       ) : (
         <DialogContent title="New token" description="A token reads only the secrets you choose here. It cannot change anything." className="max-w-xl">
-          <form onSubmit={onSubmit} noValidate>
+          <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={action.pending} className="space-y-4">
               <div>
                 <Label htmlFor="token-name">Name</Label>

@@ -46,7 +46,7 @@ export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: stri
         </Button>
       </DialogTrigger>
       <DialogContent title="Allowed hosts" description="When a secret has allowed hosts, webhooks only ever send it to those hosts (*.example.com admits sub-domains). Leave empty for any public host.">
-        <form onSubmit={onSubmit} noValidate>
+        <form method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={save.pending} className="space-y-4">
             {save.failure && !save.failure.fieldErrors?.hosts ? <FormAlert message={save.failure.message} /> : null}
             <div>

@@ -112,7 +112,7 @@ export function WebhookDialog({
           description="Write ${SECRET_NAME} in header values, the URL's query string or the payload; the server fills in the value when it sends. Nobody sees it."
           className="max-w-2xl"
         >
-          <form onSubmit={onSubmit} noValidate>
+          <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={save.pending} className="space-y-4">
               {save.failure && !save.failure.fieldErrors ? <FormAlert message={save.failure.message} /> : null}
               <div>

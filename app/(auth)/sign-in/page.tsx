@@ -5,7 +5,7 @@ import { FormAlert } from "@/components/ui/field";
 import { signIn } from "@/auth";
 import { oauthProviders } from "@/auth";
 import { currentUser } from "@/lib/session";
-import { signInAction } from "../actions";
+import { signInAction, signInFormAction } from "../actions";
 
 export const metadata = { title: "Sign in" };
 
@@ -35,6 +35,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="mt-6">
         <AuthForm
           action={signInAction}
+          formAction={signInFormAction}
           submitLabel="Sign in"
           hidden={next ? { next } : undefined}
           fields={[

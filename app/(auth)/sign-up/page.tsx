@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthForm } from "@/components/auth/auth-form";
 import { currentUser } from "@/lib/session";
 import { PASSWORD_MIN } from "@/lib/validation/auth";
-import { signUpAction } from "../actions";
+import { signUpAction, signUpFormAction } from "../actions";
 
 export const metadata = { title: "Create account" };
 
@@ -17,6 +17,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       <div className="mt-6">
         <AuthForm
           action={signUpAction}
+          formAction={signUpFormAction}
           submitLabel="Create account"
           hidden={next ? { next } : undefined}
           fields={[

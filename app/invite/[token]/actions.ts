@@ -17,3 +17,8 @@ export async function acceptInvitationAction(token: unknown): Promise<ActionResu
   if (!result.ok) return result;
   redirect(`/teams/${result.data.teamSlug}/settings/secrets`);
 }
+
+/** acceptInvitationAction for `<form action>` without scripts: the token comes in the POST body; a success redirects. */
+export async function acceptInvitationFormAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult | null> {
+  return acceptInvitationAction(formData.get("token"));
+}
