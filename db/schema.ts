@@ -2,6 +2,7 @@
 // so list queries over `secrets` cannot pick them up by accident.
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -382,9 +383,18 @@ export const webhookDeliveryAttempts = pgTable(
     requestMethod: text("request_method").notNull(),
     requestUrl: text("request_url").notNull(),
     requestHeaders: jsonb("request_headers").$type<{ name: string; value: string }[]>().notNull().default([]),
+    // The request as templated (`${NAME}` where a value went), never the rendered request.
     requestBody: text("request_body").notNull().default(""),
-    // First 4 KiB, redacted.
+    // First 4 KiB, redacted; always null when the delivery resolved a secret (response_withheld).
     responseBody: text("response_body"),
+    // A delivery that resolved any secret never stores what the receiver sent back: it may echo a value in
+    // an encoding no redactor knows. Status, header names, size and duration are kept.
+    responseWithheld: boolean("response_withheld").notNull().default(false),
+    responseHeaderNames: jsonb("response_header_names").$type<string[]>().notNull().default([]),
+    responseBytes: integer("response_bytes"),
+    // Whether the webhook carried a Restricted secret when this attempt was made (its log is then
+    // Owners'/Admins' only, even if the secret is later unbound).
+    carriedRestricted: boolean("carried_restricted").notNull().default(false),
     error: text("error"),
   },
   (t) => [index("webhook_delivery_attempts_webhook_idx").on(t.webhookId, t.startedAt)],

@@ -21,13 +21,15 @@ export const PERMISSIONS = [
   "webhooks.signing_secret",
   // Send a past delivery again.
   "webhooks.redeliver",
+  // Use a webhook that carries a Restricted secret: edit or delete it, send a test of it, see its deliveries.
+  "webhooks.restricted",
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver"],
-  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver"],
+  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
+  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
   // Editors use webhooks too; the webhooks DAL keeps Restricted secrets out of their reach.
   editor: ["team.read", "secrets.read", "members.read", "webhooks.read", "webhooks.write"],
 };
@@ -64,7 +66,18 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "webhooks.write": "You cannot change this team's webhooks.",
   "webhooks.signing_secret": "Only Owners and Admins can see or rotate a webhook's signing secret.",
   "webhooks.redeliver": "Only Owners and Admins can redeliver a delivery.",
+  "webhooks.restricted": "Only Owners and Admins can change, test or see the deliveries of a webhook that carries a Restricted secret.",
 };
+
+/**
+ * What a role may do with one webhook. A webhook that carries a Restricted secret is Owners'/Admins' alone:
+ * editing, deleting, sending a test, and its delivery log (whatever a receiver echoes back is out of our
+ * control). Both the DTO's flags and the DAL's refusals come from here.
+ */
+export function webhookPolicy(role: TRole, carriesRestricted: boolean) {
+  const may = !carriesRestricted || roleCan(role, "webhooks.restricted");
+  return { canEdit: may, canTest: may, canSeeDeliveries: may };
+}
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */
 export async function requireTeamPermission(

@@ -1,7 +1,10 @@
-// The delivery log: one row per attempt, newest first. Everything here was redacted before it was stored.
-// Owners/Admins get "Redeliver" on each row (it sends that row's delivery again).
+// The delivery log: one row per attempt, newest first. Requests are shown as templated (`${NAME}`); a
+// delivery that carried secrets shows no response text (only status, header names and size), and
+// everything stored was redacted too. Owners/Admins get "Redeliver" on each row. Editors do not get the
+// deliveries of webhooks that carry a Restricted secret; the notice names them.
 import type { TDeliveryAttemptDTO } from "@/lib/dal/webhook-deliveries";
 import { triggerLabel } from "@/lib/webhooks/events";
+import { RoleNotice } from "@/components/ui/role-notice";
 import { RedeliverButton } from "./redeliver-button";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
@@ -15,13 +18,34 @@ const OUTCOMES: Record<string, string> = {
   refused: "Refused",
 };
 
-export function DeliveriesTable({ teamSlug, deliveries, canRedeliver }: { teamSlug: string; deliveries: TDeliveryAttemptDTO[]; canRedeliver: boolean }) {
+export function DeliveriesTable({
+  teamSlug,
+  deliveries,
+  canRedeliver,
+  hiddenWebhooks = [],
+}: {
+  teamSlug: string;
+  deliveries: TDeliveryAttemptDTO[];
+  canRedeliver: boolean;
+  /** Names of webhooks whose deliveries this viewer may not see (they carry a Restricted secret). */
+  hiddenWebhooks?: string[];
+}) {
   return (
     <section aria-labelledby="deliveries-heading" className="space-y-3">
       <h2 id="deliveries-heading" className="text-lg font-semibold">
         Deliveries
       </h2>
-      <p className="text-sm text-slate-600">The latest 50 attempts. Secret values appear as [REDACTED:NAME]; responses are cut at 4 KiB.</p>
+      <p className="text-sm text-slate-600">
+        The latest 50 attempts. Requests are shown as templated, with ${"{NAME}"} where a value went. When a delivery carried secrets its
+        response is not kept (a receiver can echo a value back in any encoding): only its status, header names and size. Other
+        responses are cut at 4 KiB.
+      </p>
+      {hiddenWebhooks.length ? (
+        <RoleNotice>
+          Deliveries of {hiddenWebhooks.join(", ")} are not shown: {hiddenWebhooks.length === 1 ? "it carries" : "they carry"} a Restricted
+          secret, so only Owners and Admins can see {hiddenWebhooks.length === 1 ? "its" : "their"} deliveries or send tests.
+        </RoleNotice>
+      ) : null}
       <div tabIndex={0} role="region" aria-label="Deliveries, scrollable" className="relative overflow-x-auto rounded-xl bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Deliveries</caption>
@@ -72,7 +96,13 @@ export function DeliveriesTable({ teamSlug, deliveries, canRedeliver }: { teamSl
                         <pre className="whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono">
                           {`${d.request.method} ${d.request.url}\n${d.request.headers.map((h) => `${h.name}: ${h.value}`).join("\n")}${d.request.body ? `\n\n${d.request.body}` : ""}`}
                         </pre>
-                        {d.responseBody !== null ? (
+                        {d.response.withheld ? (
+                          <p className="rounded bg-amber-50 p-2 text-amber-900">
+                            {d.response.note}
+                            {d.response.bytes !== null ? ` ${d.response.bytes} bytes.` : ""}
+                            {d.response.headerNames.length ? ` Headers: ${d.response.headerNames.join(", ")}.` : ""}
+                          </p>
+                        ) : d.responseBody !== null ? (
                           <pre className="whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono">{d.responseBody || "(empty response body)"}</pre>
                         ) : null}
                       </div>

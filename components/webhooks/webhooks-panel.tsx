@@ -43,7 +43,8 @@ export function WebhooksPanel({
             <div className="mt-2 max-w-2xl">
               <RoleNotice>
                 You can create and edit webhooks with Masked secrets. Restricted secrets, and webhooks that carry one, are managed by
-                Owners and Admins; so are allowed hosts.
+                Owners and Admins: only they can test such a webhook or see its deliveries, since a receiver&apos;s answer can echo a
+                value back. Allowed hosts are theirs too.
               </RoleNotice>
             </div>
           )}
@@ -112,7 +113,9 @@ function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: st
       </td>
       <td className="px-4 py-3 font-mono text-xs">{w.secrets.length ? w.secrets.map((s) => s.name).join(", ") : <span className="font-sans text-slate-500">None</span>}</td>
       <td className="px-4 py-3 text-xs">
-        {w.lastDelivery ? (
+        {!w.canSeeDeliveries ? (
+          <span className="text-slate-500">Owners and Admins only</span>
+        ) : w.lastDelivery ? (
           <>
             <StatusBadge status={w.lastDelivery.status} />
             <div className="mt-1 text-slate-500">{dateFormat.format(new Date(w.lastDelivery.at))}</div>
@@ -127,9 +130,15 @@ function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: st
       </td>
       <td className="px-4 py-3">
         <div className="flex justify-end gap-1">
-          <Button variant="ghost" size="icon" aria-label={`Send test ${w.name}`} title="Send test" disabled={test.pending} onClick={() => test.run({ webhookId: w.id })}>
-            <Send className="size-4" aria-hidden />
-          </Button>
+          {w.canTest ? (
+            <Button variant="ghost" size="icon" aria-label={`Send test ${w.name}`} title="Send test" disabled={test.pending} onClick={() => test.run({ webhookId: w.id })}>
+              <Send className="size-4" aria-hidden />
+            </Button>
+          ) : (
+            <p className="max-w-48 text-right text-xs text-slate-600">
+              Carries a Restricted secret: only Owners and Admins can test it or see its deliveries.
+            </p>
+          )}
           {canSign ? <RotateSigningSecret teamSlug={teamSlug} webhookId={w.id} name={w.name} /> : null}
           {w.canEdit ? (
             <>

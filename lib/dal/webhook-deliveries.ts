@@ -3,10 +3,10 @@ import "server-only";
 // SKIP LOCKED and a lease, so several app instances never send one delivery at once and a delivery whose
 // worker died is claimed again when its lease runs out (at-least-once). Sending, rendering and redaction
 // live above this, in lib/jobs/webhook-delivery.ts.
-import { and, asc, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
+import { and, asc, desc, eq, inArray, lte, notExists, or, sql } from "drizzle-orm";
+import { getDb, type Executor } from "@/db/client";
+import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets, type TRole } from "@/db/schema";
+import { requireTeamPermission, webhookPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 
@@ -85,7 +85,7 @@ export async function loadDeliveryTarget(d: TClaimed) {
     .where(and(eq(webhooks.id, d.webhookId), eq(webhooks.teamId, d.teamId)));
   if (!hook) return null;
   const bound = await db
-    .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts })
+    .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts, visibility: secrets.visibility })
     .from(webhookSecrets)
     .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, d.teamId)))
     .where(and(eq(webhookSecrets.teamId, d.teamId), eq(webhookSecrets.webhookId, hook.id)));
@@ -126,6 +126,10 @@ export type TAttemptRecord = {
   headers: { name: string; value: string }[];
   body: string;
   responseBody: string | null;
+  responseWithheld: boolean;
+  responseHeaderNames: string[];
+  responseBytes: number | null;
+  carriedRestricted: boolean;
   error: string | null;
 };
 
@@ -150,7 +154,11 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
       requestUrl: a.url || "-",
       requestHeaders: a.headers,
       requestBody: a.body,
-      responseBody: a.responseBody,
+      responseBody: a.responseWithheld ? null : a.responseBody,
+      responseWithheld: a.responseWithheld,
+      responseHeaderNames: a.responseHeaderNames,
+      responseBytes: a.responseBytes,
+      carriedRestricted: a.carriedRestricted,
       error: a.error,
     });
     await tx
@@ -173,15 +181,39 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
   });
 }
 
+/** The Restricted secrets a webhook of the team carries now (names). */
+async function restrictedSecretsOf(db: Executor, teamId: string, webhookId: string): Promise<string[]> {
+  const rows = await db
+    .select({ name: secrets.name })
+    .from(webhookSecrets)
+    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
+    .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, webhookId), eq(secrets.visibility, "restricted")))
+    .orderBy(asc(secrets.name));
+  return rows.map((r) => r.name);
+}
+
+/** Refuses a role that may not use a webhook carrying a Restricted secret (webhookPolicy). */
+async function requireWebhookUse(db: Executor, role: TRole, teamId: string, hook: { id: string; name: string }, verb: string) {
+  if (webhookPolicy(role, true).canTest) return;
+  const restricted = await restrictedSecretsOf(db, teamId, hook.id);
+  if (!webhookPolicy(role, restricted.length > 0).canTest) {
+    throw new AppError(
+      "forbidden",
+      `${hook.name} carries the Restricted secret ${restricted.join(", ")}: only Owners and Admins can ${verb}.`,
+    );
+  }
+}
+
 /** "Send test": queues a test delivery of the team's webhook (authorized here); returns its id. */
 export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: string; webhookId: string; meta?: TRequestMeta }): Promise<string> {
   const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
   const [hook] = await db
-    .select({ id: webhooks.id })
+    .select({ id: webhooks.id, name: webhooks.name })
     .from(webhooks)
     .where(and(eq(webhooks.id, input.webhookId), eq(webhooks.teamId, team.id)));
   if (!hook) throw new AppError("not_found", "This webhook no longer exists.");
+  await requireWebhookUse(db, role, team.id, hook, "send a test of it");
   const [row] = await db
     .insert(webhookDeliveries)
     .values({ teamId: team.id, webhookId: hook.id, trigger: "test", eventData: { test: true }, triggeredBy: input.actor.id, triggeredByLabel: input.actor.label })
@@ -196,7 +228,7 @@ export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: stri
  */
 export async function requeueForRedelivery(input: { actor: TActor; teamSlug: string; deliveryId: string; meta?: TRequestMeta }): Promise<string> {
   const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.redeliver");
+  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.redeliver");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: webhookDeliveries.id, status: webhookDeliveries.status, trigger: webhookDeliveries.trigger, redeliveries: webhookDeliveries.redeliveries, webhookId: webhooks.id, webhookName: webhooks.name })
@@ -205,6 +237,7 @@ export async function requeueForRedelivery(input: { actor: TActor; teamSlug: str
       .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.teamId, team.id)))
       .for("update", { of: webhookDeliveries });
     if (!row) throw new AppError("not_found", "This delivery no longer exists.");
+    await requireWebhookUse(tx, role, team.id, { id: row.webhookId, name: row.webhookName }, "redeliver its deliveries");
     if (row.status === "pending" || row.status === "sending") {
       throw new AppError("conflict", "This delivery is still being sent or retried; redeliver it once it has finished.");
     }
@@ -253,13 +286,40 @@ export type TDeliveryAttemptDTO = {
   deliveryStatus: string;
   request: { method: string; url: string; headers: { name: string; value: string }[]; body: string };
   responseBody: string | null;
+  /** The response of a delivery that carried secrets is never stored; its header names and size are. */
+  response: { withheld: boolean; note: string | null; headerNames: string[]; bytes: number | null };
   error: string | null;
 };
 
-/** The newest attempts of the team's deliveries (already redacted when stored), optionally for one webhook. */
+export const RESPONSE_WITHHELD_NOTE = "Response withheld: this delivery carried secrets.";
+
+/**
+ * The newest attempts of the team's deliveries (stored as templates, responses withheld when secrets were
+ * sent), optionally for one webhook. Editors get none of a webhook that carries a Restricted secret, or of
+ * an attempt made while it did; asking for such a webhook by id is refused.
+ */
 export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
   const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const seesRestricted = webhookPolicy(role, true).canSeeDeliveries;
+  if (opts.webhookId && !seesRestricted) {
+    const [hook] = await db
+      .select({ id: webhooks.id, name: webhooks.name })
+      .from(webhooks)
+      .where(and(eq(webhooks.id, opts.webhookId), eq(webhooks.teamId, team.id)));
+    if (hook) await requireWebhookUse(db, role, team.id, hook, "see its deliveries");
+  }
+  const restrictedNow = db
+    .select({ one: sql`1` })
+    .from(webhookSecrets)
+    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, team.id)))
+    .where(
+      and(
+        eq(webhookSecrets.teamId, team.id),
+        eq(webhookSecrets.webhookId, webhookDeliveryAttempts.webhookId),
+        eq(secrets.visibility, "restricted"),
+      ),
+    );
   const rows = await db
     .select({
       id: webhookDeliveryAttempts.id,
@@ -279,6 +339,9 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
       headers: webhookDeliveryAttempts.requestHeaders,
       body: webhookDeliveryAttempts.requestBody,
       responseBody: webhookDeliveryAttempts.responseBody,
+      responseWithheld: webhookDeliveryAttempts.responseWithheld,
+      responseHeaderNames: webhookDeliveryAttempts.responseHeaderNames,
+      responseBytes: webhookDeliveryAttempts.responseBytes,
       error: webhookDeliveryAttempts.error,
     })
     .from(webhookDeliveryAttempts)
@@ -288,6 +351,7 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
       and(
         eq(webhookDeliveryAttempts.teamId, team.id),
         opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
+        seesRestricted ? undefined : and(eq(webhookDeliveryAttempts.carriedRestricted, false), notExists(restrictedNow)),
       ),
     )
     .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.redelivery), desc(webhookDeliveryAttempts.attempt))
@@ -307,7 +371,13 @@ export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts
       statusCode: r.statusCode,
       deliveryStatus: r.deliveryStatus,
       request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
-      responseBody: r.responseBody,
+      responseBody: r.responseWithheld ? null : r.responseBody,
+      response: {
+        withheld: r.responseWithheld,
+        note: r.responseWithheld ? RESPONSE_WITHHELD_NOTE : null,
+        headerNames: r.responseHeaderNames,
+        bytes: r.responseBytes,
+      },
       error: r.error,
     }),
   );

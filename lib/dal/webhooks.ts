@@ -6,7 +6,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
-import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
@@ -28,6 +28,9 @@ export type TWebhookDTO = {
   updatedBy: string | null;
   /** Whether this viewer may edit, delete it (Editors: not when it carries a Restricted secret). */
   canEdit: boolean;
+  /** Whether this viewer may send a test of it and see its deliveries (Editors: not when it carries a Restricted secret). */
+  canTest: boolean;
+  canSeeDeliveries: boolean;
   lastDelivery: { status: string; at: string } | null;
   /** While a rotated-out signing secret still signs deliveries: until when (ISO); otherwise null. */
   previousSigningSecretUntil: string | null;
@@ -86,12 +89,13 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
   const items: TWebhookDTO[] = rows.map((r) => {
     const refs = bindings.filter((b) => b.webhookId === r.id).map(({ id, name, visibility }) => ({ id, name, visibility }));
     const l = last.find((x) => x.webhookId === r.id);
+    const policy = webhookPolicy(role, refs.some((s) => s.visibility === "restricted"));
     return {
       ...r,
       updatedAt: r.updatedAt.toISOString(),
       secrets: refs,
-      canEdit: isManager || !refs.some((s) => s.visibility === "restricted"),
-      lastDelivery: l ? { status: l.status, at: l.at.toISOString() } : null,
+      ...policy,
+      lastDelivery: l && policy.canSeeDeliveries ? { status: l.status, at: l.at.toISOString() } : null,
       previousSigningSecretUntil: overlaps.get(r.id) ?? null,
     };
   });
@@ -224,7 +228,7 @@ async function lockWebhook(tx: Tx, teamId: string, webhookId: string, role: TRol
     .where(and(eq(webhooks.id, webhookId), eq(webhooks.teamId, teamId)))
     .for("update");
   if (!row) throw new AppError("not_found", "This webhook no longer exists.");
-  if (!roleCan(role, "secrets.write")) {
+  if (!webhookPolicy(role, true).canEdit) {
     const restricted = await tx
       .select({ name: secrets.name })
       .from(webhookSecrets)

@@ -1,8 +1,10 @@
 import "server-only";
 // The webhook delivery engine: for one claimed delivery, reads the webhook as it is now, checks the
 // destination and each secret's allowed hosts, decrypts only the secrets it references (at send time: a
-// rotation takes effect on the next delivery), renders and sends the request, and records the attempt
-// with every resolved value redacted. Queue SQL and the delivery log are in lib/dal/webhook-deliveries.ts;
+// rotation takes effect on the next delivery), renders and sends the request, and records the attempt.
+// The log holds the request as templated (`${NAME}`, never a rendered value) and, for a delivery that
+// resolved any secret, no response text at all: a receiver may echo a value in any encoding, and pattern
+// redaction (still applied to everything logged) cannot be complete. Queue SQL and the delivery log are in lib/dal/webhook-deliveries.ts;
 // this layer combines them with HTTP, templates and redaction (lib/webhooks/*).
 import {
   claimDeliveries,
@@ -41,6 +43,10 @@ type TLog = {
   headers: { name: string; value: string }[];
   body: string;
   responseBody: string | null;
+  responseWithheld: boolean;
+  responseHeaderNames: string[];
+  responseBytes: number | null;
+  carriedRestricted: boolean;
   statusCode: number | null;
   error: string | null;
 };
@@ -49,7 +55,19 @@ type TLog = {
 export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
   const started = Date.now();
   const startedAt = new Date(started);
-  const log: TLog = { method: "", url: "", headers: [], body: "", responseBody: null, statusCode: null, error: null };
+  const log: TLog = {
+    method: "",
+    url: "",
+    headers: [],
+    body: "",
+    responseBody: null,
+    responseWithheld: false,
+    responseHeaderNames: [],
+    responseBytes: null,
+    carriedRestricted: false,
+    statusCode: null,
+    error: null,
+  };
   let outcome: TOutcome;
   let retryable = false;
   try {
@@ -88,6 +106,7 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
   if (!target) throw new Refusal("The webhook no longer exists.");
   const { hook, bound } = target;
   log.method = hook.method;
+  log.carriedRestricted = bound.some((b) => b.visibility === "restricted");
 
   let referenced: string[];
   try {
@@ -132,6 +151,7 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
   if (missing.length) throw new Refusal(`${missing.join(", ")} could not be resolved.`);
   const redactor = new Redactor([...resolved.values()].map((r) => ({ name: r.name, value: r.value })));
   const values = new Map([...resolved.values()].map((r) => [r.name, r.value]));
+  const carriesSecrets = resolved.size > 0;
 
   if (resolved.size) {
     await recordSecretsResolved(d, hook, resolved.values());
@@ -178,10 +198,15 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
     { name: "X-Webhook-Delivery", value: d.id },
     ...templated,
   ];
-  log.url = redactor.redact(rendered.url);
+  // The log shows the request as templated: the sender's own headers, then the template's headers with
+  // their `${NAME}` references, the template's payload (or the event body, which carries no secret).
   // Signatures are logged shortened: enough to match a receiver's log, not a replayable request.
-  log.headers = headers.map((h) => ({ name: h.name, value: h.name === "webhook-signature" ? abbreviateSignatures(h.value) : redactor.redact(h.value) }));
-  log.body = redactor.redact(body);
+  // (rendered.headers is hook.headers rendered one for one, so the same filter keeps the same entries.)
+  const templateHeaders = hook.headers.filter((h) => !own.has(h.name.toLowerCase()));
+  const logged = [...headers.slice(0, headers.length - templated.length), ...templateHeaders];
+  log.url = redactor.redact(hook.url);
+  log.headers = logged.map((h) => ({ name: h.name, value: h.name === "webhook-signature" ? abbreviateSignatures(h.value) : redactor.redact(h.value) }));
+  log.body = redactor.redact(hook.method === "GET" ? "" : rendered.body ? hook.payload : body);
 
   try {
     const res = await sendHttp(
@@ -189,10 +214,18 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
       { timeoutMs: deliveryConfig().timeoutMs, maxResponseBytes: READ_CAP },
     );
     log.statusCode = res.status;
-    log.responseBody = redactor.redact(res.body.toString("utf8"), res.truncated).slice(0, LOG_BYTES);
+    log.responseHeaderNames = res.headerNames;
+    log.responseBytes = res.bytes;
+    if (carriesSecrets) {
+      log.responseWithheld = true;
+    } else {
+      log.responseBody = redactor.redact(res.body.toString("utf8"), res.truncated).slice(0, LOG_BYTES);
+    }
     if (res.status >= 200 && res.status < 300) return { outcome: "succeeded", retryable: false };
     if (res.status >= 300 && res.status < 400) {
-      log.error = `Redirects are not followed (HTTP ${res.status}${res.location ? ` to ${redactor.redact(res.location)}` : ""}).`;
+      // A Location header is receiver text too.
+      const to = res.location && !carriesSecrets ? ` to ${redactor.redact(res.location)}` : "";
+      log.error = `Redirects are not followed (HTTP ${res.status}${to}).`;
       return { outcome: "http_error", retryable: false };
     }
     return { outcome: "http_error", retryable: res.status >= 500 };

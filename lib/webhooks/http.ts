@@ -10,7 +10,8 @@ import { checkDestination } from "./ssrf";
 
 /** `body` is sent as is when it is bytes (a signed delivery: these exact bytes were signed), UTF-8 when text. */
 export type THttpRequest = { url: string; method: string; headers: { name: string; value: string }[]; body: string | Buffer };
-export type THttpResponse = { status: number; body: Buffer; truncated: boolean; location: string | null };
+/** `bytes`: the body's size as read (at most the cap); `headerNames`: the response's header names, lower case. */
+export type THttpResponse = { status: number; body: Buffer; truncated: boolean; location: string | null; bytes: number; headerNames: string[] };
 export type TFailureKind = "timeout" | "blocked" | "network";
 
 export class HttpFailure extends Error {
@@ -66,15 +67,13 @@ export async function sendHttp(req: THttpRequest, opts: TSendOptions): Promise<T
             size += room;
             truncated = true;
             res.destroy();
-            finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), truncated, location: res.headers.location ?? null }));
+            finish(() => resolve(response(res, chunks, truncated)));
             return;
           }
           chunks.push(chunk);
           size += chunk.length;
         });
-        res.on("end", () =>
-          finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), truncated, location: res.headers.location ?? null })),
-        );
+        res.on("end", () => finish(() => resolve(response(res, chunks, truncated))));
         res.on("error", (err) => finish(() => reject(classify(err))));
       },
     );
@@ -85,6 +84,12 @@ export async function sendHttp(req: THttpRequest, opts: TSendOptions): Promise<T
     request.on("error", (err) => finish(() => reject(classify(err))));
     request.end(body ?? undefined);
   });
+}
+
+function response(res: http.IncomingMessage, chunks: Buffer[], truncated: boolean): THttpResponse {
+  const body = Buffer.concat(chunks);
+  const headerNames = [...new Set(res.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()))];
+  return { status: res.statusCode ?? 0, body, truncated, location: res.headers.location ?? null, bytes: body.length, headerNames };
 }
 
 function classify(err: Error): HttpFailure {

@@ -477,6 +477,15 @@ const MATRIX: Record<string, TCase[]> = {
         return () => fn(cell.team.slug, { webhookId });
       },
     },
+    {
+      // webhooks.restricted: the receiver's answer could echo the value back to an Editor (issue 9 item 1).
+      does: "sends a test of a webhook that carries a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team, "restricted");
+        return () => fn(cell.team.slug, { webhookId });
+      },
+    },
   ],
   // Signing secrets are shown (once) and rotated by Owners/Admins only; so is redelivery.
   [`${WEBHOOKS}#rotateSigningSecretAction`]: [
@@ -491,6 +500,19 @@ const MATRIX: Record<string, TCase[]> = {
     },
   ],
   [`${WEBHOOKS}#redeliverAction`]: [
+    {
+      does: "redelivers a finished delivery of a webhook that carries a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const webhookId = await seedWebhook(cell.team, "restricted");
+        const db = await getDb();
+        const [d] = await db
+          .insert(webhookDeliveries)
+          .values({ teamId: cell.team.id, webhookId, trigger: "test", status: "failed", attempts: 1 })
+          .returning({ id: webhookDeliveries.id });
+        return () => fn(cell.team.slug, { deliveryId: d!.id });
+      },
+    },
     {
       does: "redelivers a finished delivery",
       allowed: MANAGERS,

@@ -29,7 +29,12 @@ export default async function WebhooksPage({ params }: { params: Promise<{ team:
     <div className="space-y-10">
       <WebhooksPanel teamSlug={team} webhooks={data.items} secretOptions={data.secretOptions} isManager={data.isManager} canSign={data.canSign} />
       <VerifySnippet />
-      <DeliveriesTable teamSlug={team} deliveries={deliveries} canRedeliver={data.canRedeliver} />
+      <DeliveriesTable
+        teamSlug={team}
+        deliveries={deliveries}
+        canRedeliver={data.canRedeliver}
+        hiddenWebhooks={data.items.filter((w) => !w.canSeeDeliveries).map((w) => w.name)}
+      />
     </div>
   );
 }
