@@ -257,6 +257,30 @@ describe("the audit table is append-only", () => {
     expect(await allEvents(t.id)).toEqual([event]);
   });
 
+  // Issue 9 item 9: TRUNCATE skips row triggers; a statement trigger refuses it, even for the table's owner.
+  // Each attempt runs in a transaction that is rolled back, so a TRUNCATE that got through (the bug) cannot
+  // empty the table other test files share.
+  it.each(["truncate audit_events", "truncate table audit_events restart identity", "truncate teams cascade"])("%s fails", async (statement) => {
+    const t = await makeTeam(owner);
+    const db = await getDb();
+    const before = await allEvents(t.id);
+    let refusal: string | null = null;
+    await db
+      .transaction(async (tx) => {
+        try {
+          await tx.execute(sql.raw(statement));
+        } catch (err) {
+          const e = err as Error & { cause?: Error };
+          refusal = `${e.message} ${e.cause?.message ?? ""}`;
+          throw err;
+        }
+        throw new Error("rolled back: the TRUNCATE went through");
+      })
+      .catch(() => {});
+    expect(refusal, `${statement} went through`).toContain("audit_events is append-only");
+    expect(await allEvents(t.id)).toEqual(before);
+  });
+
   it("deleting a whole team still removes its events (foreign-key cascade)", async () => {
     const t = await makeTeam(owner);
     const db = await getDb();
