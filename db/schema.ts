@@ -29,9 +29,29 @@ export const users = pgTable(
     email: text("email").notNull(),
     // argon2id PHC string; null for accounts that only sign in through OAuth/OIDC.
     passwordHash: text("password_hash"),
+    // When the account proved it receives mail at `email` (a verification link). Null: never verified.
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+// Email verification links: single-use, expiring; only the token's SHA-256 is stored. The address is
+// copied so a link proves the address it was sent to, not whatever the account's email is later.
+export const emailVerifications = pgTable(
+  "email_verifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("email_verifications_token_key").on(t.tokenHash), index("email_verifications_user_idx").on(t.userId, t.createdAt)],
 );
 
 // Links an OAuth/OIDC identity to a user.

@@ -24,6 +24,8 @@ async function invite(owner: Page, email: string, role: "Editor" | "Admin"): Pro
   const link = await dialog.getByRole("textbox", { name: "Invitation link" }).inputValue();
   expect(link).toMatch(/\/invite\/inv_[A-Za-z0-9_-]{43}$/);
   await expect(dialog.getByRole("status")).toContainText("not mailed");
+  // Without SMTP nothing can verify the address: the inviter is told the link is a bearer link (issue 9 item 5).
+  await expect(dialog.getByRole("note")).toContainText("This is a bearer link");
   await dialog.getByRole("button", { name: "Done" }).click();
   return new URL(link).pathname;
 }

@@ -5,7 +5,9 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
 import { revokeUserSession } from "@/lib/dal/sessions";
+import { isVerificationRequired } from "@/lib/dal/email-verification";
 import { createUser } from "@/lib/dal/users";
+import { sendVerificationMail } from "@/lib/verification-mail";
 import { currentSessionId } from "@/lib/session";
 import type { ActionResult } from "@/lib/errors";
 import { toActionResult, validationFailure } from "@/lib/server-action";
@@ -44,6 +46,8 @@ export async function signUpAction(formData: FormData): Promise<ActionResult> {
   if (!parsed.success) return validationFailure(z.flattenError(parsed.error).fieldErrors);
   const created = await toActionResult("signUp", () => createUser(parsed.data));
   if (!created.ok) return created;
+  // With mail configured the new address is verified by a mailed link before it can accept an invitation.
+  if (isVerificationRequired()) await toActionResult("sendVerification", () => sendVerificationMail(created.data.id, undefined));
   return signInWithPassword(parsed.data.email, parsed.data.password, safeNext(formData.get("next")));
 }
 

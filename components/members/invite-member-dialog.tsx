@@ -9,7 +9,7 @@ import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui
 import type { TRole } from "@/db/schema";
 import { useServerAction } from "./use-action";
 
-type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string };
+type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string; email: string };
 
 export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: string; canInviteOwner: boolean }) {
   const [open, setOpen] = useState(false);
@@ -68,6 +68,12 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
                     : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
                 It is shown only once.
               </p>
+              {!created.mailConfigured ? (
+                <p role="note" className="mt-2 text-sm font-medium text-amber-800">
+                  This is a bearer link: without email configured, addresses cannot be verified, so whoever holds the link can create an
+                  account for {created.email} and join. Send it only over a channel you trust.
+                </p>
+              ) : null}
             </div>
             <div className="flex justify-end">
               <DialogClose asChild>

@@ -9,6 +9,7 @@ import { invitations, memberships, teams, users, type TRole } from "@/db/schema"
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { hasVerifiedEmail, isVerificationRequired } from "./email-verification";
 import { emitTeamEvent } from "./team-events";
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
@@ -226,6 +227,9 @@ const REFUSALS: Record<Exclude<TInvitationStatus, "valid">, string> = {
   already_member: "You are already a member of this team.",
 };
 
+export const EMAIL_NOT_VERIFIED =
+  "Verify your email address first: open the link we emailed you (or send a new one below), then accept the invitation.";
+
 export const invitationRefusal = (s: Exclude<TInvitationStatus, "valid">) => REFUSALS[s];
 
 export async function acceptInvitation(input: {
@@ -259,6 +263,11 @@ export async function acceptInvitation(input: {
     // on PGlite (one connection) waits for this transaction forever.
     if (!row) return null;
     if (row.email !== input.user.email) throw new AppError("forbidden", REFUSALS.wrong_email);
+    // With mail configured the invitation is for whoever proved they read that address's mail; without it the
+    // link itself is the credential (a bearer link), which the inviter is told.
+    if (isVerificationRequired() && !(await hasVerifiedEmail(tx, input.user.id))) {
+      throw new AppError("forbidden", EMAIL_NOT_VERIFIED);
+    }
     const inserted = await tx
       .insert(memberships)
       .values({ teamId: row.teamId, userId: input.user.id, role: row.role })

@@ -6,6 +6,7 @@ import type { ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
 import { toActionResult } from "@/lib/server-action";
 import { currentUser } from "@/lib/session";
+import { sendVerificationMail } from "@/lib/verification-mail";
 
 export async function acceptInvitationAction(token: unknown): Promise<ActionResult> {
   const parsed = z.string().max(200).safeParse(token);
@@ -21,4 +22,16 @@ export async function acceptInvitationAction(token: unknown): Promise<ActionResu
 /** acceptInvitationAction for `<form action>` without scripts: the token comes in the POST body; a success redirects. */
 export async function acceptInvitationFormAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult | null> {
   return acceptInvitationAction(formData.get("token"));
+}
+
+/** Sends (again) the verification email the invitation waits for. Rate-limited in the DAL. */
+export async function resendVerificationFormAction(_prev: ActionResult | null, _formData: FormData): Promise<ActionResult | null> {
+  const user = await currentUser();
+  if (!user) return { ok: false, code: "unauthenticated", message: "Sign in first." };
+  const meta = await requestMeta();
+  const sent = await toActionResult("resendVerification", () => sendVerificationMail(user.id, meta));
+  if (!sent.ok) return sent;
+  return sent.data
+    ? { ok: true, data: undefined }
+    : { ok: false, code: "unexpected", message: "The email could not be sent. Try again later." };
 }

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { AcceptInvitation } from "@/components/members/accept-invitation";
+import { ResendVerification } from "@/components/members/resend-verification";
 import { ROLE_LABELS } from "@/lib/authz";
-import { describeInvitation, invitationRefusal } from "@/lib/dal/invitations";
+import { emailVerificationStatus } from "@/lib/dal/email-verification";
+import { describeInvitation, EMAIL_NOT_VERIFIED, invitationRefusal } from "@/lib/dal/invitations";
 import { currentUser } from "@/lib/session";
 
 export const metadata = { title: "Invitation" };
@@ -12,6 +14,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const user = await currentUser();
   const view = await describeInvitation(token, user);
+  const verification = user ? await emailVerificationStatus(user.id) : null;
+  const mustVerify = !!verification && verification.required && !verification.verified;
   const here = `/invite/${encodeURIComponent(token)}`;
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-6 py-12">
@@ -51,9 +55,18 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <p className="mt-3 text-slate-700">
             You are invited to <strong>{view.teamName}</strong> as <strong>{view.role ? ROLE_LABELS[view.role] : ""}</strong>.
           </p>
-          <div className="mt-6">
-            <AcceptInvitation token={token} />
-          </div>
+          {mustVerify ? (
+            <div className="mt-6 space-y-3">
+              <p className="text-slate-700" role="alert">
+                {EMAIL_NOT_VERIFIED}
+              </p>
+              <ResendVerification />
+            </div>
+          ) : (
+            <div className="mt-6">
+              <AcceptInvitation token={token} />
+            </div>
+          )}
         </>
       )}
     </main>

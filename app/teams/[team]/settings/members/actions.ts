@@ -1,8 +1,8 @@
 "use server";
 // Server actions of the Members page. Authorization (who may invite, change or remove whom, and the
 // last-Owner rule) lives in the DAL, inside the transaction that makes the change.
-import { headers } from "next/headers";
 import { z } from "zod";
+import { appOrigin } from "@/lib/app-origin";
 import { createInvitation, revokeInvitation } from "@/lib/dal/invitations";
 import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/dal/members";
 import { isMailConfigured, sendMail } from "@/lib/mail";
@@ -10,15 +10,6 @@ import { runTeamAction } from "@/lib/team-action";
 import { ZChangeRoleInput, ZInvitationRef, ZInviteInput, ZMemberRef } from "@/lib/validation/members";
 
 const membersPath = (slug: string) => `/teams/${slug}/settings/members`;
-
-/** The app's public origin: APP_URL when set (never trust a Host header for links that are mailed). */
-async function appOrigin(): Promise<string> {
-  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/+$/, "");
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto}://${host}`;
-}
 
 export async function inviteMemberAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("inviteMember", teamSlug, ZInviteInput, input, async (ctx, data) => {
@@ -31,7 +22,7 @@ export async function inviteMemberAction(teamSlug: unknown, input: unknown) {
           `${ctx.user.name || ctx.user.email} invited you to the team "${inv.teamName}".\n\nAccept the invitation: ${link}\n\nThe link works once and expires on ${new Date(inv.expiresAt).toUTCString()}.`,
         )
       : false;
-    return { link, mailed, mailConfigured: isMailConfigured(), expiresAt: inv.expiresAt };
+    return { link, mailed, mailConfigured: isMailConfigured(), expiresAt: inv.expiresAt, email: data.email };
   }, membersPath);
 }
 
