@@ -40,6 +40,8 @@ const serverEnv: Record<string, string> = {
   // Last used is written by the usage recorder off the read path; flush often so e2e sees it soon.
   USAGE_FLUSH_MS: "500",
   DATABASE_URL: databaseUrl,
+  // The same database as its owner (CI's least-privilege roles), or none: never the caller's own database.
+  DATABASE_MIGRATION_URL: databaseUrl && process.env.DATABASE_MIGRATION_URL ? e2eDatabaseUrl(process.env.DATABASE_MIGRATION_URL) : "",
   ...(databaseUrl ? {} : { PGLITE_DATA_DIR: `.data/e2e-${process.env.E2E_RUN_ID}/pglite` }),
 };
 

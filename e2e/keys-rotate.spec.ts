@@ -59,8 +59,11 @@ test("after keys rotate and a restart with only the new key, team-secrets run ge
   const db: Record<string, string> = process.env.DATABASE_URL ? {} : { DATABASE_URL: "", PGLITE_DATA_DIR: path.join(dir, "pglite") };
   let dbName: string | null = null;
   if (process.env.DATABASE_URL) {
-    const made = await run(process.execPath, ["scripts/test-db.mjs"], {});
-    db.DATABASE_URL = made.stdout.trim();
+    // Least-privilege roles when the suite runs under them (CI); never the caller's owner URL for this database.
+    const made = await run(process.execPath, ["scripts/test-db.mjs", ...(process.env.DATABASE_MIGRATION_URL ? ["--roles"] : [])], {});
+    const [app, owner] = made.stdout.trim().split("\n");
+    db.DATABASE_URL = app!;
+    db.DATABASE_MIGRATION_URL = owner ?? "";
     dbName = db.DATABASE_URL.slice(db.DATABASE_URL.lastIndexOf("/") + 1);
   }
   const base = {

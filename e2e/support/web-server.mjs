@@ -87,7 +87,9 @@ try {
   if (base.DATABASE_URL && !stopping) {
     // The suite's own database (playwright.config.ts names it): empty at every start.
     const dbName = new URL(base.DATABASE_URL).pathname.slice(1);
-    await run(process.execPath, ["scripts/test-db.mjs", "recreate", dbName], base);
+    // With an owner URL beside it (CI), the same least-privilege roles as the caller's database.
+    const roles = base.DATABASE_MIGRATION_URL && new URL(base.DATABASE_MIGRATION_URL).username !== new URL(base.DATABASE_URL).username;
+    await run(process.execPath, ["scripts/test-db.mjs", "recreate", dbName, ...(roles ? ["--roles"] : [])], base);
     e2eDatabase = dbName;
   }
   if (!stopping) await run("npm", ["run", "--silent", "db:seed"], base);

@@ -18,6 +18,7 @@ import type { TSessionUser } from "@/lib/dal/users";
 import { listAuditEvents, exportAuditEvents, AUDIT_PAGE_SIZE } from "@/lib/dal/audit";
 import { AUDIT_ACTIONS, ZAuditQuery } from "@/lib/validation/audit";
 import { errorOf, makeTeam, makeUser, rowsOf, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { withOwnerDb } from "../support/owner-db";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
 vi.mock("@/lib/session", async (importOriginal) => {
@@ -262,10 +263,10 @@ describe("the audit table is append-only", () => {
   // empty the table other test files share.
   it.each(["truncate audit_events", "truncate table audit_events restart identity", "truncate teams cascade"])("%s fails", async (statement) => {
     const t = await makeTeam(owner);
-    const db = await getDb();
     const before = await allEvents(t.id);
     let refusal: string | null = null;
-    await db
+    // As the table's owner (the app's own role, under least privilege, may not TRUNCATE at all: db-roles.test.ts).
+    await withOwnerDb((ownerDb) => ownerDb
       .transaction(async (tx) => {
         try {
           await tx.execute(sql.raw(statement));
@@ -276,7 +277,7 @@ describe("the audit table is append-only", () => {
         }
         throw new Error("rolled back: the TRUNCATE went through");
       })
-      .catch(() => {});
+      .catch(() => {}));
     expect(refusal, `${statement} went through`).toContain("audit_events is append-only");
     expect(await allEvents(t.id)).toEqual(before);
   });

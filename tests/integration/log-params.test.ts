@@ -8,7 +8,7 @@
 // by a real error the same server raised (drizzle then wraps it with the real statement and parameters,
 // exactly as it does for any driver failure).
 import { inspect } from "node:util";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { PgPreparedQuery } from "drizzle-orm/pg-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
@@ -24,6 +24,7 @@ import { processDelivery } from "@/lib/jobs/webhook-delivery";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { withOwnerDb } from "../support/owner-db";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
@@ -133,20 +134,20 @@ async function withFailingReads<T>(table: RegExp, fn: () => Promise<T>): Promise
 
 /** A trigger that makes writes of this file's rows to `table` fail (BEFORE INSERT OR UPDATE). */
 async function withFailingWrites<T>(table: string, when: string, fn: () => Promise<T>): Promise<T> {
-  const db = await getDb();
+  const asOwner = (q: SQL) => withOwnerDb((owner) => owner.execute(q));
   const fn_ = sql.identifier(`log_fail_${runId()}`);
   const trigger = sql.identifier(`log_fail_trg_${runId()}`);
-  await db.execute(sql`CREATE FUNCTION ${fn_}() RETURNS trigger AS $$
+  await asOwner(sql`CREATE FUNCTION ${fn_}() RETURNS trigger AS $$
     BEGIN
       IF ${sql.raw(when)} THEN RAISE EXCEPTION 'injected failure'; END IF;
       RETURN NEW;
     END; $$ LANGUAGE plpgsql`);
-  await db.execute(sql`CREATE TRIGGER ${trigger} BEFORE INSERT OR UPDATE ON ${sql.identifier(table)} FOR EACH ROW EXECUTE FUNCTION ${fn_}()`);
+  await asOwner(sql`CREATE TRIGGER ${trigger} BEFORE INSERT OR UPDATE ON ${sql.identifier(table)} FOR EACH ROW EXECUTE FUNCTION ${fn_}()`);
   try {
     return await fn();
   } finally {
-    await db.execute(sql`DROP TRIGGER IF EXISTS ${trigger} ON ${sql.identifier(table)}`);
-    await db.execute(sql`DROP FUNCTION IF EXISTS ${fn_}()`);
+    await asOwner(sql`DROP TRIGGER IF EXISTS ${trigger} ON ${sql.identifier(table)}`);
+    await asOwner(sql`DROP FUNCTION IF EXISTS ${fn_}()`);
   }
 }
 

@@ -2,7 +2,7 @@
 // in lib/dal/members.ts and lib/dal/invitations.ts with real users, teams and audit rows. Nothing is mocked.
 // Each test builds its own team (cheap); users are created once (argon2 is not).
 import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, invitations, memberships, type TRole } from "@/db/schema";
@@ -25,6 +25,7 @@ import {
   type TTestTeam,
   type TTestUser,
 } from "../support/fixtures";
+import { withOwnerDb } from "../support/owner-db";
 
 const META = { ip: "203.0.113.50", userAgent: "vitest-members" };
 
@@ -230,25 +231,26 @@ describe("invitations", () => {
   it("accepting is one transaction with its audit event: when the event cannot be written, no membership exists", async () => {
     const t = await team();
     const inv = await invite(t, invitee.email);
-    const db = await getDb();
+    // Triggers are the owner's to create (the app's role has row privileges only, see docs/deploy.md).
+    const asOwner = (q: SQL) => withOwnerDb((owner) => owner.execute(q));
     const fn = sql.identifier(`fail_join_${runId()}`);
     // Refuses exactly this team's member.joined event (other test files share the database).
-    await db.execute(sql`create function ${fn}() returns trigger language plpgsql as $$
+    await asOwner(sql`create function ${fn}() returns trigger language plpgsql as $$
       begin
         if new.action = 'member.joined' and new.team_id = ${sql.raw(`'${t.id}'`)}::uuid then
           raise exception 'audit write refused by test';
         end if;
         return new;
       end $$`);
-    await db.execute(sql`create trigger ${fn} before insert on audit_events for each row execute function ${fn}()`);
+    await asOwner(sql`create trigger ${fn} before insert on audit_events for each row execute function ${fn}()`);
     try {
       const err = await errorOf(acceptInvitation({ user: userRef(invitee), token: inv.token }));
       expect(err.code).toBeUndefined();
       expect((await rolesOf(t))[invitee.id]).toBeUndefined();
       expect((await invitationRow(inv.id)).acceptedAt).toBeNull();
     } finally {
-      await db.execute(sql`drop trigger ${fn} on audit_events`);
-      await db.execute(sql`drop function ${fn}()`);
+      await asOwner(sql`drop trigger ${fn} on audit_events`);
+      await asOwner(sql`drop function ${fn}()`);
     }
     // Still pending: it works once the event can be written.
     await acceptInvitation({ user: userRef(invitee), token: inv.token });

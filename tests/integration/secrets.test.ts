@@ -1,6 +1,6 @@
 // The secrets service against a real database (PGlite, and Postgres when DATABASE_URL is set): the DAL
 // in lib/dal/secrets.ts with real users, teams, encryption and audit rows. Nothing here is mocked.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, secretValues, type TRole } from "@/db/schema";
@@ -19,6 +19,7 @@ import {
   type TTestTeam,
   type TTestUser,
 } from "../support/fixtures";
+import { withOwnerDb } from "../support/owner-db";
 
 const q = (input: Record<string, unknown> = {}) => ZListSecretsQuery.parse(input);
 // Multi-line and non-ASCII, to exercise encoding; leak checks search for `trace(value)`, its first line,
@@ -413,9 +414,9 @@ describe("atomicity", () => {
     const fresh = `ATOM_C_${tag}`;
     const fn = sql.identifier(`test_fail_audit_${tag}`);
     const trigger = sql.identifier(`test_fail_audit_${tag}`);
-    const db = await getDb();
     // Only events for these two names fail, so other tests sharing the database are unaffected.
-    await db.execute(sql`
+    const asOwner = (q: SQL) => withOwnerDb((owner) => owner.execute(q));
+    await asOwner(sql`
       CREATE FUNCTION ${fn}() RETURNS trigger AS $$
       BEGIN
         IF NEW.target_name IN (${sql.raw(`'${existing.name}', '${fresh}'`)}) THEN
@@ -424,7 +425,7 @@ describe("atomicity", () => {
         RETURN NEW;
       END;
       $$ LANGUAGE plpgsql`);
-    await db.execute(sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    await asOwner(sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     try {
       const before = await snapshot([teamA.id]);
       // Each call starts only when awaited: started together, a rejection could go unhandled meanwhile.
@@ -442,8 +443,8 @@ describe("atomicity", () => {
       expect(await listOne(creator, teamA, fresh)).toBeUndefined();
       expect((await resolveSecretValues(teamA.id, [existing.name])).get(existing.name)?.value).toBe(existing.value);
     } finally {
-      await db.execute(sql`DROP TRIGGER IF EXISTS ${trigger} ON audit_events`);
-      await db.execute(sql`DROP FUNCTION IF EXISTS ${fn}()`);
+      await asOwner(sql`DROP TRIGGER IF EXISTS ${trigger} ON audit_events`);
+      await asOwner(sql`DROP FUNCTION IF EXISTS ${fn}()`);
     }
     // With the fault gone the same writes succeed: the trigger, not something else, made them fail.
     await createSecret({ actor: creator.actor, teamSlug: teamA.slug, name: fresh, value: value("c"), visibility: "masked" });

@@ -35,6 +35,8 @@ const runDir = path.join(process.cwd(), ".data", `scale-${Date.now()}`);
 let adminSql: postgres.Sql;
 let dbName = "";
 let directUrl = "";
+/** The same database as its owner: for migrations (DATABASE_MIGRATION_URL); directUrl when one role does both. */
+let ownerUrl = "";
 let bouncer: TPgBouncer | null = null;
 let lb: THaproxy | null = null;
 let rx: TReceiver | null = null;
@@ -53,11 +55,20 @@ beforeAll(async () => {
   }
   // A fresh database of our own: the migration check needs one nobody has migrated yet.
   const u = new URL(process.env.DATABASE_URL!);
-  adminSql = postgres({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || "postgres"), database: "postgres", onnotice: () => {} });
   dbName = `team_secrets_test_scale_${Date.now()}_${process.pid}`;
-  await adminSql.unsafe(`CREATE DATABASE ${dbName}`);
-  u.pathname = `/${dbName}`;
-  directUrl = u.toString();
+  if (process.env.DATABASE_MIGRATION_URL) {
+    // Least-privilege roles (CI): the database is made by scripts/test-db.mjs like the run's own; the app
+    // role (through PgBouncer) cannot create tables, migrations run as the owner over the direct connection.
+    const [app, owner] = execFileSync(process.execPath, ["scripts/test-db.mjs", "recreate", dbName, "--roles"], { encoding: "utf8" }).trim().split("\n");
+    directUrl = app!;
+    ownerUrl = owner!;
+  } else {
+    adminSql = postgres({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || "postgres"), database: "postgres", onnotice: () => {} });
+    await adminSql.unsafe(`CREATE DATABASE ${dbName}`);
+    u.pathname = `/${dbName}`;
+    directUrl = u.toString();
+    ownerUrl = directUrl;
+  }
   bouncer = await startPgBouncer({ databaseUrl: directUrl, port: base, dir: runDir, poolSize: 16 });
   rx = await startReceiver();
 
@@ -69,7 +80,7 @@ beforeAll(async () => {
     AUTH_TRUST_HOST: "true",
     DATA_DIR: runDir,
     DATABASE_URL: bouncer.url,
-    DATABASE_MIGRATION_URL: directUrl,
+    DATABASE_MIGRATION_URL: ownerUrl,
     DATABASE_PREPARED_STATEMENTS: "false",
     DATABASE_POOL_SIZE: "5",
     TRUSTED_PROXY_HOPS: "1",
@@ -98,6 +109,7 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
   await bouncer?.stop();
   await rx?.close();
+  if (dbName && ownerUrl && ownerUrl !== directUrl) execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", dbName], { stdio: "ignore" });
   if (adminSql) {
     await adminSql.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await adminSql.end({ timeout: 2 });
@@ -281,7 +293,7 @@ let dalReady: Promise<void> | null = null;
 async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   dalReady ??= (async () => {
     process.env.DATABASE_URL = directUrl;
-    process.env.DATABASE_MIGRATION_URL = "";
+    process.env.DATABASE_MIGRATION_URL = ownerUrl === directUrl ? "" : ownerUrl;
   })();
   await dalReady;
   return fn();
