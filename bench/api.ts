@@ -229,7 +229,7 @@ async function main() {
 async function profile(token: string) {
   const { getDb } = await import("@/db/client");
   const { sql } = await import("drizzle-orm");
-  const { authenticateAccessToken } = await import("@/lib/dal/access-tokens");
+  const { authenticateAccessToken, authenticateMachineRequest } = await import("@/lib/dal/access-tokens");
   const { badAuthRetryAfter, consumeTokenRequest } = await import("@/lib/dal/token-rate-limit");
   const { listTokenSecretVersions, readTokenSecrets } = await import("@/lib/dal/token-reads");
   const { handleSecretsRequest } = await import("@/lib/api/secrets-api");
@@ -237,8 +237,8 @@ async function profile(token: string) {
   const principal = (await authenticateAccessToken(token, "127.0.0.1"))!;
   const steps: [string, () => Promise<unknown>][] = [
     ["round trip (select 1)", () => db.execute(sql`select 1`)],
-    ["failed-auth budget check", () => badAuthRetryAfter("127.0.0.1")],
-    ["token lookup (hash)", () => authenticateAccessToken(token, "127.0.0.1")],
+    ["failed-auth budget alone (a bad token)", () => badAuthRetryAfter("127.0.0.1")],
+    ["token lookup + failed-auth budget", () => authenticateMachineRequest(token, "127.0.0.1")],
     ["token budget", () => consumeTokenRequest(principal.id)],
     ["bindings (?values=false)", () => listTokenSecretVersions(principal)],
     ["read: bindings + values + audit", () => readTokenSecrets(principal, null, { ip: "127.0.0.1", userAgent: "bench" })],

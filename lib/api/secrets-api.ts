@@ -4,8 +4,8 @@ import "server-only";
 // the token (missing, malformed, unknown, expired, revoked, outside its address ranges) is the same bare
 // 401; the reason is not told to the caller.
 import { KeyProviderUnavailableError } from "@/lib/crypto";
-import { authenticateAccessToken } from "@/lib/dal/access-tokens";
-import { badAuthRetryAfter, consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
+import { authenticateMachineRequest } from "@/lib/dal/access-tokens";
+import { consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
 import { UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
 import { logError, logWarning } from "@/lib/log";
@@ -34,10 +34,7 @@ export async function handleSecretsRequest(req: Request, name: string | null): P
     const token = bearerToken(req);
     // Both are single reads: run them side by side (one round trip of latency). An address over its
     // failed-authentication budget gets 429 whatever the token, so the result of the lookup is never told.
-    const [retryBad, principal] = await Promise.all([
-      badAuthRetryAfter(address),
-      token ? authenticateAccessToken(token, address) : null,
-    ]);
+    const { retryAfter: retryBad, principal } = await authenticateMachineRequest(token, address);
     if (retryBad > 0) return tooMany(retryBad);
     if (!principal) {
       await recordBadAuth(address);

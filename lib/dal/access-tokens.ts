@@ -5,12 +5,13 @@ import "server-only";
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import ipaddr from "ipaddr.js";
 import { getDb } from "@/db/client";
-import { accessTokens, accessTokenSecrets, secrets, users } from "@/db/schema";
+import { accessTokens, accessTokenSecrets, rateLimits, secrets, users } from "@/db/schema";
 import { requireTeamPermission, roleCan } from "@/lib/authz";
 import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken } from "@/lib/crypto/tokens";
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./token-rate-limit";
 
 export type TTokenStatus = "active" | "expired" | "revoked";
 
@@ -191,6 +192,55 @@ export function addressAllowed(address: string | null, cidrs: readonly string[])
  * The token's principal, or null for anything that must be refused (unknown, malformed, revoked, expired,
  * or called from outside its ranges). Callers answer every null the same way: 401 without detail.
  */
+/**
+ * The machine API's authentication in one round trip: the token (as authenticateAccessToken) and whether the
+ * source address is over its failed-authentication budget (retryAfter > 0: the caller answers 429 whatever the
+ * token, so a guess's result is never told). The budget's row is read in the same statement as the token;
+ * only when no token matches is it read on its own.
+ */
+export async function authenticateMachineRequest(
+  token: string | null,
+  sourceAddress: string | null,
+): Promise<{ retryAfter: number; principal: TTokenPrincipal | null }> {
+  if (!token || !looksLikeAccessToken(token)) return { retryAfter: await badAuthRetryAfter(sourceAddress), principal: null };
+  const hash = hashAccessToken(token);
+  const db = await getDb();
+  const now = new Date();
+  const budget = (col: "points" | "expire") =>
+    sql`(select ${sql.identifier(col)} from ${rateLimits} where ${rateLimits.key} = ${badAuthKey(sourceAddress)} and (${rateLimits.expire} > ${now.toISOString()}::timestamptz or ${rateLimits.expire} is null))`;
+  const [row] = await db
+    .select({
+      id: accessTokens.id,
+      teamId: accessTokens.teamId,
+      name: accessTokens.name,
+      prefix: accessTokens.prefix,
+      tokenHash: accessTokens.tokenHash,
+      allowedCidrs: accessTokens.allowedCidrs,
+      expiresAt: accessTokens.expiresAt,
+      revokedAt: accessTokens.revokedAt,
+      badPoints: sql<number | null>`${budget("points")}`.mapWith(Number),
+      badExpire: sql<string | null>`${budget("expire")}`,
+    })
+    .from(accessTokens)
+    .where(eq(accessTokens.tokenHash, hash))
+    .limit(1);
+  if (!row) return { retryAfter: await badAuthRetryAfter(sourceAddress), principal: null };
+  const retryAfter = badAuthRetryFromRow(row.badPoints ?? null, row.badExpire ? new Date(row.badExpire) : null);
+  return { retryAfter, principal: principalOf(row, hash, sourceAddress) };
+}
+
+function principalOf(
+  row: { id: string; teamId: string; name: string; prefix: string; tokenHash: string; allowedCidrs: string[]; expiresAt: Date | null; revokedAt: Date | null },
+  hash: string,
+  sourceAddress: string | null,
+): TTokenPrincipal | null {
+  if (!hashesEqual(row.tokenHash, hash)) return null;
+  if (row.revokedAt) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
+  if (!addressAllowed(sourceAddress, row.allowedCidrs)) return null;
+  return { id: row.id, teamId: row.teamId, name: row.name, prefix: row.prefix };
+}
+
 export async function authenticateAccessToken(token: string, sourceAddress: string | null): Promise<TTokenPrincipal | null> {
   if (!looksLikeAccessToken(token)) return null;
   const hash = hashAccessToken(token);
@@ -209,9 +259,5 @@ export async function authenticateAccessToken(token: string, sourceAddress: stri
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, hash))
     .limit(1);
-  if (!row || !hashesEqual(row.tokenHash, hash)) return null;
-  if (row.revokedAt) return null;
-  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
-  if (!addressAllowed(sourceAddress, row.allowedCidrs)) return null;
-  return { id: row.id, teamId: row.teamId, name: row.name, prefix: row.prefix };
+  return row ? principalOf(row, hash, sourceAddress) : null;
 }

@@ -6,7 +6,7 @@ import "server-only";
 // call fails with UndecryptableError naming every such secret, and the caller flags them.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
-import { secrets, secretValues } from "@/db/schema";
+import { accessTokenSecrets, secrets, secretValues } from "@/db/schema";
 import { decryptSecretValue, DecryptError } from "@/lib/crypto";
 import { log, logError } from "@/lib/log";
 
@@ -48,6 +48,14 @@ export async function resolveSecretValues(
     .leftJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
     .where(and(eq(secrets.teamId, teamId), inArray(secrets.name, [...names])))
     .orderBy(secrets.name);
+  return openRows(teamId, rows, opts.taintOwner);
+}
+
+type TSealedRow = { id: string; name: string; version: number; sealedVersion: number | null; ciphertext: string | null };
+
+/** Opens every row against its secret's current version; any failure fails all (UndecryptableError). */
+async function openRows(teamId: string, rows: readonly TSealedRow[], taintOwner?: object): Promise<Map<string, TResolvedSecret>> {
+  const out = new Map<string, TResolvedSecret>();
   const failures: TUnopened[] = [];
   for (const r of rows) {
     if (r.ciphertext === null) {
@@ -55,7 +63,7 @@ export async function resolveSecretValues(
       continue;
     }
     try {
-      const value = await decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, opts.taintOwner);
+      const value = await decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, taintOwner);
       out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
     } catch (err) {
       if (!(err instanceof DecryptError)) throw err;
@@ -67,6 +75,41 @@ export async function resolveSecretValues(
     throw new UndecryptableError(teamId, failures);
   }
   return out;
+}
+
+export type TTokenValue = TResolvedSecret & { env: string };
+
+/**
+ * The values of the secrets bound to a machine token (all, or the one named `only`), in name order, read in
+ * ONE statement with the bindings (one snapshot: a concurrent rotation or unbinding is seen whole or not at
+ * all). The caller has authenticated the token; every join is scoped by its team.
+ */
+export async function resolveTokenSecretValues(
+  teamId: string,
+  tokenId: string,
+  only: string | null,
+  opts: { executor?: Executor; taintOwner?: object } = {},
+): Promise<TTokenValue[]> {
+  const db = opts.executor ?? (await getDb());
+  const rows = await db
+    .select({
+      id: secrets.id,
+      name: secrets.name,
+      env: accessTokenSecrets.envName,
+      version: secrets.version,
+      sealedVersion: secretValues.version,
+      ciphertext: secretValues.ciphertext,
+    })
+    .from(accessTokenSecrets)
+    .innerJoin(secrets, and(eq(secrets.id, accessTokenSecrets.secretId), eq(secrets.teamId, teamId)))
+    .leftJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
+    .where(and(eq(accessTokenSecrets.tokenId, tokenId), eq(accessTokenSecrets.teamId, teamId), only === null ? undefined : eq(secrets.name, only)))
+    .orderBy(secrets.name);
+  const opened = await openRows(teamId, rows, opts.taintOwner);
+  return rows.map((r) => {
+    const v = opened.get(r.name)!;
+    return { id: v.id, name: v.name, version: v.version, value: v.value, env: r.env };
+  });
 }
 
 const REASONS: Record<TUnopened["reason"], string> = {

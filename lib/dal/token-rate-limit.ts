@@ -15,9 +15,22 @@ const globalForLimiters = globalThis as unknown as { __apiBadAuth?: Promise<Rate
 function badAuthLimiter(): Promise<RateLimiterDrizzle> {
   globalForLimiters.__apiBadAuth ??= getDb().then(
     (db) =>
-      new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix: "api:badauth", points: env().API_FAILED_AUTH_PER_MINUTE, duration: 60, clearExpiredByTimeout: false }),
+      new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix: BAD_AUTH_PREFIX, points: env().API_FAILED_AUTH_PER_MINUTE, duration: 60, clearExpiredByTimeout: false }),
   );
   return globalForLimiters.__apiBadAuth;
+}
+
+const BAD_AUTH_PREFIX = "api:badauth";
+
+/** The rate_limits key of an address's failed-authentication budget (rate-limiter-flexible's `prefix:key`). */
+export function badAuthKey(address: string | null): string {
+  return `${BAD_AUTH_PREFIX}:${address ?? "unknown"}`;
+}
+
+/** Seconds to wait, from the budget's row as read (points and expiry of an unexpired row, or nulls), else 0. */
+export function badAuthRetryFromRow(points: number | null, expire: Date | null): number {
+  if (points === null || points < env().API_FAILED_AUTH_PER_MINUTE) return 0;
+  return Math.max(1, Math.ceil(((expire?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
 }
 
 /** Is this address already over its failed-authentication budget (without counting this attempt)? */

@@ -11,7 +11,7 @@ import { getDb } from "@/db/client";
 import { accessTokenSecrets, secrets } from "@/db/schema";
 import type { TRequestMeta } from "./audit";
 import type { TTokenPrincipal } from "./access-tokens";
-import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "./secret-values";
+import { recordUndecryptable, resolveTokenSecretValues, type TTokenValue, UndecryptableError } from "./secret-values";
 import { recordAudit } from "./audit";
 import { withRetry } from "./retry";
 import { recordUsage } from "./usage-recorder";
@@ -46,25 +46,12 @@ export async function readTokenSecrets(
   meta: TRequestMeta,
   taintOwner?: object,
 ): Promise<TApiSecret[] | null> {
-  const bound = await bindingsOf(principal);
-  const wanted = only === null ? bound : bound.filter((b) => b.name === only);
-  if (only !== null && wanted.length === 0) return null;
   const db = await getDb();
-  // One statement reads every value (one snapshot: a concurrent rotation is seen whole or not at all), then
-  // one insert records the read. No transaction is needed for that order, and none is held open.
+  // One statement reads the bindings with every value (one snapshot: a concurrent rotation is seen whole or
+  // not at all), then one insert records the read. No transaction is needed for that order, and none is held open.
   const readAndAudit = () => withRetry(async () => {
-    const values = await resolveSecretValues(
-      principal.teamId,
-      wanted.map((b) => b.name),
-      { executor: db, taintOwner },
-    );
-    const read: (TApiSecret & { id: string })[] = [];
-    for (const b of wanted) {
-      const v = values.get(b.name);
-      // Missing only if the binding and the secret were removed since bindingsOf (a value that does not
-      // open has already thrown).
-      if (v) read.push({ id: v.id, name: b.name, env: b.env, version: v.version, value: v.value });
-    }
+    const read = await resolveTokenSecretValues(principal.teamId, principal.id, only, { executor: db, taintOwner });
+    if (only !== null && read.length === 0) return null;
     // The actor is a token, not a user: actor id stays null, the label names the token.
     await recordAudit(db, {
       teamId: principal.teamId,
@@ -79,7 +66,7 @@ export async function readTokenSecrets(
     });
     return read;
   });
-  let out: (TApiSecret & { id: string })[];
+  let out: TTokenValue[] | null;
   try {
     out = await readAndAudit();
   } catch (err) {
@@ -87,10 +74,11 @@ export async function readTokenSecrets(
     if (err instanceof UndecryptableError) await recordUndecryptable("secrets API", err);
     throw err;
   }
+  if (out === null) return null;
   const at = new Date();
   for (const s of out) {
     recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: s.id, version: s.version, at });
   }
   if (out.length === 0) recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: null, version: null, at });
-  return out.map(({ id: _id, ...s }) => s);
+  return out.map((s) => ({ name: s.name, env: s.env, version: s.version, value: s.value }));
 }
