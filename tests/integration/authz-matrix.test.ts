@@ -10,14 +10,17 @@
 // Only what needs a Next request is replaced: who is signed in (currentUser / currentSessionId), request
 // headers and cookies, and revalidatePath. next-auth's signIn/signOut and Next's redirect() are real.
 import { readdirSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { NextRequest } from "next/server";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { memberships, userSessions, webhookDeliveries, webhooks, webhookSecrets, type TRole } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
+import { createEmailVerification } from "@/lib/dal/email-verification";
 import { createInvitation } from "@/lib/dal/invitations";
 import { createSecret } from "@/lib/dal/secrets";
 import { createUserSession } from "@/lib/dal/sessions";
@@ -186,6 +189,24 @@ async function seedWebhook(team: TTestTeam, carries?: "restricted") {
   }
   return hook!.id;
 }
+/** A mail receiver on loopback that accepts and drops every message (for the verification-email row). */
+let smtp: SMTPServer | null = null;
+async function smtpUrl(): Promise<string> {
+  if (!smtp) {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, cb) {
+        stream.resume();
+        stream.on("end", () => cb());
+      },
+    });
+    await new Promise<void>((resolve) => smtp!.listen(0, "127.0.0.1", resolve));
+  }
+  return `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+}
+afterAll(() => new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve())));
 const ALL_UNAUTHENTICATED = { owner: "unauthenticated", admin: "unauthenticated", editor: "unauthenticated", outsider: "unauthenticated" } as const;
 const roleIn = async (team: TTestTeam, userId: string) => {
   const db = await getDb();
@@ -201,6 +222,7 @@ const roleIn = async (team: TTestTeam, userId: string) => {
 const AUTH = "app/(auth)/actions.ts";
 const TEAMS = "app/teams/actions.ts";
 const INVITE = "app/invite/[token]/actions.ts";
+const VERIFY = "app/verify-email/[token]/actions.ts";
 const MEMBERS = "app/teams/[team]/settings/members/actions.ts";
 const SECRETS = "app/teams/[team]/settings/secrets/actions.ts";
 const TOKENS = "app/teams/[team]/settings/tokens/actions.ts";
@@ -222,6 +244,22 @@ const MATRIX: Record<string, TCase[]> = {
       does: "signs in with valid credentials",
       allowed: EVERYONE,
       prepare: (fn) => () => fn(fd({ email: signer.email, password: SIGNER_PASSWORD })),
+    },
+  ],
+  // The same actions through <form action> (useActionState's (previous, formData) shape; issue 9 item 13).
+  [`${AUTH}#signUpFormAction`]: [
+    {
+      does: "creates an account from the form",
+      allowed: EVERYONE,
+      prepare: (fn) => () =>
+        fn(null, fd({ name: "New person", email: `suf-${tag}-${runId()}@test.example`, password: "a long enough password" })),
+    },
+  ],
+  [`${AUTH}#signInFormAction`]: [
+    {
+      does: "signs in from the form with valid credentials",
+      allowed: EVERYONE,
+      prepare: (fn) => () => fn(null, fd({ email: signer.email, password: SIGNER_PASSWORD })),
     },
   ],
   // Signing out is always allowed; for a signed-in caller it revokes their server-side session.
@@ -247,6 +285,58 @@ const MATRIX: Record<string, TCase[]> = {
       does: "creates a team",
       allowed: SIGNED_IN,
       prepare: (fn) => () => fn(fd({ name: `Matrix ${tag}` })),
+    },
+  ],
+  [`${TEAMS}#createTeamFormAction`]: [
+    {
+      does: "creates a team from the form",
+      allowed: SIGNED_IN,
+      prepare: (fn) => () => fn(null, fd({ name: `Matrix form ${tag}` })),
+    },
+  ],
+  [`${INVITE}#acceptInvitationFormAction`]: [
+    {
+      does: "accepts from the form an invitation addressed to the member of another team",
+      allowed: ["outsider"],
+      refusal: { owner: "forbidden", admin: "forbidden", editor: "forbidden" },
+      prepare: async (fn, cell) => {
+        const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: users.outsider.email, role: "editor" });
+        return () => fn(null, fd({ token: inv.token }));
+      },
+      verify: async (cell) => expect(await roleIn(cell.team, users.outsider.id)).toBe("editor"),
+    },
+  ],
+  // Any signed-in account may ask for its own verification email (mail configured for the call only: with
+  // SMTP_URL set, invitations need a verified address, which other rows do not set up).
+  [`${INVITE}#resendVerificationFormAction`]: [
+    {
+      does: "sends the caller's own verification email",
+      allowed: SIGNED_IN,
+      prepare: (fn) => async () => {
+        const url = await smtpUrl();
+        const saved = process.env.SMTP_URL;
+        process.env.SMTP_URL = url;
+        try {
+          return await fn(null, fd({}));
+        } finally {
+          if (saved === undefined) delete process.env.SMTP_URL;
+          else process.env.SMTP_URL = saved;
+        }
+      },
+    },
+  ],
+  // The link's token is the credential: whoever holds it confirms that address (a POST from the link's page).
+  [`${VERIFY}#verifyEmailAction`]: [
+    {
+      does: "verifies an address with its link",
+      allowed: EVERYONE,
+      prepare: async (fn) => {
+        // A new account per cell (its email carries the run's tag, so the snapshots see its rows change).
+        const person = await makeUser(`ve-${tag}`);
+        const v = await createEmailVerification({ userId: person.id });
+        return () => fn(fd({ token: v.token }));
+      },
+      verify: async (_cell, result) => expect(String(result)).toContain("result=verified"),
     },
   ],
   // Only the invited person (here the member of another team) may accept; team members are not the invitee.
