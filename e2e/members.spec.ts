@@ -50,6 +50,8 @@ async function acceptAsNewUser(browser: Browser, leak: LeakRecorder, path: strin
 }
 
 test("owner invites an editor, promotes them to admin, then removes them; the open page is refused", async ({ browser, asRole, leak }) => {
+  // Three browser contexts and a sign-up: 30-45 s on two loaded cores (timed out at 30 s in a CI rehearsal).
+  test.slow();
   const tag = newTag().toLowerCase();
   const email = `invitee-${tag}@example.com`;
   const owner = await asRole("owner");
