@@ -63,7 +63,10 @@ type TTokenCount = {
   /** When the shared window ends (ms since epoch); 0 before the first upsert. */
   windowEnd: number;
   sync: Promise<void> | null;
+  /** Sends a few unsent requests that no later request has sent. */
+  trailing: ReturnType<typeof setTimeout> | null;
 };
+const TRAILING_SYNC_MS = 1000;
 const counts = () => (globalForLimiters.__tokenBudget ??= new Map());
 
 /** Adds this instance's unsent requests to the shared row and learns the window's total; one in flight per token. */
@@ -97,6 +100,8 @@ function sync(key: string, c: TTokenCount): Promise<void> {
  * next requests are decided. A request waits for the database only when it is the first of a window in this
  * instance, or when TOKEN_SYNC_BATCH requests are already unsent (it then waits for that one upsert).
  *
+ * Half a batch unsent starts that upsert in the background; fewer than that are sent within a second.
+ *
  * Tolerance: the row lacks at most TOKEN_SYNC_BATCH requests per instance at any moment, so a token gets at
  * most its budget + N × 10 requests per 60-second window on N instances (exact on one instance).
  */
@@ -105,7 +110,7 @@ export async function consumeTokenRequest(tokenId: string): Promise<number> {
   const key = `api:token:${tokenId}`;
   const map = counts();
   let c = map.get(key);
-  if (!c) map.set(key, (c = { known: 0, unsent: 0, windowEnd: 0, sync: null }));
+  if (!c) map.set(key, (c = { known: 0, unsent: 0, windowEnd: 0, sync: null, trailing: null }));
   if (Date.now() >= c.windowEnd) {
     // A new window here: learn the shared total before deciding.
     while (c.sync) await c.sync;
@@ -115,13 +120,21 @@ export async function consumeTokenRequest(tokenId: string): Promise<number> {
   c.unsent += 1;
   if (c.unsent >= TOKEN_SYNC_BATCH) {
     while (c.unsent >= TOKEN_SYNC_BATCH) await sync(key, c);
-  } else if (!c.sync) {
-    // Errors surface on the next request that has to wait for a sync.
+  } else if (!c.sync && c.unsent >= TOKEN_SYNC_BATCH / 2) {
+    // Half a batch unsent: send it in the background, so a busy token rarely waits. (An upsert per request
+    // was a fourth round trip on every read.) Errors surface on the next request that has to wait for a sync.
     sync(key, c).catch(() => {});
+  } else if (!c.trailing) {
+    // A quiet token's last few requests still reach the shared row within a second.
+    c.trailing = setTimeout(() => {
+      c.trailing = null;
+      if (c.unsent > 0 && !c.sync) sync(key, c).catch(() => {});
+    }, TRAILING_SYNC_MS);
+    c.trailing.unref?.();
   }
   if (map.size > 10_000) {
     const now = Date.now();
-    for (const [k, v] of map) if (v.windowEnd < now && !v.sync && v.unsent === 0) map.delete(k);
+    for (const [k, v] of map) if (v.windowEnd < now && !v.sync && !v.trailing && v.unsent === 0) map.delete(k);
   }
   return 0;
 }
