@@ -192,6 +192,18 @@ export function addressAllowed(address: string | null, cidrs: readonly string[])
  * The token's principal, or null for anything that must be refused (unknown, malformed, revoked, expired,
  * or called from outside its ranges). Callers answer every null the same way: 401 without detail.
  */
+/** What authenticating a token reads of it (never more: the hash is compared again in constant time). */
+const AUTH_COLUMNS = {
+  id: accessTokens.id,
+  teamId: accessTokens.teamId,
+  name: accessTokens.name,
+  prefix: accessTokens.prefix,
+  tokenHash: accessTokens.tokenHash,
+  allowedCidrs: accessTokens.allowedCidrs,
+  expiresAt: accessTokens.expiresAt,
+  revokedAt: accessTokens.revokedAt,
+};
+
 /**
  * The machine API's authentication in one round trip: the token (as authenticateAccessToken) and whether the
  * source address is over its failed-authentication budget (retryAfter > 0: the caller answers 429 whatever the
@@ -210,14 +222,7 @@ export async function authenticateMachineRequest(
     sql`(select ${sql.identifier(col)} from ${rateLimits} where ${rateLimits.key} = ${badAuthKey(sourceAddress)} and (${rateLimits.expire} > ${now.toISOString()}::timestamptz or ${rateLimits.expire} is null))`;
   const [row] = await db
     .select({
-      id: accessTokens.id,
-      teamId: accessTokens.teamId,
-      name: accessTokens.name,
-      prefix: accessTokens.prefix,
-      tokenHash: accessTokens.tokenHash,
-      allowedCidrs: accessTokens.allowedCidrs,
-      expiresAt: accessTokens.expiresAt,
-      revokedAt: accessTokens.revokedAt,
+      ...AUTH_COLUMNS,
       badPoints: sql<number | null>`${budget("points")}`.mapWith(Number),
       badExpire: sql<string | null>`${budget("expire")}`,
     })
@@ -246,16 +251,7 @@ export async function authenticateAccessToken(token: string, sourceAddress: stri
   const hash = hashAccessToken(token);
   const db = await getDb();
   const [row] = await db
-    .select({
-      id: accessTokens.id,
-      teamId: accessTokens.teamId,
-      name: accessTokens.name,
-      prefix: accessTokens.prefix,
-      tokenHash: accessTokens.tokenHash,
-      allowedCidrs: accessTokens.allowedCidrs,
-      expiresAt: accessTokens.expiresAt,
-      revokedAt: accessTokens.revokedAt,
-    })
+    .select(AUTH_COLUMNS)
     .from(accessTokens)
     .where(eq(accessTokens.tokenHash, hash))
     .limit(1);
