@@ -9,9 +9,9 @@ import "server-only";
 // Key material (a bare wrapped key): v2:<keyId>:<wrapped key>
 // Format v1 (before key providers, local keys only): v1:<keyId>:<wrapNonce>.<wrapped>:<nonce>:<ct>; its value
 //   layer bound the key id, so a v1 value is re-sealed as v2 once, on its first re-wrap.
-import { randomBytes } from "node:crypto";
 import { aadBytes, envelopeAad, type SealContext, type WrapContext } from "./aad";
 import type { Keyring } from "./keyring";
+import { secureRandomBytes } from "./random";
 import { gcmOpen, gcmSeal, LocalKeyProvider } from "./providers/local";
 import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./providers/types";
 
@@ -59,7 +59,7 @@ export function envelopeKeyId(envelope: string): string {
 
 export async function seal(keyring: Keyring, plaintext: string, ctx: SealContext): Promise<{ envelope: string; keyId: string }> {
   const active = keyring.active;
-  const dataKey = randomBytes(DATA_KEY_BYTES);
+  const dataKey = secureRandomBytes(DATA_KEY_BYTES);
   try {
     const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), aadBytes(envelopeAad(ctx, "value")));
     const wrapped = await active.wrap(dataKey, envelopeAad(ctx, "key"));

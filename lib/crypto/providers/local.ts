@@ -1,8 +1,9 @@
 import "server-only";
 // The local provider: a 256-bit key from the environment (SECRETS_MASTER_KEY), AES-256-GCM key wrapping in
 // this process. Its id is derived from the key itself, so a wrong key can never pass for the right one.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from "node:crypto";
 import { aadBytes, type WrapContext } from "../aad";
+import { secureRandomBytes } from "../random";
 import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./types";
 
 export class KeyringError extends Error {
@@ -13,7 +14,7 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 export function gcmSeal(key: Buffer, plaintext: Buffer, associated: Buffer): { nonce: Buffer; sealed: Buffer } {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = secureRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(associated);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
