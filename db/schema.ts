@@ -149,6 +149,34 @@ export const secretValues = pgTable(
   (t) => [index("secret_values_key_id_idx").on(t.keyId)],
 );
 
+// How a version came to be: the Team secrets page (New secret, Rotate), a bulk import, or the API.
+export const secretVersionSourceEnum = pgEnum("secret_version_source", ["ui", "import", "api"]);
+
+// The history of a secret: one row per version, metadata only. Past values do not exist (a rotation
+// overwrites the only ciphertext), so a row says who made a version, when, how, and its fingerprint. Written
+// in the same transaction as the version itself. Rows backfilled for versions made before this table existed
+// carry what the audit log knew (source and fingerprint may then be null: not recorded).
+export const secretVersions = pgTable(
+  "secret_versions",
+  {
+    secretId: uuid("secret_id")
+      .notNull()
+      .references(() => secrets.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    createdAt: createdAt(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    // Kept so the history still reads after the author's account is gone (the audit log's actor label).
+    createdByLabel: text("created_by_label"),
+    source: secretVersionSourceEnum("source"),
+    // Keyed HMAC of this version's value (as secrets.fingerprint was while it was current).
+    fingerprint: text("fingerprint"),
+  },
+  (t) => [primaryKey({ columns: [t.secretId, t.version] }), index("secret_versions_team_idx").on(t.teamId)],
+);
+
 // Key material other than data keys (the fingerprint key), wrapped by the key provider like a data key.
 export const keyMaterial = pgTable("key_material", {
   name: text("name").primaryKey(),
@@ -187,6 +215,7 @@ export type TTeam = typeof teams.$inferSelect;
 export type TRole = (typeof roleEnum.enumValues)[number];
 export type TVisibility = (typeof visibilityEnum.enumValues)[number];
 export type TSecretRow = typeof secrets.$inferSelect;
+export type TVersionSource = (typeof secretVersionSourceEnum.enumValues)[number];
 
 // Invitations: only a SHA-256 of the link's token is stored; the link is shown once.
 export const invitations = pgTable(

@@ -7,7 +7,7 @@ import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "@/lib/dal/key-material";
 import { hashPassword } from "@/lib/dal/users";
 import { getDb } from "./client";
-import { memberships, secrets, secretValues, teams, users, type TRole } from "./schema";
+import { memberships, secrets, secretValues, secretVersions, teams, users, type TRole } from "./schema";
 
 export const SEED_PASSWORD_DEFAULT = "correct horse battery staple";
 
@@ -73,6 +73,8 @@ export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: n
         updatedBy: owner?.id,
       });
       await tx.insert(secretValues).values({ secretId: id, teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
+      // Its history row (source left unset: seeded, neither the UI, an import nor the API).
+      await tx.insert(secretVersions).values({ secretId: id, teamId, version: 1, createdBy: owner?.id, createdByLabel: "owner@example.com", fingerprint: sealed.fingerprint });
       counts.secrets++;
     }
   });

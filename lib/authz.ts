@@ -3,7 +3,7 @@ import "server-only";
 // A non-member gets "not found" for a team that exists, exactly as for one that does not.
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { memberships, teams, type TRole } from "@/db/schema";
+import { memberships, teams, type TRole, type TVisibility } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
 export const PERMISSIONS = [
@@ -77,6 +77,15 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
 export function webhookPolicy(role: TRole, carriesRestricted: boolean) {
   const may = !carriesRestricted || roleCan(role, "webhooks.restricted");
   return { canEdit: may, canTest: may, canSeeDeliveries: may };
+}
+
+/**
+ * What a role may see of one secret. Fingerprints: Owners and Admins always, Editors for Masked secrets only
+ * (a Restricted secret's fingerprint never reaches an Editor). The list's fingerprint column and the History
+ * dialog both come from here.
+ */
+export function secretPolicy(role: TRole, visibility: TVisibility) {
+  return { canSeeFingerprint: visibility === "masked" || roleCan(role, "secrets.write") };
 }
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

@@ -4,6 +4,8 @@ import type { TListSecretsQuery } from "@/lib/validation/secrets";
 export const secretsKeys = {
   all: (teamSlug: string) => ["secrets", teamSlug] as const,
   list: (teamSlug: string, q: TListSecretsQuery) => ["secrets", teamSlug, "list", q.q, q.sort, q.page, q.pageSize] as const,
+  /** Under `all`, so every secrets mutation (rotate, import, …) refreshes an open History dialog too. */
+  history: (teamSlug: string, secretId: string) => ["secrets", teamSlug, "history", secretId] as const,
 };
 
 export function secretsSearchParams(q: Partial<TListSecretsQuery>): URLSearchParams {

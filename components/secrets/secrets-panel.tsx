@@ -1,7 +1,8 @@
 "use client";
 // The Team secrets page body: filter, sort and server-side pagination through TanStack Query (hydrated from
-// the server's prefetch), the New / Import / Rotate / Delete dialogs for Owners and Admins, and a visible
-// notice for Editors. Rows carry metadata and a fingerprint only; there is no way to reveal a stored value.
+// the server's prefetch), the History dialog for every member, the New / Import / Rotate / Delete dialogs for
+// Owners and Admins, and a visible notice for Editors. Rows carry metadata and a fingerprint only; there is no
+// way to reveal a stored value.
 // Focus never drops to the page: after a delete it moves to the next row's first action (or New secret when
 // the table is empty), and every confirmation is announced in the toast region.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -15,6 +16,7 @@ import type { TSecretList } from "@/lib/dal/secrets";
 import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { DeleteSecretDialog } from "./delete-secret-dialog";
+import { HistoryDialog } from "./history-dialog";
 import { ImportSecretsDialog } from "./import-secrets-dialog";
 import { NewSecretDialog } from "./new-secret-dialog";
 import { Pagination } from "./pagination";
@@ -140,29 +142,30 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
           query={query}
           onSort={onSort}
           pending={pending}
-          renderActions={
-            canWrite
-              ? (s, index) => (
-                  <>
-                    <RotateSecretDialog
-                      key={`rotate-${s.id}`}
-                      teamSlug={teamSlug}
-                      secret={s}
-                      onRotated={(name, v) => notify(`Secret ${name} rotated to version ${v}.`)}
-                    />
-                    <DeleteSecretDialog
-                      key={`delete-${s.id}`}
-                      teamSlug={teamSlug}
-                      secret={s}
-                      onDeleted={(name) => {
-                        setFocusAfterDelete(index);
-                        notify(`Secret ${name} deleted.`);
-                      }}
-                    />
-                  </>
-                )
-              : null
-          }
+          renderActions={(s, index) => (
+            <>
+              <HistoryDialog key={`history-${s.id}`} teamSlug={teamSlug} secret={s} />
+              {canWrite ? (
+                <>
+                  <RotateSecretDialog
+                    key={`rotate-${s.id}`}
+                    teamSlug={teamSlug}
+                    secret={s}
+                    onRotated={(name, v) => notify(`Secret ${name} rotated to version ${v}.`)}
+                  />
+                  <DeleteSecretDialog
+                    key={`delete-${s.id}`}
+                    teamSlug={teamSlug}
+                    secret={s}
+                    onDeleted={(name) => {
+                      setFocusAfterDelete(index);
+                      notify(`Secret ${name} deleted.`);
+                    }}
+                  />
+                </>
+              ) : null}
+            </>
+          )}
           empty={
             data ? (
               <div className="flex flex-col items-center gap-2 px-6 py-12 text-center">

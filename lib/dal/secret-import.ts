@@ -78,7 +78,7 @@ export async function importSecrets(input: {
   try {
     await db.transaction(async (tx) => {
       const existing = await existingByLowerName(tx, team.id, valid.map((e) => e.name), true);
-      const ctx = { teamId: team.id, actor: input.actor, meta: input.meta };
+      const ctx = { teamId: team.id, actor: input.actor, meta: input.meta, source: "import" as const };
       const created: { name: string; value: string; visibility: TVisibility }[] = [];
       const rotations: { found: { id: string; name: string; version: number }; value: string }[] = [];
       for (const e of valid) {

@@ -5,8 +5,8 @@ import "server-only";
 import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Tx } from "@/db/client";
-import { secrets, secretValues, users, type TRole, type TVisibility } from "@/db/schema";
-import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { secrets, secretValues, users, type TRole, type TVersionSource, type TVisibility } from "@/db/schema";
+import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
 import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
@@ -16,6 +16,7 @@ import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 import { emitTeamEvent, emitTeamEvents } from "./team-events";
+import { insertVersionRowsTx } from "./secret-history";
 
 export type TSecretDTO = {
   id: string;
@@ -87,7 +88,6 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       .offset((query.page - 1) * query.pageSize),
     db.select({ n: count() }).from(secrets).where(where),
   ]);
-  const seesRestricted = roleCan(role, "secrets.write");
   const consumers = await consumersBySecret(db, team.id, rows.map((r) => r.id));
   return {
     items: rows.map((r) => ({
@@ -95,7 +95,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       name: r.name,
       visibility: r.visibility,
       version: r.version,
-      fingerprint: r.visibility === "restricted" && !seesRestricted ? null : r.fingerprint,
+      fingerprint: secretPolicy(role, r.visibility).canSeeFingerprint ? r.fingerprint : null,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
       updatedBy: r.updaterEmail ? { name: r.updaterName ?? "", email: r.updaterEmail } : null,
@@ -113,7 +113,13 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
 
 type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
-type TWriteContext = { teamId: string; actor: TActor; meta?: TRequestMeta };
+type TWriteContext = {
+  teamId: string;
+  actor: TActor;
+  meta?: TRequestMeta;
+  /** How the version is made, for its history row (default: the Team secrets page). */
+  source?: TVersionSource;
+};
 
 /** Rows per statement: each chunk is one progress step of a bulk import. */
 export const INSERT_CHUNK = 2500;
@@ -153,6 +159,7 @@ export async function insertSecretsTx(
       SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id
       FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.sealed.ciphertext)}::text[], ${col((c) => c.sealed.keyId)}::text[])
         AS t(id, ciphertext, key_id)`);
+    await insertVersionRowsTx(tx, ctx, chunk.map((c) => ({ secretId: c.id, version: 1, fingerprint: c.sealed.fingerprint })));
     await recordAuditMany(
       tx,
       chunk.map(({ id, input }) => ({
@@ -219,6 +226,7 @@ export async function writeNewVersionTx(
     })
     .returning({ secretId: secretValues.secretId });
   if (written.length !== 1) throw new Error("secret_values row belongs to another team");
+  await insertVersionRowsTx(tx, ctx, [{ secretId: row.id, version, fingerprint: sealed.fingerprint }]);
   await recordAudit(tx, {
     teamId: ctx.teamId,
     actor: ctx.actor,

@@ -638,6 +638,21 @@ const MATRIX: Record<string, TCase[]> = {
       verify: async (_cell, res) => expect(((await (res as Response).json()) as { items: unknown[] }).items).toHaveLength(1),
     },
   ],
+  // History of a secret: metadata of every version, for any member (fingerprints by role, tested elsewhere).
+  ["app/api/teams/[team]/secrets/[secret]/history/route.ts#GET"]: [
+    {
+      does: "reads a secret's version history",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return routeCall(fn, `/api/teams/${cell.team.slug}/secrets/${s.id}/history`, { team: cell.team.slug, secret: s.id });
+      },
+      verify: async (_cell, res) => {
+        const body = (await (res as Response).json()) as { versions: { version: number }[] };
+        expect(body.versions.map((v) => v.version)).toEqual([1]);
+      },
+    },
+  ],
   // Bulk import with streamed progress: the invoke reads the whole stream, so the import has finished (and
   // its rows are in the "after" snapshot) when the matrix compares.
   ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [

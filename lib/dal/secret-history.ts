@@ -1,0 +1,99 @@
+import "server-only";
+// The version history of a secret: one secret_versions row per version (who made it, when, how, its
+// fingerprint), written in the same transaction as the version, by the only two write paths (insertSecretsTx
+// and writeNewVersionTx in ./secrets). Past values are not kept anywhere: a rotation overwrites the only
+// ciphertext, so the history is metadata only. Read by any member of the team; what each role sees of it
+// comes from secretPolicy (lib/authz.ts).
+import { and, desc, eq, sql } from "drizzle-orm";
+import { getDb, type Tx } from "@/db/client";
+import { secrets, secretVersions, users, type TVersionSource, type TVisibility } from "@/db/schema";
+import { requireTeamPermission, secretPolicy } from "@/lib/authz";
+import { AppError } from "@/lib/errors";
+import type { TActor } from "./audit";
+
+/** Versions listed per secret (newest first); older ones are counted, not listed. */
+export const HISTORY_LIMIT = 200;
+
+export type TSecretVersionDTO = {
+  version: number;
+  createdAt: string;
+  /** The author's name (or email), or the label kept when the account is gone; null when not recorded. */
+  createdBy: string | null;
+  /** null: made before the history was kept, and the audit log did not say. */
+  source: TVersionSource | null;
+  /** null when the viewer may not see it, or when it was not recorded (`fingerprintKnown`). */
+  fingerprint: string | null;
+  fingerprintKnown: boolean;
+  isCurrent: boolean;
+};
+
+export type TSecretHistoryDTO = {
+  secret: { id: string; name: string; visibility: TVisibility; version: number };
+  canSeeFingerprints: boolean;
+  versions: TSecretVersionDTO[];
+  /** How many versions exist in all (more than `versions.length` past HISTORY_LIMIT). */
+  total: number;
+};
+
+type TWriteContext = { teamId: string; actor: TActor; source?: TVersionSource };
+
+/** Inside the transaction that makes the versions: their history rows (one statement for a chunk of any size). */
+export async function insertVersionRowsTx(
+  tx: Tx,
+  ctx: TWriteContext,
+  rows: { secretId: string; version: number; fingerprint: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  await tx.execute(sql`
+    INSERT INTO secret_versions (secret_id, team_id, version, created_by, created_by_label, source, fingerprint)
+    SELECT secret_id, ${ctx.teamId}::uuid, version, ${ctx.actor.id}::uuid, ${ctx.actor.label}, ${ctx.source ?? "ui"}::secret_version_source, fingerprint
+    FROM unnest(${col((r) => r.secretId)}::uuid[], ${col((r) => r.version)}::int[], ${col((r) => r.fingerprint)}::text[])
+      AS t(secret_id, version, fingerprint)`);
+}
+
+export async function getSecretHistory(actor: TActor, teamSlug: string, secretId: string): Promise<TSecretHistoryDTO> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const [secret] = await db
+    .select({ id: secrets.id, name: secrets.name, visibility: secrets.visibility, version: secrets.version })
+    .from(secrets)
+    .where(and(eq(secrets.id, secretId), eq(secrets.teamId, team.id)));
+  if (!secret) throw new AppError("not_found", "This secret no longer exists.");
+  const policy = secretPolicy(role, secret.visibility);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({
+        version: secretVersions.version,
+        createdAt: secretVersions.createdAt,
+        label: secretVersions.createdByLabel,
+        authorName: users.name,
+        authorEmail: users.email,
+        source: secretVersions.source,
+        fingerprint: secretVersions.fingerprint,
+      })
+      .from(secretVersions)
+      .leftJoin(users, eq(users.id, secretVersions.createdBy))
+      .where(and(eq(secretVersions.secretId, secret.id), eq(secretVersions.teamId, team.id)))
+      .orderBy(desc(secretVersions.version))
+      .limit(HISTORY_LIMIT),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(secretVersions)
+      .where(and(eq(secretVersions.secretId, secret.id), eq(secretVersions.teamId, team.id))),
+  ]);
+  return {
+    secret,
+    canSeeFingerprints: policy.canSeeFingerprint,
+    total: counted?.n ?? rows.length,
+    versions: rows.map((r) => ({
+      version: r.version,
+      createdAt: r.createdAt.toISOString(),
+      createdBy: r.authorEmail ? r.authorName || r.authorEmail : r.label,
+      source: r.source,
+      fingerprint: policy.canSeeFingerprint ? r.fingerprint : null,
+      fingerprintKnown: r.fingerprint !== null,
+      isCurrent: r.version === secret.version,
+    })),
+  };
+}
