@@ -40,14 +40,24 @@ async function clickAndGet(page: Page, button: Locator, target: Locator): Promis
 /** Pages of the team settings, each with the dialogs its role can open there. */
 function pagesFor(role: TRole): { path: string; heading: string; dialogs: TDialogOpener[] }[] {
   const manager = role === "owner" || role === "admin";
+  // History is every member's; its table loads after the dialog opens, so the scan waits for it.
+  const history: TDialogOpener = {
+    name: "History",
+    open: async (p) => {
+      const d = await clickAndGet(p, p.getByRole("button", { name: "History STRIPE_API_KEY", exact: true }), dialog(p, "History of STRIPE_API_KEY"));
+      await expect(d.getByRole("table")).toBeVisible();
+      return d;
+    },
+  };
   const secrets: TDialogOpener[] = manager
     ? [
+        history,
         { name: "New secret", open: (p) => clickAndGet(p, p.getByRole("button", { name: "New secret" }), dialog(p, "New secret")) },
         { name: "Import secrets", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Import" }), dialog(p, "Import secrets")) },
         { name: "Rotate", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Rotate STRIPE_API_KEY", exact: true }), dialog(p, "Rotate STRIPE_API_KEY")) },
         { name: "Delete", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Delete STRIPE_API_KEY", exact: true }), alertDialog(p, /^Delete STRIPE_API_KEY/)) },
       ]
-    : [];
+    : [history];
   const webhooks: TDialogOpener[] = [
     { name: "New webhook", open: (p) => clickAndGet(p, p.getByRole("button", { name: "New webhook" }), dialog(p, "New webhook")) },
     ...(manager
