@@ -65,13 +65,11 @@ export async function swapSecretValues(toKeyId: string, swaps: TSwap[]): Promise
   if (swaps.length === 0) return { rewrapped: 0, skipped: 0 };
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const rows = sql.join(
-      swaps.map((s) => sql`(${s.secretId}::uuid, ${s.from}::text, ${s.to}::text)`),
-      sql`, `,
-    );
+    // Three array parameters (unnest), not three bind parameters per row: no per-row SQL to build or parse.
+    const col = (f: (s: TSwap) => string) => sql.param(swaps.map(f));
     const updated = (await tx.execute(sql`
       update ${secretValues} as sv set ciphertext = v.next, key_id = ${toKeyId}
-      from (values ${rows}) as v(id, prev, next)
+      from unnest(${col((s) => s.secretId)}::uuid[], ${col((s) => s.from)}::text[], ${col((s) => s.to)}::text[]) as v(id, prev, next)
       where sv.secret_id = v.id and sv.ciphertext = v.prev
       returning sv.secret_id as "secretId"`)) as unknown as { secretId: string }[] | { rows: { secretId: string }[] };
     const done = new Set((Array.isArray(updated) ? updated : updated.rows).map((r) => r.secretId));
