@@ -11,7 +11,7 @@ import { buildKeyring } from "@/lib/crypto/keyring";
 import { forgetFingerprintKey } from "@/lib/dal/key-material";
 import { countEnvelopesByKey, ENVELOPE_COLUMNS } from "@/lib/dal/key-rewrap";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
-import { insertSecretTx, rotateSecret } from "@/lib/dal/secrets";
+import { insertSecretsTx, rotateSecret } from "@/lib/dal/secrets";
 import { rewrapAll } from "@/lib/jobs/key-rewrap";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { makeTeam, makeUser, rowsOf, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -32,14 +32,16 @@ beforeAll(async () => {
   owner = await makeUser("keys-owner");
   teams.push(await makeTeam(owner), await makeTeam(owner));
   const db = await getDb();
+  // Ten transactions of 100 (one multi-row insert per team each), as a bulk import writes them.
   for (let from = 0; from < N; from += 100) {
     await db.transaction(async (tx) => {
-      for (let i = from; i < from + 100; i++) {
-        const team = teams[i % 2]!;
-        const name = `K_${String(i).padStart(4, "0")}`;
-        const value = `value-${i}-${randomBytes(6).toString("hex")}`;
-        const id = await insertSecretTx(tx, { teamId: team.id, actor: owner.actor }, { name, value, visibility: "masked" });
-        secretsByName.set(name, { team, id, version: 1, values: new Set([value]), latest: value });
+      for (const [t, team] of teams.entries()) {
+        const batch = [];
+        for (let i = from + t; i < from + 100; i += 2) {
+          batch.push({ name: `K_${String(i).padStart(4, "0")}`, value: `value-${i}-${randomBytes(6).toString("hex")}`, visibility: "masked" as const });
+        }
+        const ids = await insertSecretsTx(tx, { teamId: team.id, actor: owner.actor }, batch);
+        batch.forEach((b, k) => secretsByName.set(b.name, { team, id: ids[k]!, version: 1, values: new Set([b.value]), latest: b.value }));
       }
     });
   }
@@ -72,8 +74,13 @@ describe("keys rotate", () => {
     const readFailures: string[] = [];
     let reads = 0;
     const rotated = new Set<string>();
+    // Each loop iteration waits for the event loop's next turn, as requests arriving over a socket do: on the
+    // embedded PGlite a query resolves without any I/O, so loops of bare awaits would starve every timer and
+    // setImmediate in the process (the re-wrap's own yields included) and never let it finish.
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const reader = (async () => {
       while (running) {
+        await nextTurn();
         const team = pick(teams);
         const wanted = Array.from({ length: 20 }, () => pick(names)).filter((n) => secretsByName.get(n)!.team === team);
         try {
@@ -90,6 +97,7 @@ describe("keys rotate", () => {
     })();
     const rotator = (async () => {
       while (running) {
+        await nextTurn();
         const name = pick(names);
         const s = secretsByName.get(name)!;
         const next = `rotated-${randomBytes(6).toString("hex")}`;
