@@ -97,6 +97,41 @@ test("an admin creates a secret inline; the rotate dialog lists the webhook and 
   await expect(admin.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(hook) })).toBeVisible();
 });
 
+test("an admin rotates a chosen secret from the webhook dialog's picker, which stays open with its choices; editors get no Rotate", async ({ asRole, leak }) => {
+  const tag = newTag();
+  const name = `WH_ROT_${tag}`;
+  const admin = await asRole("admin");
+  const dialog = await createSecretInline(admin, name, leak.value("picker secret v1"));
+  await dialog.getByLabel("Name", { exact: true }).fill(`Picker hook ${tag}`);
+  const chosen = dialog.getByRole("list", { name: "Selected secrets" });
+  await chosen.getByRole("button", { name: `Rotate ${name}` }).click();
+  const rotate = admin.getByRole("dialog", { name: `Rotate ${name}` });
+  await expect(rotate).toBeVisible();
+  await expect(rotate).toContainText("permanently destroys the current value (version 1)");
+  await rotate.getByLabel("Secret", { exact: true }).fill(leak.value("picker secret v2"));
+  await rotate.getByRole("button", { name: "Rotate secret" }).click();
+  await expect(rotate).toBeHidden();
+  await expect(admin.getByText(`Secret ${name} rotated to version 2.`)).toBeVisible();
+  // The webhook being configured is untouched: still open, its name and chosen secret kept.
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue(`Picker hook ${tag}`);
+  await expect(chosen.getByText(name, { exact: true })).toBeVisible();
+  const secrets = new SecretsPage(admin, leak);
+  expect((await secrets.apiFind(name))?.version).toBe(2);
+  // A second rotation from the same chip expects version 2 (read again), not the stale 1.
+  await chosen.getByRole("button", { name: `Rotate ${name}` }).click();
+  await expect(rotate).toContainText("permanently destroys the current value (version 2)");
+  await rotate.getByRole("button", { name: "Cancel" }).click();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  const editor = await asRole("editor");
+  const editorDialog = await openNewWebhook(editor);
+  await editorDialog.getByRole("combobox", { name: "Secrets" }).fill(name.toLowerCase());
+  await editorDialog.getByRole("option", { name: new RegExp(name) }).click();
+  await expect(editorDialog.getByRole("list", { name: "Selected secrets" }).getByText(name, { exact: true })).toBeVisible();
+  await expect(editorDialog.getByRole("button", { name: `Rotate ${name}` })).toHaveCount(0);
+});
+
 test("an editor creates a webhook, finds a secret by typing, sends a test and sees the delivery as its template", async ({ asRole, leak }) => {
   const tag = newTag();
   const name = `WH_EDIT_${tag}`;

@@ -6,6 +6,8 @@ export const secretsKeys = {
   list: (teamSlug: string, q: TListSecretsQuery) => ["secrets", teamSlug, "list", q.q, q.sort, q.page, q.pageSize] as const,
   /** Under `all`, so every secrets mutation (rotate, import, …) refreshes an open History dialog too. */
   history: (teamSlug: string, secretId: string) => ["secrets", teamSlug, "history", secretId] as const,
+  /** One secret by exact name (the picker's Rotate): under `all`, so a rotation re-reads its version. */
+  byName: (teamSlug: string, name: string) => ["secrets", teamSlug, "by-name", name] as const,
 };
 
 export function secretsSearchParams(q: Partial<TListSecretsQuery>): URLSearchParams {

@@ -5,17 +5,57 @@
 // Names are searched on the server through the secrets list route, so it works with 10,000 secrets; what
 // is already selected lives in the parent, so it stays shown whatever the current search returns.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Check, Lock, Plus, X } from "lucide-react";
+import { Check, Lock, Pencil, Plus, X } from "lucide-react";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { NewSecretDialog } from "@/components/secrets/new-secret-dialog";
+import { RotateSecretDialog } from "@/components/secrets/rotate-secret-dialog";
+import { notify } from "@/components/ui/toast";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
+import { secretsKeys } from "@/lib/query-keys";
 import type { TSecretList } from "@/lib/dal/secrets";
 
 export type TSecretChoice = { id: string; name: string; visibility: "masked" | "restricted" };
 
 const PAGE_SIZE = 50;
 const CREATE = "create";
+
+/** The current version and consumers of one secret, found by its exact name (what Rotate needs). */
+async function secretByName(teamSlug: string, name: string): Promise<TSecretList["items"][number] | null> {
+  const sp = new URLSearchParams({ pageSize: "100", q: name });
+  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${sp}`, { cache: "no-store" });
+  if (!res.ok) throw new Error("Could not load the secret.");
+  const data = (await res.json()) as TSecretList;
+  return data.items.find((s) => s.name === name) ?? null;
+}
+
+/**
+ * "Rotate NAME" on a chosen secret's chip: the same Rotate dialog as the Team secrets page, so configuring an
+ * integration never needs a trip there. The version it expects is read when the chip shows; a rotation by
+ * someone else meanwhile gets the dialog's stale-version flow ("Rotate anyway"), never a silent overwrite.
+ */
+function RotateChosen({ teamSlug, choice }: { teamSlug: string; choice: TSecretChoice }) {
+  const { data } = useQuery({
+    queryKey: secretsKeys.byName(teamSlug, choice.name),
+    queryFn: () => secretByName(teamSlug, choice.name),
+    staleTime: 10_000,
+  });
+  const label = `Rotate ${choice.name}`;
+  const button = (disabled: boolean) => (
+    <button type="button" disabled={disabled} className="rounded-full p-0.5 hover:bg-indigo-100 disabled:opacity-50" aria-label={label} title={label}>
+      <Pencil className="size-3" aria-hidden />
+    </button>
+  );
+  if (!data) return button(true);
+  return (
+    <RotateSecretDialog
+      teamSlug={teamSlug}
+      secret={data}
+      onRotated={(name, v) => notify(`Secret ${name} rotated to version ${v}.`)}
+      trigger={button(false)}
+    />
+  );
+}
 
 /** One page of names matching `q`; only id, name and visibility leave this function. */
 async function searchSecrets(teamSlug: string, q: string, onlyMasked: boolean): Promise<TSecretChoice[]> {
@@ -36,6 +76,7 @@ export function SecretPicker({
   onlyMasked = false,
   showSelected = false,
   canCreate = false,
+  canRotate = false,
   onCreated,
   describedBy,
   invalid,
@@ -52,6 +93,8 @@ export function SecretPicker({
   /** Owners/Admins: a "Create new secret" option that opens New secret and selects what it creates. */
   canCreate?: boolean;
   onCreated?: (s: TSecretChoice) => void;
+  /** Owners/Admins: a "Rotate NAME" button on each chosen secret's chip (with showSelected). */
+  canRotate?: boolean;
   describedBy?: string;
   invalid?: boolean;
 }) {
@@ -143,6 +186,7 @@ export function SecretPicker({
             <li key={s.id} className="inline-flex items-center gap-1 rounded-full bg-indigo-50 py-0.5 pl-2.5 pr-1 font-mono text-xs text-indigo-800 ring-1 ring-indigo-200">
               {s.visibility === "restricted" ? <Lock className="size-3" aria-label="Restricted" /> : null}
               {s.name}
+              {canRotate ? <RotateChosen teamSlug={teamSlug} choice={s} /> : null}
               <button type="button" onClick={() => onToggle(s)} className="rounded-full p-0.5 hover:bg-indigo-100" aria-label={`Remove ${s.name}`}>
                 <X className="size-3" aria-hidden />
               </button>

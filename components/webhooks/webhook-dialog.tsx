@@ -221,6 +221,7 @@ export function WebhookDialog({
                       setForm((f) => ({ ...f, secrets: f.secrets.some((x) => x.id === s.id) ? f.secrets.filter((x) => x.id !== s.id) : [...f.secrets, s] }))
                     }
                     canCreate={canCreateSecret}
+                    canRotate={canCreateSecret}
                     // The Allowed hosts list on this page learns about the new secret.
                     onCreated={() => router.refresh()}
                     invalid={!!errors.secretIds}
