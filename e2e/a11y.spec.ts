@@ -58,6 +58,8 @@ function pagesFor(role: TRole): { path: string; heading: string; dialogs: TDialo
         { name: "Delete", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Delete STRIPE_API_KEY", exact: true }), alertDialog(p, /^Delete STRIPE_API_KEY/)) },
       ]
     : [history];
+  // Check value: every role may check a Masked secret (STRIPE_API_KEY is one).
+  secrets.push({ name: "Check", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Check STRIPE_API_KEY", exact: true }), dialog(p, "Check STRIPE_API_KEY")) });
   const webhooks: TDialogOpener[] = [
     { name: "New webhook", open: (p) => clickAndGet(p, p.getByRole("button", { name: "New webhook" }), dialog(p, "New webhook")) },
     ...(manager

@@ -1,6 +1,7 @@
 // A tour of every page and endpoint that shows secrets metadata, as an Admin and as an Editor, after values
-// were typed, uploaded, rotated and refused. The leak recorder (e2e/fixtures) checks every response of this
-// and every other test; this test makes sure the kinds of response it must cover were really recorded.
+// were typed, uploaded, rotated, refused and checked against (Check value's candidates). The leak recorder
+// (e2e/fixtures) checks every response of this and every other test; this test makes sure the kinds of
+// response it must cover were really recorded.
 import { expect, test } from "./fixtures";
 import { newTag, SecretsPage, secretField } from "./support/secrets-page";
 
@@ -16,8 +17,20 @@ test("values typed into the app never come back: pages, RSC, server actions, JSO
     name: `LEAK_JSON_${tag}`,
     file: { name: "creds.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ token: leak.value("leak json") })) },
   });
-  await admin.rotate(`LEAK_TYPED_${tag}`, leak.value("leak rotated"));
+  const rotatedValue = leak.value("leak rotated");
+  await admin.rotate(`LEAK_TYPED_${tag}`, rotatedValue);
   await expect(admin.row(`LEAK_TYPED_${tag}`)).toContainText("v2");
+
+  // Check value: a wrong candidate and the right one (the rotated value); neither may come back.
+  await adminPage.getByRole("button", { name: `Check LEAK_TYPED_${tag}`, exact: true }).click();
+  const check = adminPage.getByRole("dialog", { name: `Check LEAK_TYPED_${tag}`, exact: true });
+  await check.getByLabel("Candidate value").fill(leak.value("leak check candidate"));
+  await check.getByRole("button", { name: "Check", exact: true }).click();
+  await expect(check.getByRole("status")).toHaveText("Does not match");
+  await check.getByLabel("Candidate value").fill(rotatedValue);
+  await check.getByRole("button", { name: "Check", exact: true }).click();
+  await expect(check.getByRole("status")).toHaveText("Matches the current value (version 2)");
+  await check.getByRole("button", { name: "Close" }).click();
 
   // Refused inputs must not be echoed either (the duplicate name's value, an empty-after-trim value).
   const dialog = await admin.openNewSecret();

@@ -10,6 +10,9 @@ export const PERMISSIONS = [
   "team.read",
   "secrets.read",
   "secrets.write",
+  // Check value: compare a pasted candidate with a stored value (answer: matches or not), within what
+  // ROLE_SECRET_VISIBILITIES lets the role see.
+  "secrets.check",
   "members.read",
   "members.invite",
   "members.manage",
@@ -28,11 +31,30 @@ export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
-  admin: ["team.read", "secrets.read", "secrets.write", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
+  owner: ["team.read", "secrets.read", "secrets.write", "secrets.check", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
+  admin: ["team.read", "secrets.read", "secrets.write", "secrets.check", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
   // Editors use webhooks too; the webhooks DAL keeps Restricted secrets out of their reach.
-  editor: ["team.read", "secrets.read", "members.read", "webhooks.read", "webhooks.write"],
+  editor: ["team.read", "secrets.read", "secrets.check", "members.read", "webhooks.read", "webhooks.write"],
 };
+
+/**
+ * Which secrets' fingerprints a role sees, and which it may check a value against: Editors see that a
+ * Restricted secret exists, nothing about its value (a fingerprint, or a yes/no to a guess, is about the value).
+ */
+export const ROLE_SECRET_VISIBILITIES: Record<TRole, readonly TVisibility[]> = {
+  owner: ["masked", "restricted"],
+  admin: ["masked", "restricted"],
+  editor: ["masked"],
+};
+
+/**
+ * What a role may learn about one secret's value: its fingerprint (the list's column, the History dialog) and
+ * a yes/no to a candidate (Check value). Both the DTOs' flags and the DAL's refusals come from here.
+ */
+export function secretPolicy(role: TRole, visibility: TVisibility) {
+  const seesValueFacts = ROLE_SECRET_VISIBILITIES[role].includes(visibility);
+  return { canSeeFingerprint: seesValueFacts, canCheck: seesValueFacts && roleCan(role, "secrets.check") };
+}
 
 export const ROLE_LABELS: Record<TRole, string> = { owner: "Owner", admin: "Admin", editor: "Editor" };
 
@@ -57,6 +79,7 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "team.read": "You do not have access to this team.",
   "secrets.read": "You do not have access to this team's secrets.",
   "secrets.write": "Only Owners and Admins can create, rotate or delete secrets.",
+  "secrets.check": "You cannot check values of this team's secrets.",
   "members.read": "You do not have access to this team's members.",
   "members.invite": "Only Owners and Admins can invite members.",
   "members.manage": "Only Owners and Admins can change or remove members.",
@@ -77,15 +100,6 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
 export function webhookPolicy(role: TRole, carriesRestricted: boolean) {
   const may = !carriesRestricted || roleCan(role, "webhooks.restricted");
   return { canEdit: may, canTest: may, canSeeDeliveries: may };
-}
-
-/**
- * What a role may see of one secret. Fingerprints: Owners and Admins always, Editors for Masked secrets only
- * (a Restricted secret's fingerprint never reaches an Editor). The list's fingerprint column and the History
- * dialog both come from here.
- */
-export function secretPolicy(role: TRole, visibility: TVisibility) {
-  return { canSeeFingerprint: visibility === "masked" || roleCan(role, "secrets.write") };
 }
 
 /** The actor's membership, or an AppError: not_found for non-members, forbidden for a role without the permission. */

@@ -56,6 +56,8 @@ const ZEnv = z.object({
   API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   // Failed API authentications per minute per client address.
   API_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  // Check value: checks per minute per user, and per secret (across users).
+  SECRET_CHECKS_PER_MINUTE: z.coerce.number().int().positive().default(10),
   // How often the usage recorder writes Last used (ms; 0: only when flushed explicitly).
   // "off": server.mjs sends GET /api/v1/secrets through Next's router like any route (see lib/server/machine-route.mjs).
   MACHINE_API_DIRECT: z.enum(["on", "off"]).default("on"),

@@ -15,6 +15,7 @@ import { Input } from "@/components/ui/field";
 import type { TSecretList } from "@/lib/dal/secrets";
 import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
+import { CheckValueDialog } from "./check-value-dialog";
 import { DeleteSecretDialog } from "./delete-secret-dialog";
 import { HistoryDialog } from "./history-dialog";
 import { ImportSecretsDialog } from "./import-secrets-dialog";
@@ -145,6 +146,7 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
           renderActions={(s, index) => (
             <>
               <HistoryDialog key={`history-${s.id}`} teamSlug={teamSlug} secret={s} />
+              {s.canCheck ? <CheckValueDialog key={`check-${s.id}`} teamSlug={teamSlug} secret={s} /> : null}
               {canWrite ? (
                 <>
                   <RotateSecretDialog

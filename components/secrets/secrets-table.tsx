@@ -1,7 +1,7 @@
 "use client";
 // The rows of the Team secrets table. One real <table> (row headers, sortable column headers with aria-sort)
 // that becomes stacked cards below the md breakpoint: each row is a card with the name and its actions on
-// top and labelled fields below, so a phone never scrolls sideways and Rotate/Delete stay in view. Long
+// top and labelled fields below, so a phone never scrolls sideways and the row actions stay in view. Long
 // names wrap anywhere and keep their full text in a title and a Copy name button.
 import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
 import type { ReactNode } from "react";
@@ -100,7 +100,7 @@ export function SecretsTable({
   onSort: (s: TListSecretsQuery["sort"]) => void;
   /** A refetch is running: rows are dimmed and the table is aria-busy. */
   pending: boolean;
-  /** The row's actions after Copy name (History for everyone; Rotate, Delete, … by role); null for none. */
+  /** The row's actions after Copy name (History for everyone; Check, Rotate, Delete, … by role); null for none. */
   renderActions: ((s: TSecretDTO, index: number) => ReactNode) | null;
   empty: ReactNode;
 }) {
@@ -135,7 +135,7 @@ export function SecretsTable({
         <tbody className="block divide-y divide-slate-100 md:table-row-group">
           {items.map((s, i) => (
             <tr key={s.id} data-secret-row className="relative block py-2 hover:bg-slate-50/60 md:table-row md:py-0">
-              <th scope="row" className="block px-4 pb-1 pt-1 pr-36 text-left font-mono font-medium text-slate-900 md:table-cell md:ma-w-[22rem] md:py-3 md:pr-4">
+              <th scope="row" className="block px-4 pb-1 pt-1 pr-48 text-left font-mono font-medium text-slate-900 md:table-cell md:max-w-[22rem] md:py-3 md:pr-4">
                 <span title={s.name} className="[overflow-wrap:anywhere]">
                   {s.name}
                 </span>

@@ -3,7 +3,7 @@ import "server-only";
 // the key it says nothing about the value (no offline guessing of short secrets). The fingerprint key is
 // its own 256-bit key, kept wrapped by the key provider in the database (see lib/dal/key-material.ts), so
 // fingerprints stay the same across master-key rotations and provider moves.
-import { createHmac } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 // One map per process, not per module copy: Next bundles route handlers and server actions separately, so
 // this module can be loaded twice, and a key opened (and cached on globalThis) by one copy must fingerprint
@@ -22,8 +22,21 @@ export class FingerprintKey {
   }
 }
 
-export function fingerprint(key: FingerprintKey, teamId: string, value: string): string {
+/** The full keyed HMAC-SHA256 of a value (32 bytes); the stored fingerprint is its first 8 bytes. */
+function digest(key: FingerprintKey, teamId: string, value: string): Buffer {
   const raw = keys.get(key);
   if (!raw) throw new Error("Fingerprint key is not open");
-  return createHmac("sha256", raw).update(teamId).update("\0").update(value, "utf8").digest().subarray(0, 8).toString("hex");
+  return createHmac("sha256", raw).update(teamId).update("\0").update(value, "utf8").digest();
+}
+
+export function fingerprint(key: FingerprintKey, teamId: string, value: string): string {
+  return digest(key, teamId, value).subarray(0, 8).toString("hex");
+}
+
+/**
+ * Whether two values are equal, by their full keyed HMACs compared in constant time: how long it takes says
+ * nothing about how much of a candidate matched (both digests are 32 bytes whatever the values' lengths).
+ */
+export function sameFingerprint(key: FingerprintKey, teamId: string, a: string, b: string): boolean {
+  return timingSafeEqual(digest(key, teamId, a), digest(key, teamId, b));
 }

@@ -7,7 +7,7 @@ import * as React from "react";
 import { randomBytes } from "node:crypto";
 import { keyMaterialContext, type SealContext } from "./aad";
 import { envelopeKeyId, open, openKey, rewrap, rewrapKey, seal, sealKey } from "./envelope";
-import { fingerprint, FingerprintKey } from "./fingerprint";
+import { fingerprint, FingerprintKey, sameFingerprint } from "./fingerprint";
 import { getKeyring } from "./keyring";
 import { LocalKeyProvider } from "./providers/local";
 import { KeyProviderUnavailableError, type TKeyProviderKind } from "./providers/types";
@@ -46,6 +46,22 @@ export async function decryptSecretValue(ciphertext: string, ctx: SealContext, o
   const value = await open(getKeyring(), ciphertext, ctx);
   if (owner) taintValue(value, owner);
   return value;
+}
+
+/**
+ * Check value: whether `candidate` is the stored value, without the stored value leaving this folder. The
+ * stored value is opened (against its secret's current version, like every read) and both are compared by
+ * their full keyed HMACs in constant time (the 8 bytes kept as a fingerprint would do, but the full 32 cost
+ * nothing here). Throws DecryptError / KeyProviderUnavailableError like decryptSecretValue, never with a value.
+ */
+export async function matchesStoredValue(
+  ciphertext: string,
+  ctx: SealContext,
+  fingerprintKey: FingerprintKey,
+  candidate: string,
+): Promise<boolean> {
+  const stored = await open(getKeyring(), ciphertext, ctx);
+  return sameFingerprint(fingerprintKey, ctx.teamId, stored, candidate);
 }
 
 /** Re-wraps a stored value's data key under the active key (null: already there). The value layer is kept. */

@@ -8,6 +8,7 @@ import "server-only";
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db/client";
 import { rateLimits } from "@/db/schema";
+import { env } from "@/lib/env";
 
 const WINDOW_SECONDS = 15 * 60;
 
@@ -91,4 +92,52 @@ export async function recordSignInFailure(email: string, ip: string | null): Pro
   const l = await limiters();
   const keys: TKey[] = [{ limiter: l.account, key: email }, ...(ip ? [{ limiter: l.ip, key: ip }] : [])];
   await Promise.all(keys.map(take));
+}
+
+// ---- Check value: SECRET_CHECKS_PER_MINUTE (default 10) per user and, separately, per secret (whoever asks),
+// so neither one account nor several together can guess a value at more than that rate.
+
+type TCheckLimiters = { user: RateLimiterDrizzle; secret: RateLimiterDrizzle };
+const globalForChecks = globalThis as unknown as { __secretCheckLimiters?: Promise<TCheckLimiters> };
+
+function checkLimiters(): Promise<TCheckLimiters> {
+  globalForChecks.__secretCheckLimiters ??= getDb().then((db) => {
+    const points = env().SECRET_CHECKS_PER_MINUTE;
+    const make = (keyPrefix: string) =>
+      new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix, points, duration: 60, clearExpiredByTimeout: false });
+    return { user: make("check:user"), secret: make("check:secret") };
+  });
+  return globalForChecks.__secretCheckLimiters;
+}
+
+/** Seconds until `key` has budget again after a refused consume(), or 0 when this one was within it. */
+async function consumeOrWait({ limiter, key }: TKey): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw e;
+  }
+}
+
+/**
+ * Counts one check against the user, then the secret, each atomically (a burst cannot slip past either
+ * budget). 0 when allowed; else the seconds until it may be tried again. The secret is counted only for a
+ * check within the user's budget, and a refused check gives back what it took: an account over its own
+ * budget does not spend the secret's budget for everyone else, and a burst of one user admits exactly its
+ * budget (two counters taken at once would each admit a different subset of it).
+ */
+export async function beginSecretCheck(userId: string, secretId: string): Promise<number> {
+  const l = await checkLimiters();
+  const user: TKey = { limiter: l.user, key: userId };
+  const secret: TKey = { limiter: l.secret, key: secretId };
+  const userWait = await consumeOrWait(user);
+  if (userWait > 0) {
+    await giveBack(user);
+    return userWait;
+  }
+  const secretWait = await consumeOrWait(secret);
+  if (secretWait > 0) await Promise.all([giveBack(user), giveBack(secret)]);
+  return secretWait;
 }

@@ -33,6 +33,8 @@ export type TSecretDTO = {
   usedBy: (TConsumer & { href: string })[];
   /** The stored value does not open (or is missing): consumers get an "undecryptable" error until a rotation. */
   undecryptable: boolean;
+  /** The viewer may check a candidate value against this secret's (Check value). */
+  canCheck: boolean;
 };
 
 export type TSecretList = {
@@ -102,6 +104,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
       usedBy: (consumers.get(r.id) ?? []).map((c) => ({ ...c, href: consumerHref(team.slug, c) })),
       undecryptable: r.undecryptable === true,
+      canCheck: secretPolicy(role, r.visibility).canCheck,
     })),
     total: totalRow?.n ?? 0,
     page: query.page,

@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   "secret.created",
   "secret.rotated",
   "secret.deleted",
+  "secret.value_checked",
   "member.invited",
   "member.invitation_revoked",
   "member.joined",

@@ -28,6 +28,13 @@ export function secretValueProblem(value: string): string | null {
   return null;
 }
 
+/** Check value's candidate: compared exactly as given (no trimming), so only emptiness and size are refused. */
+export function candidateValueProblem(value: string): string | null {
+  if (value.length === 0) return "Enter a candidate value.";
+  if (byteLength(value) > SECRET_VALUE_MAX_BYTES) return "The candidate value is larger than 64 KiB: no stored value can be that large.";
+  return null;
+}
+
 /** Why an uploaded file cannot be a secret value, or null when it can. Runs in the browser and on the server. */
 export function checkUploadedValue(fileName: string, text: string, size: number): string | null {
   if (size > SECRET_VALUE_MAX_BYTES) return "The file is larger than 64 KiB.";

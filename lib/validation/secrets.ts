@@ -1,7 +1,7 @@
 // Zod schemas for secrets: the server actions' check. The rules themselves live in ./secret-rules.ts (no zod),
 // which the dialogs import for instant feedback.
 import { z } from "zod";
-import { SECRET_NAME_MAX, secretNameProblem, secretValueProblem } from "./secret-rules";
+import { candidateValueProblem, SECRET_NAME_MAX, secretNameProblem, secretValueProblem } from "./secret-rules";
 
 export { byteLength, checkUploadedValue, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
 
@@ -34,6 +34,14 @@ export const ZRotateSecretInput = z.object({
   expectedVersion: z.coerce.number().int().positive(),
 });
 export type TRotateSecretInput = z.infer<typeof ZRotateSecretInput>;
+
+export const ZCheckSecretValueInput = z.object({
+  secretId: z.uuid({ error: "Unknown secret." }),
+  candidate: z.string({ error: "Enter a candidate value." }).superRefine((v, ctx) => {
+    const problem = candidateValueProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+});
 
 export const ZDeleteSecretInput = z.object({
   secretId: z.uuid({ error: "Unknown secret." }),

@@ -464,6 +464,28 @@ const MATRIX: Record<string, TCase[]> = {
       },
     },
   ],
+  // Check value: every member may check a Masked secret, only Owners/Admins a Restricted one. An allowed check
+  // writes its audit event (the change the matrix sees) and answers whether the candidate matched.
+  [`${SECRETS}#checkSecretValueAction`]: [
+    {
+      does: "checks a value against a Masked secret",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, fd({ secretId: s.id, candidate: s.value }));
+      },
+      verify: async (_cell, result) => expect(result).toMatchObject({ ok: true, data: { matches: true, version: 1 } }),
+    },
+    {
+      does: "checks a value against a Restricted secret",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team, "restricted");
+        return () => fn(cell.team.slug, fd({ secretId: s.id, candidate: s.value }));
+      },
+      verify: async (_cell, result) => expect(result).toMatchObject({ ok: true, data: { matches: true, version: 1 } }),
+    },
+  ],
   // Bulk import: the preview reads names only (no change); the import writes.
   [`${IMPORT}#previewImportAction`]: [
     {

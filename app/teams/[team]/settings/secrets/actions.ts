@@ -4,6 +4,7 @@
 // names and versions only; a submitted value is tainted so React refuses to send it back.
 import { z } from "zod";
 import { taintValue } from "@/lib/crypto";
+import { checkSecretValue, type TCheckResult } from "@/lib/dal/secret-check";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
 import { validationFailure } from "@/lib/server-action";
@@ -11,6 +12,7 @@ import { runTeamAction } from "@/lib/team-action";
 import {
   checkUploadedValue,
   SECRET_VALUE_MAX_BYTES,
+  ZCheckSecretValueInput,
   ZCreateSecretInput,
   ZDeleteSecretInput,
   ZRotateSecretInput,
@@ -75,4 +77,21 @@ export async function deleteSecretAction(
 ): Promise<ActionResult<{ name: string }>> {
   return runTeamAction("deleteSecret", teamSlug, ZDeleteSecretInput, input, (ctx, data) =>
     deleteSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), secretsPath);
+}
+
+/**
+ * Check value: does the pasted candidate match the stored value? Answers matches (with the version) or not,
+ * never anything derived from either value. The candidate is tainted like a new value, and the result
+ * carries no input: a refusal names the field, never what was typed. Nothing to revalidate (a check changes
+ * no secret; its audit event is read fresh by the audit page).
+ */
+export async function checkSecretValueAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TCheckResult>> {
+  if (!(formData instanceof FormData)) return validationFailure({ candidate: ["Enter a candidate value."] });
+  const raw = formData.get("candidate");
+  // Line breaks as the textarea showed them (multipart sends CRLF), exactly as values are stored.
+  const candidate = typeof raw === "string" ? raw.replace(/\r\n/g, "\n") : "";
+  taintValue(candidate, formData);
+  return runTeamAction("checkSecretValue", teamSlug, ZCheckSecretValueInput, { secretId: formData.get("secretId"), candidate }, (ctx, data) =>
+    checkSecretValue({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }),
+  );
 }
