@@ -3,6 +3,8 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
+  date,
   index,
   integer,
   jsonb,
@@ -120,11 +122,26 @@ export const secrets = pgTable(
     // Set when a consumer found the stored value would not open (tampered, restored from an old copy,
     // missing, or sealed under a key not in the keyring); cleared by the next rotation.
     decryptFailedAt: timestamp("decrypt_failed_at", { withTimezone: true }),
+    // What the secret is for: plain text, never secret, at most 500 characters (refused, never cut, above).
+    description: text("description"),
+    // Lifecycle policy (issue 12). `expires_on` is a calendar date (UTC): the secret counts as expired from
+    // 00:00 UTC of that day. `rotate_every_days` asks for a rotation that many days after `value_set_at`, the
+    // time the current value was written (creation or last rotation: a rotation restarts the period).
+    // `stop_serving_after_expiry` makes the machine API and webhook deliveries refuse an expired secret;
+    // off (the default), expiry never blocks a consumer by itself.
+    expiresOn: date("expires_on", { mode: "string" }),
+    rotateEveryDays: integer("rotate_every_days"),
+    valueSetAt: timestamp("value_set_at", { withTimezone: true }).notNull().defaultNow(),
+    stopServingAfterExpiry: boolean("stop_serving_after_expiry").notNull().default(false),
   },
   (t) => [
     // Names are unique within a team ignoring case.
     uniqueIndex("secrets_team_name_key").on(t.teamId, sql`lower(${t.name})`),
     index("secrets_team_updated_idx").on(t.teamId, t.updatedAt),
+    // The reminders job and the Due filter look for secrets with an expiry date.
+    index("secrets_expires_on_idx").on(t.expiresOn, t.teamId).where(sql`${t.expiresOn} is not null`),
+    check("secrets_description_length", sql`char_length(${t.description}) <= 500`),
+    check("secrets_rotate_every_days_range", sql`${t.rotateEveryDays} between 1 and 3650`),
   ],
 );
 

@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   // Check value: compare a pasted candidate with a stored value (answer: matches or not), within what
   // ROLE_SECRET_VISIBILITIES lets the role see.
   "secrets.check",
+  // Edit a secret's details (description, expiry and rotation policy) without touching its value.
+  "secrets.details",
   "members.read",
   "members.invite",
   "members.manage",
@@ -31,8 +33,8 @@ export type TPermission = (typeof PERMISSIONS)[number];
 
 // Admins hold members.manage too, but the members DAL limits them to Editors (and never grants Owner).
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
-  owner: ["team.read", "secrets.read", "secrets.write", "secrets.check", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
-  admin: ["team.read", "secrets.read", "secrets.write", "secrets.check", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
+  owner: ["team.read", "secrets.read", "secrets.write", "secrets.check", "secrets.details", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
+  admin: ["team.read", "secrets.read", "secrets.write", "secrets.check", "secrets.details", "members.read", "members.invite", "members.manage", "audit.read", "tokens.manage", "webhooks.read", "webhooks.write", "webhooks.signing_secret", "webhooks.redeliver", "webhooks.restricted"],
   // Editors use webhooks too; the webhooks DAL keeps Restricted secrets out of their reach.
   editor: ["team.read", "secrets.read", "secrets.check", "members.read", "webhooks.read", "webhooks.write"],
 };
@@ -80,6 +82,7 @@ const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "secrets.read": "You do not have access to this team's secrets.",
   "secrets.write": "Only Owners and Admins can create, rotate or delete secrets.",
   "secrets.check": "You cannot check values of this team's secrets.",
+  "secrets.details": "Only Owners and Admins can edit a secret's details.",
   "members.read": "You do not have access to this team's members.",
   "members.invite": "Only Owners and Admins can invite members.",
   "members.manage": "Only Owners and Admins can change or remove members.",

@@ -10,7 +10,8 @@ import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions"
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
-import { secretNameProblem } from "@/lib/validation/secret-rules";
+import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
+import { DescriptionField } from "./description-field";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 
@@ -19,8 +20,8 @@ const VISIBILITY_OPTIONS = [
   { value: "restricted", label: "Restricted", hint: "Editors see only that it exists; only Owners and Admins see its fingerprint and can use it." },
 ] as const;
 
-type TFieldErrors = Partial<Record<"name" | "value" | "file" | "visibility", string[]>>;
-const FIELD_ORDER = ["name", "value", "file", "visibility"] as const;
+type TFieldErrors = Partial<Record<"name" | "description" | "value" | "file" | "visibility", string[]>>;
+const FIELD_ORDER = ["name", "description", "value", "file", "visibility"] as const;
 
 export function NewSecretDialog({
   teamSlug,
@@ -36,6 +37,7 @@ export function NewSecretDialog({
   const [open, setOpen] = useState(false);
   const [clientErrors, setClientErrors] = useState<TFieldErrors | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const visibilityRef = useRef<HTMLInputElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
   const mutation = useSecretMutation(teamSlug, (fd: FormData) => createSecretAction(teamSlug, fd), (data) => {
@@ -49,6 +51,7 @@ export function NewSecretDialog({
   function focusFirst(e: TFieldErrors) {
     const first = FIELD_ORDER.find((k) => e[k]?.length);
     if (first === "name") nameRef.current?.focus();
+    else if (first === "description") descriptionRef.current?.focus();
     else if (first === "value" || first === "file") valueField.current?.focus(first);
     else if (first === "visibility") visibilityRef.current?.focus();
   }
@@ -73,6 +76,8 @@ export function NewSecretDialog({
     const found: TFieldErrors = {};
     const nameProblem = secretNameProblem(String(fd.get("name") ?? ""));
     if (nameProblem) found.name = [nameProblem];
+    const descriptionProblem = secretDescriptionProblem(String(fd.get("description") ?? ""));
+    if (descriptionProblem) found.description = [descriptionProblem];
     const valueProblem = valueField.current?.problem();
     if (valueProblem) found[valueProblem.field] = [valueProblem.message];
     if (Object.keys(found).length > 0) {
@@ -124,6 +129,14 @@ export function NewSecretDialog({
               </p>
               <FieldError id="new-secret-name-error" messages={errors.name} />
             </div>
+            <DescriptionField
+              id="new-secret-description"
+              errors={errors.description}
+              fieldRef={descriptionRef}
+              onEdit={() => {
+                if (clientErrors?.description) setClientErrors((e) => (e ? { ...e, description: undefined } : e));
+              }}
+            />
             <SecretValueField handle={valueField} errors={errors.value} fileErrors={errors.file} />
             <fieldset aria-describedby="new-secret-visibility-warning">
               <legend className="text-sm font-medium text-slate-900">Visibility</legend>

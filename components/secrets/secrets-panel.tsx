@@ -17,6 +17,7 @@ import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { CheckValueDialog } from "./check-value-dialog";
 import { DeleteSecretDialog } from "./delete-secret-dialog";
+import { EditSecretDetailsDialog } from "./edit-secret-details-dialog";
 import { HistoryDialog } from "./history-dialog";
 import { ImportSecretsDialog } from "./import-secrets-dialog";
 import { NewSecretDialog } from "./new-secret-dialog";
@@ -60,6 +61,7 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
   });
 
   const canWrite = data?.canWrite ?? false;
+  const canEditDetails = data?.canEditDetails ?? false;
   const total = data?.total ?? 0;
   const lastPage = Math.max(1, Math.ceil(total / query.pageSize));
   const onSort = (sort: TListSecretsQuery["sort"]) => setQuery((q) => ({ ...q, sort, page: 1 }));
@@ -95,12 +97,12 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="w-full sm:max-w-xs">
           <label htmlFor="secret-filter" className="sr-only">
-            Filter by name
+            Filter by name or description
           </label>
           <Input
             id="secret-filter"
             type="search"
-            placeholder="Filter by name"
+            placeholder="Filter by name or description"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             autoComplete="off"
@@ -155,6 +157,14 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
                     secret={s}
                     onRotated={(name, v) => notify(`Secret ${name} rotated to version ${v}.`)}
                   />
+                  {canEditDetails ? (
+                    <EditSecretDetailsDialog
+                      key={`edit-${s.id}`}
+                      teamSlug={teamSlug}
+                      secret={s}
+                      onSaved={(name, changed) => notify(changed ? `Details of ${name} saved.` : `Nothing changed for ${name}.`)}
+                    />
+                  ) : null}
                   <DeleteSecretDialog
                     key={`delete-${s.id}`}
                     teamSlug={teamSlug}

@@ -4,7 +4,7 @@
 // top and labelled fields below, so a phone never scrolls sideways and the row actions stay in view. Long
 // names wrap anywhere and keep their full text in a title and a Copy name button.
 import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { TSecretDTO } from "@/lib/dal/secrets";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { cn } from "@/lib/cn";
@@ -72,6 +72,40 @@ function ValueCell({ secret }: { secret: TSecretDTO }) {
   );
 }
 
+/** Longer descriptions start clamped to two lines, with the full text in a title and a Show more toggle. */
+const DESCRIPTION_CLAMP = 80;
+
+function DescriptionCell({ secret }: { secret: TSecretDTO }) {
+  const [expanded, setExpanded] = useState(false);
+  const text = secret.description;
+  if (!text) return <span className="text-slate-500">—</span>;
+  const long = text.length > DESCRIPTION_CLAMP || text.includes("\n");
+  const id = `secret-description-${secret.id}`;
+  return (
+    <span className="block min-w-0 text-left md:max-w-[18rem]">
+      <span
+        id={id}
+        title={text}
+        className={cn("whitespace-pre-line text-slate-700 [overflow-wrap:anywhere]", long && !expanded ? "line-clamp-2" : "block")}
+      >
+        {text}
+      </span>
+      {long ? (
+        <button
+          type="button"
+          aria-expanded={expanded}
+          aria-controls={id}
+          onClick={() => setExpanded((e) => !e)}
+          className="text-xs font-medium text-indigo-700 underline"
+        >
+          {expanded ? "Show less" : "Show more"}
+          <span className="sr-only"> of the description of {secret.name}</span>
+        </button>
+      ) : null}
+    </span>
+  );
+}
+
 export function VisibilityBadge({ visibility }: { visibility: TSecretDTO["visibility"] }) {
   return visibility === "restricted" ? (
     <span
@@ -114,6 +148,9 @@ export function SecretsTable({
           <tr className="md:border-b md:border-slate-200">
             <SortHeader label="Name" sortKey="name" query={query} onSort={onSort} />
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
+              Description
+            </th>
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Value
             </th>
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
@@ -148,6 +185,9 @@ export function SecretsTable({
                   </span>
                 ) : null}
               </th>
+              <td data-label="Description" className={cellClass}>
+                <DescriptionCell secret={s} />
+              </td>
               <td data-label="Value" className={cellClass}>
                 <ValueCell secret={s} />
               </td>

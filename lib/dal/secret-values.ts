@@ -77,7 +77,7 @@ async function openRows(teamId: string, rows: readonly TSealedRow[], taintOwner?
   return out;
 }
 
-export type TTokenValue = TResolvedSecret & { env: string };
+export type TTokenValue = TResolvedSecret & { env: string; description: string | null };
 
 /**
  * The values of the secrets bound to a machine token (all, or the one named `only`), in name order, read in
@@ -96,6 +96,7 @@ export async function resolveTokenSecretValues(
       id: secrets.id,
       name: secrets.name,
       env: accessTokenSecrets.envName,
+      description: secrets.description,
       version: secrets.version,
       sealedVersion: secretValues.version,
       ciphertext: secretValues.ciphertext,
@@ -108,7 +109,7 @@ export async function resolveTokenSecretValues(
   const opened = await openRows(teamId, rows, opts.taintOwner);
   return rows.map((r) => {
     const v = opened.get(r.name)!;
-    return { id: v.id, name: v.name, version: v.version, value: v.value, env: r.env };
+    return { id: v.id, name: v.name, version: v.version, value: v.value, env: r.env, description: r.description };
   });
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 // The only code that reads or writes secrets. Each function authorizes the actor itself, carries the team
 // in every WHERE clause, writes its audit event in the same transaction, and returns metadata DTOs built
 // from explicit columns: neither a value nor a ciphertext ever leaves this module.
-import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, secretValues, users, type TRole, type TVersionSource, type TVisibility } from "@/db/schema";
@@ -22,6 +22,8 @@ export type TSecretDTO = {
   id: string;
   name: string;
   visibility: TVisibility;
+  /** What the secret is for (plain text, never secret); null when none was given. */
+  description: string | null;
   version: number;
   /** null when the viewer may not see it (an Editor looking at a Restricted secret). */
   fingerprint: string | null;
@@ -44,6 +46,8 @@ export type TSecretList = {
   pageSize: number;
   role: TRole;
   canWrite: boolean;
+  /** May change descriptions (Edit details). */
+  canEditDetails: boolean;
 };
 
 const updater = alias(users, "updater");
@@ -64,7 +68,8 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
   const where = and(
     eq(secrets.teamId, team.id),
-    query.q ? containsIgnoreCase(secrets.name, query.q) : undefined,
+    // The filter finds a secret by its name or by words of its description.
+    query.q ? or(containsIgnoreCase(secrets.name, query.q), containsIgnoreCase(sql`coalesce(${secrets.description}, '')`, query.q)) : undefined,
     query.visibility ? eq(secrets.visibility, query.visibility) : undefined,
   );
   const [rows, [totalRow]] = await Promise.all([
@@ -73,6 +78,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
         id: secrets.id,
         name: secrets.name,
         visibility: secrets.visibility,
+        description: secrets.description,
         version: secrets.version,
         fingerprint: secrets.fingerprint,
         createdAt: secrets.createdAt,
@@ -96,6 +102,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       id: r.id,
       name: r.name,
       visibility: r.visibility,
+      description: r.description,
       version: r.version,
       fingerprint: secretPolicy(role, r.visibility).canSeeFingerprint ? r.fingerprint : null,
       createdAt: r.createdAt.toISOString(),
@@ -111,6 +118,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
     pageSize: query.pageSize,
     role,
     canWrite: roleCan(role, "secrets.write"),
+    canEditDetails: roleCan(role, "secrets.details"),
   };
 }
 
@@ -127,6 +135,9 @@ type TWriteContext = {
 /** Rows per statement: each chunk is one progress step of a bulk import. */
 export const INSERT_CHUNK = 2500;
 
+/** A secret to create: its name, value and visibility, and optionally its description. */
+export type TNewSecret = { name: string; value: string; visibility: TVisibility; description?: string | null };
+
 /**
  * Inside a caller's transaction: seals and inserts new secrets (version 1) with their audit events and team
  * events, a chunk of rows per statement (one secret is a chunk of one). The one write path of New secret and
@@ -137,7 +148,7 @@ export const INSERT_CHUNK = 2500;
 export async function insertSecretsTx(
   tx: Tx,
   ctx: TWriteContext,
-  inputs: { name: string; value: string; visibility: TVisibility }[],
+  inputs: TNewSecret[],
   auditMetadata: Record<string, unknown> = {},
   onProgress?: (written: number) => void | Promise<void>,
 ): Promise<string[]> {
@@ -152,11 +163,12 @@ export async function insertSecretsTx(
     );
     const col = <T>(f: (c: (typeof chunk)[number]) => T) => sql.param(chunk.map(f));
     await tx.execute(sql`
-      INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by)
-      SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid
+      INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by, description)
+      SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid, description
       FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.input.name)}::text[],
-                  ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[])
-        AS t(id, name, visibility, fingerprint)`);
+                  ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[],
+                  ${col((c) => c.input.description ?? null)}::text[])
+        AS t(id, name, visibility, fingerprint, description)`);
     await tx.execute(sql`
       INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id)
       SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id
@@ -173,7 +185,8 @@ export async function insertSecretsTx(
         targetId: id,
         targetName: input.name,
         version: 1,
-        metadata: { visibility: input.visibility, ...auditMetadata },
+        // Whether it has a description, not the text: the audit log records what changed, never content.
+        metadata: { visibility: input.visibility, ...(input.description ? { description: true } : {}), ...auditMetadata },
         meta: ctx.meta,
       })),
     );
@@ -194,7 +207,7 @@ export async function insertSecretsTx(
 export async function insertSecretTx(
   tx: Tx,
   ctx: TWriteContext,
-  input: { name: string; value: string; visibility: TVisibility },
+  input: TNewSecret,
   auditMetadata: Record<string, unknown> = {},
 ): Promise<string> {
   const [id] = await insertSecretsTx(tx, ctx, [input], auditMetadata);
@@ -216,7 +229,8 @@ export async function writeNewVersionTx(
   const sealed = await encryptSecretValue(value, { teamId: ctx.teamId, secretId: row.id, version }, await getFingerprintKey(tx));
   await tx
     .update(secrets)
-    .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, updatedBy: ctx.actor.id, decryptFailedAt: null })
+    // A new value restarts the rotation period (value_set_at).
+    .set({ version, fingerprint: sealed.fingerprint, updatedAt: sql`now()`, valueSetAt: sql`now()`, updatedBy: ctx.actor.id, decryptFailedAt: null })
     .where(and(eq(secrets.id, row.id), eq(secrets.teamId, ctx.teamId)));
   // An upsert: rotating is also how an Admin repairs a secret whose value row went missing.
   const written = await tx
@@ -246,13 +260,16 @@ export async function writeNewVersionTx(
 }
 
 export async function createSecret(
-  input: TWriteBase & { name: string; value: string; visibility: TVisibility },
+  input: TWriteBase & TNewSecret,
 ): Promise<{ id: string; name: string; version: number }> {
   const db = await getDb();
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
   let id: string;
   try {
-    id = await db.transaction((tx) => insertSecretTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, input));
+    const { name, value, visibility, description } = input;
+    id = await db.transaction((tx) =>
+      insertSecretTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, { name, value, visibility, description }),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new AppError("conflict", "A secret with this name already exists in this team.", {
@@ -333,5 +350,43 @@ export async function deleteSecret(
     });
     await emitTeamEvent(tx, team.id, "secret.deleted", { secret: row.name, version: row.version }, input.actor);
     return { name: row.name };
+  });
+}
+
+/**
+ * Edit details: the description of a secret (its value, name and visibility are not touched, so no version
+ * check is needed). Owners and Admins only. A change is one audit event naming the fields that changed (never
+ * their text); saving what is already stored changes nothing and records nothing.
+ */
+export async function updateSecretDetails(
+  input: TWriteBase & { secretId: string; description: string | null },
+): Promise<{ name: string; changed: string[] }> {
+  const db = await getDb();
+  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.details");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: secrets.id, name: secrets.name, version: secrets.version, description: secrets.description })
+      .from(secrets)
+      .where(and(eq(secrets.id, input.secretId), eq(secrets.teamId, team.id)))
+      .for("update");
+    if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
+    const changed = row.description === input.description ? [] : ["description"];
+    if (changed.length === 0) return { name: row.name, changed };
+    await tx
+      .update(secrets)
+      .set({ description: input.description })
+      .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
+    await recordAudit(tx, {
+      teamId: team.id,
+      actor: input.actor,
+      action: "secret.details_updated",
+      targetType: "secret",
+      targetId: row.id,
+      targetName: row.name,
+      version: row.version,
+      metadata: { changed },
+      meta: input.meta,
+    });
+    return { name: row.name, changed };
   });
 }

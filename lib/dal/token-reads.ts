@@ -16,13 +16,16 @@ import { recordAudit } from "./audit";
 import { withRetry } from "./retry";
 import { recordUsage } from "./usage-recorder";
 
-export type TApiSecret = { name: string; env: string; version: number; value: string };
+/** `description` is present only when the secret has one (plain text, never secret). */
+export type TApiSecret = { name: string; env: string; version: number; description?: string; value: string };
 export type TApiSecretMeta = Omit<TApiSecret, "value">;
+
+const withDescription = (d: string | null) => (d ? { description: d } : {});
 
 async function bindingsOf(principal: TTokenPrincipal) {
   const db = await getDb();
   return db
-    .select({ secretId: secrets.id, name: secrets.name, env: accessTokenSecrets.envName, version: secrets.version })
+    .select({ secretId: secrets.id, name: secrets.name, env: accessTokenSecrets.envName, version: secrets.version, description: secrets.description })
     .from(accessTokenSecrets)
     .innerJoin(secrets, and(eq(secrets.id, accessTokenSecrets.secretId), eq(secrets.teamId, principal.teamId)))
     .where(and(eq(accessTokenSecrets.tokenId, principal.id), eq(accessTokenSecrets.teamId, principal.teamId)))
@@ -33,7 +36,7 @@ async function bindingsOf(principal: TTokenPrincipal) {
 export async function listTokenSecretVersions(principal: TTokenPrincipal): Promise<TApiSecretMeta[]> {
   const rows = await bindingsOf(principal);
   recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: null, version: null });
-  return rows.map((r) => ({ name: r.name, env: r.env, version: r.version }));
+  return rows.map((r) => ({ name: r.name, env: r.env, version: r.version, ...withDescription(r.description) }));
 }
 
 /**
@@ -80,5 +83,5 @@ export async function readTokenSecrets(
     recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: s.id, version: s.version, at });
   }
   if (out.length === 0) recordUsage({ teamId: principal.teamId, consumerKind: "token", consumerId: principal.id, secretId: null, version: null, at });
-  return out.map((s) => ({ name: s.name, env: s.env, version: s.version, value: s.value }));
+  return out.map((s) => ({ name: s.name, env: s.env, version: s.version, ...withDescription(s.description), value: s.value }));
 }

@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   "secret.rotated",
   "secret.deleted",
   "secret.value_checked",
+  "secret.details_updated",
   "member.invited",
   "member.invitation_revoked",
   "member.joined",

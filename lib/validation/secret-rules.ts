@@ -48,3 +48,21 @@ export function checkUploadedValue(fileName: string, text: string, size: number)
   }
   return null;
 }
+
+export const SECRET_DESCRIPTION_MAX = 500;
+
+/** Characters as Postgres counts them (code points), so "500" means the same in the browser and in the CHECK. */
+export const charLength = (s: string) => [...s].length;
+
+/**
+ * Why `raw` cannot be a description, or null. Surrounding spaces are ignored (and not stored); nothing else is
+ * changed: a longer text is refused with its length, never shortened.
+ */
+export function secretDescriptionProblem(raw: string): string | null {
+  const text = raw.trim();
+  const n = charLength(text);
+  if (n > SECRET_DESCRIPTION_MAX) return `Descriptions are at most ${SECRET_DESCRIPTION_MAX} characters (this one has ${n.toLocaleString("en")}).`;
+  // Line breaks and tabs are text; other control characters (NUL above all) are not.
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text)) return "Descriptions cannot contain control characters.";
+  return null;
+}

@@ -5,6 +5,8 @@ import {
   SECRET_VALUE_MAX_BYTES,
   ZCreateSecretInput,
   ZListSecretsQuery,
+  ZSecretDescription,
+  ZUpdateSecretDetailsInput,
   ZSecretName,
   ZSecretValue,
 } from "./secrets";
@@ -134,6 +136,40 @@ describe("list query", () => {
       sort: "-version",
       page: 2,
       pageSize: 50,
+    });
+  });
+});
+
+describe("secret description rules", () => {
+  const problem = (v: unknown) => {
+    const r = ZSecretDescription.safeParse(v);
+    return r.success ? null : r.error.issues[0]!.message;
+  };
+  it("is optional: missing, null and blank are no description", () => {
+    for (const v of [undefined, null, "", "   \n "]) expect(ZSecretDescription.parse(v)).toBeNull();
+  });
+  it("trims and keeps line breaks inside", () => {
+    expect(ZSecretDescription.parse("  a\nb  ")).toBe("a\nb");
+  });
+  it("counts characters, not UTF-16 units: 500 emoji pass, 501 letters are refused with the count", () => {
+    expect(problem("🔑".repeat(500))).toBeNull();
+    expect(problem("x".repeat(500))).toBeNull();
+    expect(problem("x".repeat(501))).toBe("Descriptions are at most 500 characters (this one has 501).");
+    expect(problem(" " + "x".repeat(500) + " ")).toBeNull();
+  });
+  it("refuses control characters but not tabs or line breaks", () => {
+    expect(problem("a\u0000b")).toBe("Descriptions cannot contain control characters.");
+    expect(problem("a\u001bb")).toBe("Descriptions cannot contain control characters.");
+    expect(problem("a\tb\r\nc")).toBeNull();
+  });
+  it("refuses non-strings", () => {
+    expect(problem(42)).toBe("Enter the description as text.");
+  });
+  it("Edit details needs a secret id", () => {
+    expect(ZUpdateSecretDetailsInput.safeParse({ description: "x" }).success).toBe(false);
+    expect(ZUpdateSecretDetailsInput.parse({ secretId: "3f0b3c1e-8d7a-4e4b-9c35-0c8b7d6c9a11", description: " d " })).toEqual({
+      secretId: "3f0b3c1e-8d7a-4e4b-9c35-0c8b7d6c9a11",
+      description: "d",
     });
   });
 });

@@ -1,9 +1,9 @@
 // Zod schemas for secrets: the server actions' check. The rules themselves live in ./secret-rules.ts (no zod),
 // which the dialogs import for instant feedback.
 import { z } from "zod";
-import { candidateValueProblem, SECRET_NAME_MAX, secretNameProblem, secretValueProblem } from "./secret-rules";
+import { candidateValueProblem, SECRET_NAME_MAX, secretDescriptionProblem, secretNameProblem, secretValueProblem } from "./secret-rules";
 
-export { byteLength, checkUploadedValue, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
+export { byteLength, checkUploadedValue, SECRET_DESCRIPTION_MAX, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
 
 /** The name as typed, trimmed; refused (never shortened) when a rule fails. */
 export const ZSecretName = z
@@ -19,12 +19,23 @@ export const ZSecretValue = z.string({ error: "Enter a secret value." }).superRe
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** Optional plain text (a missing or blank field is no description: null), trimmed; refused, never cut, when too long. */
+export const ZSecretDescription = z
+  .string({ error: "Enter the description as text." })
+  .nullish()
+  .superRefine((v, ctx) => {
+    const problem = v ? secretDescriptionProblem(v) : null;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((v) => v?.trim() || null);
+
 export const ZVisibility = z.enum(["masked", "restricted"], { error: "Choose Masked or Restricted." });
 
 export const ZCreateSecretInput = z.object({
   name: ZSecretName,
   value: ZSecretValue,
   visibility: ZVisibility,
+  description: ZSecretDescription,
 });
 export type TCreateSecretInput = z.infer<typeof ZCreateSecretInput>;
 
@@ -47,6 +58,13 @@ export const ZDeleteSecretInput = z.object({
   secretId: z.uuid({ error: "Unknown secret." }),
   expectedVersion: z.coerce.number().int().positive(),
 });
+
+/** Edit details: what can change about a secret without touching its value (Owners and Admins). */
+export const ZUpdateSecretDetailsInput = z.object({
+  secretId: z.uuid({ error: "Unknown secret." }),
+  description: ZSecretDescription,
+});
+export type TUpdateSecretDetailsInput = z.infer<typeof ZUpdateSecretDetailsInput>;
 
 export const SECRET_SORTS = ["name", "-name", "updated", "-updated", "version", "-version"] as const;
 export const ZListSecretsQuery = z.object({

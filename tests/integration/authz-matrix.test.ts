@@ -486,6 +486,16 @@ const MATRIX: Record<string, TCase[]> = {
       verify: async (_cell, result) => expect(result).toMatchObject({ ok: true, data: { matches: true, version: 1 } }),
     },
   ],
+  [`${SECRETS}#updateSecretDetailsAction`]: [
+    {
+      does: "edits a secret's description",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const s = await seedSecret(cell.team);
+        return () => fn(cell.team.slug, { secretId: s.id, description: `Described by the matrix ${runId()}` });
+      },
+    },
+  ],
   // Bulk import: the preview reads names only (no change); the import writes.
   [`${IMPORT}#previewImportAction`]: [
     {

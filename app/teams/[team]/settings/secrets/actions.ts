@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { taintValue } from "@/lib/crypto";
 import { checkSecretValue, type TCheckResult } from "@/lib/dal/secret-check";
-import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
+import { createSecret, deleteSecret, rotateSecret, updateSecretDetails } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
 import { validationFailure } from "@/lib/server-action";
 import { runTeamAction } from "@/lib/team-action";
@@ -16,6 +16,7 @@ import {
   ZCreateSecretInput,
   ZDeleteSecretInput,
   ZRotateSecretInput,
+  ZUpdateSecretDetailsInput,
 } from "@/lib/validation/secrets";
 
 const secretsPath = (slug: string) => `/teams/${slug}/settings/secrets`;
@@ -50,7 +51,7 @@ type TSecretRef = { name: string; version: number };
 export async function createSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  const fields = { name: formData.get("name"), visibility: formData.get("visibility") };
+  const fields = { name: formData.get("name"), visibility: formData.get("visibility"), description: formData.get("description") };
   if ("fileError" in read) return fileFailure(ZCreateSecretInput, fields, read.fileError);
   taintValue(read.value, formData);
   return runTeamAction("createSecret", teamSlug, ZCreateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
@@ -94,4 +95,13 @@ export async function checkSecretValueAction(teamSlug: unknown, formData: FormDa
   return runTeamAction("checkSecretValue", teamSlug, ZCheckSecretValueInput, { secretId: formData.get("secretId"), candidate }, (ctx, data) =>
     checkSecretValue({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }),
   );
+}
+
+/** Edit details (Owners and Admins): the description. Names the fields that changed; never echoes their text. */
+export async function updateSecretDetailsAction(
+  teamSlug: unknown,
+  input: { secretId: unknown; description?: unknown },
+): Promise<ActionResult<{ name: string; changed: string[] }>> {
+  return runTeamAction("updateSecretDetails", teamSlug, ZUpdateSecretDetailsInput, input, (ctx, data) =>
+    updateSecretDetails({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), secretsPath);
 }
