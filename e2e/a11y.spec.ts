@@ -56,6 +56,7 @@ function pagesFor(role: TRole): { path: string; heading: string; dialogs: TDialo
         { name: "Import secrets", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Import" }), dialog(p, "Import secrets")) },
         { name: "Rotate", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Rotate STRIPE_API_KEY", exact: true }), dialog(p, "Rotate STRIPE_API_KEY")) },
         { name: "Delete", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Delete STRIPE_API_KEY", exact: true }), alertDialog(p, /^Delete STRIPE_API_KEY/)) },
+        { name: "Edit details", open: (p) => clickAndGet(p, p.getByRole("button", { name: "Edit STRIPE_API_KEY", exact: true }), dialog(p, "Edit STRIPE_API_KEY")) },
       ]
     : [history];
   // Check value: every role may check a Masked secret (STRIPE_API_KEY is one).

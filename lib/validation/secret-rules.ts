@@ -54,6 +54,11 @@ export const SECRET_DESCRIPTION_MAX = 500;
 /** Characters as Postgres counts them (code points), so "500" means the same in the browser and in the CHECK. */
 export const charLength = (s: string) => [...s].length;
 
+const isControl = (ch: string) => {
+  const c = ch.codePointAt(0)!;
+  return (c < 0x20 && ch !== "\n" && ch !== "\r" && ch !== "\t") || c === 0x7f;
+};
+
 /**
  * Why `raw` cannot be a description, or null. Surrounding spaces are ignored (and not stored); nothing else is
  * changed: a longer text is refused with its length, never shortened.
@@ -63,6 +68,6 @@ export function secretDescriptionProblem(raw: string): string | null {
   const n = charLength(text);
   if (n > SECRET_DESCRIPTION_MAX) return `Descriptions are at most ${SECRET_DESCRIPTION_MAX} characters (this one has ${n.toLocaleString("en")}).`;
   // Line breaks and tabs are text; other control characters (NUL above all) are not.
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text)) return "Descriptions cannot contain control characters.";
+  if ([...text].some(isControl)) return "Descriptions cannot contain control characters.";
   return null;
 }
