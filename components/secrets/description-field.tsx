@@ -39,6 +39,13 @@ export function DescriptionField({
         autoFocus={autoFocus}
         spellCheck
         placeholder="What it is for, who owns it, where to get a new one"
+        onKeyDown={(e) => {
+          // Enter is a line break here; Ctrl/Cmd+Enter saves, as in the value field.
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }
+        }}
         onInput={(e) => {
           setUsed(charLength(e.currentTarget.value.trim()));
           onEdit?.();

@@ -21,7 +21,7 @@ const VISIBILITY_OPTIONS = [
 ] as const;
 
 type TFieldErrors = Partial<Record<"name" | "description" | "value" | "file" | "visibility", string[]>>;
-const FIELD_ORDER = ["name", "description", "value", "file", "visibility"] as const;
+const FIELD_ORDER = ["name", "value", "file", "description", "visibility"] as const;
 
 export function NewSecretDialog({
   teamSlug,
@@ -129,6 +129,7 @@ export function NewSecretDialog({
               </p>
               <FieldError id="new-secret-name-error" messages={errors.name} />
             </div>
+            <SecretValueField handle={valueField} errors={errors.value} fileErrors={errors.file} />
             <DescriptionField
               id="new-secret-description"
               errors={errors.description}
@@ -137,7 +138,6 @@ export function NewSecretDialog({
                 if (clientErrors?.description) setClientErrors((e) => (e ? { ...e, description: undefined } : e));
               }}
             />
-            <SecretValueField handle={valueField} errors={errors.value} fileErrors={errors.file} />
             <fieldset aria-describedby="new-secret-visibility-warning">
               <legend className="text-sm font-medium text-slate-900">Visibility</legend>
               <p id="new-secret-visibility-warning" className="mt-1 text-xs font-medium text-amber-800">

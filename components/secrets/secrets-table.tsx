@@ -2,7 +2,8 @@
 // The rows of the Team secrets table. One real <table> (row headers, sortable column headers with aria-sort)
 // that becomes stacked cards below the md breakpoint: each row is a card with the name and its actions on
 // top and labelled fields below, so a phone never scrolls sideways and the row actions stay in view. Long
-// names wrap anywhere and keep their full text in a title and a Copy name button.
+// names wrap anywhere and keep their full text in a title and a Copy name button. Descriptions come after the
+// existing columns (cell order is what scripts and tests address), clamped to two lines with Show more.
 import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import type { TSecretDTO } from "@/lib/dal/secrets";
@@ -148,9 +149,6 @@ export function SecretsTable({
           <tr className="md:border-b md:border-slate-200">
             <SortHeader label="Name" sortKey="name" query={query} onSort={onSort} />
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Description
-            </th>
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Value
             </th>
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
@@ -164,6 +162,9 @@ export function SecretsTable({
               Last used
             </th>
             <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
+              Description
+            </th>
             <th scope="col" className="px-4 py-3 text-right font-semibold">
               Actions
             </th>
@@ -185,9 +186,6 @@ export function SecretsTable({
                   </span>
                 ) : null}
               </th>
-              <td data-label="Description" className={cellClass}>
-                <DescriptionCell secret={s} />
-              </td>
               <td data-label="Value" className={cellClass}>
                 <ValueCell secret={s} />
               </td>
@@ -208,6 +206,9 @@ export function SecretsTable({
                   <time dateTime={s.updatedAt}>{dateFormat.format(new Date(s.updatedAt))}</time>
                   <span className="block text-xs text-slate-600">by {s.updatedBy ? s.updatedBy.name || s.updatedBy.email : "a removed user"}</span>
                 </span>
+              </td>
+              <td data-label="Description" className={cellClass}>
+                <DescriptionCell secret={s} />
               </td>
               <td className="absolute right-2 top-2 px-2 md:static md:table-cell md:px-4 md:py-3">
                 <div className="flex justify-end gap-1">
