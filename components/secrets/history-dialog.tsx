@@ -94,7 +94,7 @@ export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: 
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`History ${secret.name}`} title={`History of ${secret.name}`} data-row-action>
+        <Button variant="ghost" size="icon" aria-label={`History ${secret.name}`} title={`History of ${secret.name}`}>
           <History className="size-4" aria-hidden />
         </Button>
       </DialogTrigger>
