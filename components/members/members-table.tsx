@@ -13,12 +13,12 @@ import {
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import type { TRole } from "@/db/schema";
+import { ROLE_LABELS } from "@/lib/authz/policy";
 import type { TInvitationDTO } from "@/lib/dal/invitations";
 import type { TMemberDTO } from "@/lib/dal/members";
 import { ConfirmDialog } from "./confirm-dialog";
 import { useServerAction } from "./use-action";
 
-const ROLE_LABELS: Record<TRole, string> = { owner: "Owner", admin: "Admin", editor: "Editor" };
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -142,16 +142,7 @@ export function MembersTable({ teamSlug, teamName, members }: { teamSlug: string
   );
 }
 
-export function InvitationsList({
-  teamSlug,
-  invitations,
-  viewerIsOwner,
-}: {
-  teamSlug: string;
-  invitations: TInvitationDTO[];
-  /** Only Owners may revoke an invitation that would grant Owner. */
-  viewerIsOwner: boolean;
-}) {
+export function InvitationsList({ teamSlug, invitations }: { teamSlug: string; invitations: TInvitationDTO[] }) {
   if (invitations.length === 0) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   return (
     <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-xs ring-1 ring-slate-200">
@@ -165,7 +156,7 @@ export function InvitationsList({
               {i.invitedBy ? ` · invited by ${i.invitedBy}` : ""}
             </span>
           </div>
-          {i.role === "owner" && !viewerIsOwner ? null : (
+          {!i.canRevoke ? null : (
           <ConfirmDialog
             trigger={
               <Button variant="ghost" size="sm" aria-label={`Revoke invitation for ${i.email}`}>

@@ -1,24 +1,26 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { TTeamPolicy } from "@/lib/authz/policy";
 import { cn } from "@/lib/cn";
 
-type Tab = { segment: string; label: string; adminOnly?: boolean };
+// A tab that needs a capability names its flag of teamPolicy (lib/authz); the others are every member's.
+type Tab = { segment: string; label: string; needs?: keyof TTeamPolicy };
 
 const TABS: Tab[] = [
   { segment: "secrets", label: "Secrets" },
   { segment: "webhooks", label: "Webhooks" },
   { segment: "members", label: "Members" },
-  { segment: "tokens", label: "Access tokens", adminOnly: true },
-  { segment: "audit", label: "Audit log", adminOnly: true },
+  { segment: "tokens", label: "Access tokens", needs: "canManageTokens" },
+  { segment: "audit", label: "Audit log", needs: "canReadAudit" },
 ];
 
-export function SettingsNav({ slug, isAdmin }: { slug: string; isAdmin: boolean }) {
+export function SettingsNav({ slug, can }: { slug: string; can: TTeamPolicy }) {
   const pathname = usePathname();
   return (
     // Tabs wrap onto a second line on a phone rather than scroll out of sight.
     <nav aria-label="Team settings" className="mx-auto flex max-w-6xl flex-wrap gap-x-1 px-2 sm:px-4">
-      {TABS.filter((t) => isAdmin || !t.adminOnly).map((t) => {
+      {TABS.filter((t) => !t.needs || can[t.needs]).map((t) => {
         const href = `/teams/${slug}/settings/${t.segment}`;
         const active = pathname.startsWith(href);
         return (

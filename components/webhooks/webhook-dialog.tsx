@@ -45,11 +45,13 @@ export function WebhookDialog({
   teamSlug,
   webhook,
   canCreateSecret,
+  canAttachRestricted,
   trigger,
 }: {
   teamSlug: string;
   webhook?: TWebhookDTO;
   canCreateSecret: boolean;
+  canAttachRestricted: boolean;
   trigger: ReactNode;
 }) {
   const router = useRouter();
@@ -215,7 +217,7 @@ export function WebhookDialog({
                     listLabel="Secrets"
                     showSelected
                     // Editors attach Masked secrets only (the server refuses Restricted ones too).
-                    onlyMasked={!canCreateSecret}
+                    onlyMasked={!canAttachRestricted}
                     selected={form.secrets}
                     onToggle={(s) =>
                       setForm((f) => ({ ...f, secrets: f.secrets.some((x) => x.id === s.id) ? f.secrets.filter((x) => x.id !== s.id) : [...f.secrets, s] }))

@@ -20,16 +20,20 @@ export function WebhooksPanel({
   teamSlug,
   webhooks,
   secretOptions,
-  isManager,
+  canWriteSecrets,
+  canAttachRestricted,
   canSign,
 }: {
   teamSlug: string;
   webhooks: TWebhookDTO[];
   secretOptions: TSecretOption[];
-  isManager: boolean;
+  /** Edit secrets' allowed hosts, create a secret from the dialog. */
+  canWriteSecrets: boolean;
+  canAttachRestricted: boolean;
   /** Owners/Admins: see a new webhook's signing secret and rotate it. */
   canSign: boolean;
 }) {
+  const can = { canWriteSecrets, canAttachRestricted, canSign };
   return (
     <section className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -39,7 +43,7 @@ export function WebhooksPanel({
             Webhooks send team events and tests to your services. They can carry secrets as ${"{SECRET_NAME}"}: the server fills in
             the value when it sends, and the delivery log shows it redacted.
           </p>
-          {isManager ? null : (
+          {canAttachRestricted ? null : (
             <div className="mt-2 max-w-2xl">
               <RoleNotice>
                 You can create and edit webhooks with Masked secrets. Restricted secrets, and webhooks that carry one, are managed by
@@ -50,10 +54,11 @@ export function WebhooksPanel({
           )}
         </div>
         <div className="flex gap-2">
-          {isManager ? <AllowedHostsDialog teamSlug={teamSlug} secretOptions={secretOptions} /> : null}
+          {canWriteSecrets ? <AllowedHostsDialog teamSlug={teamSlug} secretOptions={secretOptions} /> : null}
           <WebhookDialog
             teamSlug={teamSlug}
-            canCreateSecret={isManager}
+            canCreateSecret={canWriteSecrets}
+            canAttachRestricted={canAttachRestricted}
             trigger={
               <Button>
                 <Plus className="size-4" aria-hidden />
@@ -85,7 +90,7 @@ export function WebhooksPanel({
             </thead>
             <tbody className="divide-y divide-slate-100">
               {webhooks.map((w) => (
-                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} isManager={isManager} canSign={canSign} />
+                <WebhookRow key={w.id} teamSlug={teamSlug} webhook={w} can={can} />
               ))}
             </tbody>
           </table>
@@ -95,7 +100,9 @@ export function WebhooksPanel({
   );
 }
 
-function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: string; webhook: TWebhookDTO; isManager: boolean; canSign: boolean }) {
+type TPanelCan = { canWriteSecrets: boolean; canAttachRestricted: boolean; canSign: boolean };
+
+function WebhookRow({ teamSlug, webhook: w, can }: { teamSlug: string; webhook: TWebhookDTO; can: TPanelCan }) {
   const test = useServerAction(sendTestWebhookAction.bind(null, teamSlug));
   const result = test.result?.ok ? test.result.data : null;
   return (
@@ -139,13 +146,14 @@ function WebhookRow({ teamSlug, webhook: w, isManager, canSign }: { teamSlug: st
               Carries a Restricted secret: only Owners and Admins can test it or see its deliveries.
             </p>
           )}
-          {canSign ? <RotateSigningSecret teamSlug={teamSlug} webhookId={w.id} name={w.name} /> : null}
+          {can.canSign ? <RotateSigningSecret teamSlug={teamSlug} webhookId={w.id} name={w.name} /> : null}
           {w.canEdit ? (
             <>
               <WebhookDialog
                 teamSlug={teamSlug}
                 webhook={w}
-                canCreateSecret={isManager}
+                canCreateSecret={can.canWriteSecrets}
+                canAttachRestricted={can.canAttachRestricted}
                 trigger={
                   <Button variant="ghost" size="icon" aria-label={`Edit ${w.name}`} title="Edit">
                     <Pencil className="size-4" aria-hidden />

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import ipaddr from "ipaddr.js";
 import { getDb } from "@/db/client";
 import { accessTokens, accessTokenSecrets, rateLimits, secrets, users } from "@/db/schema";
-import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { canUseVisibility, requireTeamPermission } from "@/lib/authz";
 import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken } from "@/lib/crypto/tokens";
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
@@ -58,7 +58,7 @@ export async function createAccessToken(input: {
       throw new AppError("validation", msg, { secrets: [msg] });
     }
     // Today only Owners and Admins manage tokens; this keeps Restricted secrets theirs if that ever changes.
-    if (!roleCan(role, "secrets.write") && found.some((s) => s.visibility === "restricted")) {
+    if (found.some((s) => !canUseVisibility(role, "attach", s.visibility))) {
       throw new AppError("forbidden", "Only Owners and Admins can give a token a Restricted secret.");
     }
     const rows = data.secrets.map((b) => {

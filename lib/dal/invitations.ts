@@ -3,10 +3,10 @@ import "server-only";
 // is stored. Accepting needs the invited email, a pending invitation, and happens in one transaction with
 // the membership and the audit event.
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invitations, memberships, teams, users, type TRole } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
+import { FORBIDDEN_MESSAGES, invitableRoles, invitationPolicy, requireTeamPermission, ROLES } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { hasVerifiedEmail, isVerificationRequired } from "./email-verification";
@@ -27,6 +27,8 @@ export type TInvitationDTO = {
   createdAt: string;
   expiresAt: string;
   isExpired: boolean;
+  /** Whether the viewer may revoke it (an Owner invitation: Owners only). */
+  canRevoke: boolean;
 };
 
 export async function createInvitation(input: {
@@ -38,8 +40,9 @@ export async function createInvitation(input: {
 }): Promise<{ id: string; token: string; expiresAt: string; teamName: string }> {
   const db = await getDb();
   const { team, role: actorRole } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
-  if (input.role === "owner" && actorRole !== "owner") {
-    throw new AppError("forbidden", "Only an Owner can invite another Owner.", { role: ["Only an Owner can invite another Owner."] });
+  if (!invitableRoles(actorRole).includes(input.role)) {
+    const msg = FORBIDDEN_MESSAGES["members.invite_owner"];
+    throw new AppError("forbidden", msg, { role: [msg] });
   }
   const token = `inv_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(Date.now() + ttlDays() * 24 * 60 * 60 * 1000);
@@ -54,23 +57,20 @@ export async function createInvitation(input: {
     }
     // A new invitation replaces any pending one for the same email: only the newest link works. An Admin
     // does not manage Owners, so cannot replace (revoke) a pending Owner invitation this way either.
-    if (actorRole !== "owner") {
-      const [pendingOwner] = await tx
-        .select({ id: invitations.id })
-        .from(invitations)
-        .where(
-          and(
-            eq(invitations.teamId, team.id),
-            eq(invitations.email, input.email),
-            eq(invitations.role, "owner"),
-            isNull(invitations.acceptedAt),
-            isNull(invitations.revokedAt),
-          ),
-        );
-      if (pendingOwner) {
-        const msg = "This person has a pending Owner invitation; only an Owner can replace it.";
-        throw new AppError("forbidden", msg, { email: [msg] });
-      }
+    const pending = await tx
+      .select({ role: invitations.role })
+      .from(invitations)
+      .where(
+        and(
+          eq(invitations.teamId, team.id),
+          eq(invitations.email, input.email),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
+    if (pending.some((p) => !invitationPolicy(actorRole, p.role).canReplace)) {
+      const msg = "This person has a pending Owner invitation; only an Owner can replace it.";
+      throw new AppError("forbidden", msg, { email: [msg] });
     }
     await tx
       .update(invitations)
@@ -99,7 +99,7 @@ export async function createInvitation(input: {
 /** Pending (not accepted, not revoked) invitations, expired ones included and marked. */
 export async function listInvitations(actor: TActor, teamSlug: string): Promise<TInvitationDTO[]> {
   const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "members.invite");
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "members.invite");
   const rows = await db
     .select({
       id: invitations.id,
@@ -122,6 +122,7 @@ export async function listInvitations(actor: TActor, teamSlug: string): Promise<
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt.toISOString(),
     isExpired: r.expiresAt.getTime() <= now,
+    canRevoke: invitationPolicy(role, r.role).canRevoke,
   }));
 }
 
@@ -139,17 +140,17 @@ export async function revokeInvitation(input: { actor: TActor; teamSlug: string;
           isNull(invitations.acceptedAt),
           isNull(invitations.revokedAt),
           // Admins do not manage Owners: an Owner invitation is revoked by an Owner only.
-          actorRole === "owner" ? undefined : ne(invitations.role, "owner"),
+          inArray(invitations.role, ROLES.filter((r) => invitationPolicy(actorRole, r).canRevoke)),
         ),
       )
       .returning({ email: invitations.email });
     if (!row) {
-      if (actorRole !== "owner") {
-        const [owned] = await tx
-          .select({ id: invitations.id })
-          .from(invitations)
-          .where(and(eq(invitations.id, input.invitationId), eq(invitations.teamId, team.id), eq(invitations.role, "owner")));
-        if (owned) throw new AppError("forbidden", "Only an Owner can revoke an Owner invitation.");
+      const [other] = await tx
+        .select({ role: invitations.role })
+        .from(invitations)
+        .where(and(eq(invitations.id, input.invitationId), eq(invitations.teamId, team.id)));
+      if (other && !invitationPolicy(actorRole, other.role).canRevoke) {
+        throw new AppError("forbidden", "Only an Owner can revoke an Owner invitation.");
       }
       throw new AppError("stale", "This invitation was already used or revoked.");
     }

@@ -1,11 +1,12 @@
 import "server-only";
-// Team members: list, change role, remove, leave, transfer ownership. Owners manage anyone; Admins manage
-// Editors only and never grant Owner; a team always keeps at least one Owner. Owner rows are locked in
-// each change so two concurrent demotions cannot leave a team without an Owner.
+// Team members: list, change role, remove, leave, transfer ownership. Who may change whom is memberPolicy
+// (lib/authz: Owners manage anyone; Admins manage Editors only and never grant Owner); a team always keeps
+// at least one Owner. Owner rows are locked in each change so two concurrent demotions cannot leave a team
+// without an Owner.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { memberships, users, type TRole } from "@/db/schema";
-import { requireTeamPermission, roleCan } from "@/lib/authz";
+import { FORBIDDEN_MESSAGES, memberPolicy, memberRefusal, requireTeamPermission, roleCan, roleChange } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { emitTeamEvent } from "./team-events";
@@ -24,14 +25,6 @@ export type TMemberDTO = {
   canTransferOwnership: boolean;
 };
 
-/** What `actorRole` may do to a member holding `targetRole` (ignoring the last-owner rule, checked in the transaction). */
-export function memberPolicy(actorRole: TRole, targetRole: TRole, isSelf: boolean) {
-  if (isSelf) return { assignableRoles: actorRole === "owner" ? (["owner", "admin", "editor"] as TRole[]) : [], canRemove: false };
-  if (actorRole === "owner") return { assignableRoles: ["owner", "admin", "editor"] as TRole[], canRemove: true };
-  if (actorRole === "admin" && targetRole === "editor") return { assignableRoles: ["admin", "editor"] as TRole[], canRemove: true };
-  return { assignableRoles: [] as TRole[], canRemove: false };
-}
-
 export async function listMembers(actor: TActor, teamSlug: string): Promise<{ role: TRole; members: TMemberDTO[] }> {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "members.read");
@@ -48,12 +41,11 @@ export async function listMembers(actor: TActor, teamSlug: string): Promise<{ ro
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.teamId, team.id))
     .orderBy(asc(users.email));
-  const manages = roleCan(role, "members.manage");
   return {
     role,
     members: rows.map((r) => {
       const isSelf = r.userId === actor.id;
-      const policy = manages ? memberPolicy(role, r.role, isSelf) : { assignableRoles: [], canRemove: false };
+      const policy = memberPolicy(role, r.role, isSelf);
       return {
         userId: r.userId,
         name: r.name,
@@ -64,7 +56,7 @@ export async function listMembers(actor: TActor, teamSlug: string): Promise<{ ro
         isSelf,
         assignableRoles: policy.assignableRoles,
         canRemove: policy.canRemove,
-        canTransferOwnership: role === "owner" && !isSelf && r.role !== "owner",
+        canTransferOwnership: policy.canTransferOwnership,
       };
     }),
   };
@@ -87,8 +79,8 @@ async function lockTarget(tx: Tx, teamId: string, userId: string): Promise<{ rol
   return { role: target.role, email: target.email, owners: owners.length };
 }
 
-function assertKeepsAnOwner(target: { role: TRole; owners: number }, what: string) {
-  if (target.role === "owner" && target.owners <= 1) {
+function assertKeepsAnOwner(target: { role: TRole; owners: number }, to: TRole | null, what: string) {
+  if (roleChange(target.role, to).takesAnOwner && target.owners <= 1) {
     throw new AppError("conflict", `The last Owner cannot ${what}. Make someone else an Owner first.`);
   }
 }
@@ -114,13 +106,10 @@ export async function changeMemberRole(input: TMemberChange & { role: TRole }): 
     const isSelf = input.userId === input.actor.id;
     const policy = memberPolicy(actorRole, target.role, isSelf);
     if (!policy.assignableRoles.includes(input.role)) {
-      throw new AppError(
-        "forbidden",
-        actorRole === "admin" ? "Admins can change the role of Editors only, and cannot grant Owner." : "You cannot change this member's role.",
-      );
+      throw new AppError("forbidden", memberRefusal(actorRole, "change"));
     }
-    if (target.role === input.role) return { email: target.email, role: target.role };
-    if (input.role !== "owner") assertKeepsAnOwner(target, "be demoted");
+    if (!roleChange(target.role, input.role).changes) return { email: target.email, role: target.role };
+    assertKeepsAnOwner(target, input.role, "be demoted");
     await tx
       .update(memberships)
       .set({ role: input.role })
@@ -147,9 +136,9 @@ export async function removeMember(input: TMemberChange): Promise<{ email: strin
     const target = await lockTarget(tx, access.team.id, input.userId);
     const actorRole = await currentRole(tx, access.team.id, input.actor.id);
     if (!memberPolicy(actorRole, target.role, false).canRemove) {
-      throw new AppError("forbidden", actorRole === "admin" ? "Admins can remove Editors only." : "You cannot remove this member.");
+      throw new AppError("forbidden", memberRefusal(actorRole, "remove"));
     }
-    assertKeepsAnOwner(target, "be removed");
+    assertKeepsAnOwner(target, null, "be removed");
     await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
     await recordAudit(tx, {
       teamId: access.team.id,
@@ -171,7 +160,7 @@ export async function leaveTeam(input: { actor: TActor; teamSlug: string; meta?:
   const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "team.read");
   await db.transaction(async (tx) => {
     const target = await lockTarget(tx, access.team.id, input.actor.id);
-    assertKeepsAnOwner(target, "leave the team");
+    assertKeepsAnOwner(target, null, "leave the team");
     await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.actor.id)));
     await recordAudit(tx, {
       teamId: access.team.id,
@@ -189,12 +178,12 @@ export async function leaveTeam(input: { actor: TActor; teamSlug: string; meta?:
 
 export async function transferOwnership(input: TMemberChange): Promise<{ email: string }> {
   const db = await getDb();
-  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.transfer_ownership");
   if (input.userId === input.actor.id) throw new AppError("validation", "You already own this team.");
   return db.transaction(async (tx) => {
     const target = await lockTarget(tx, access.team.id, input.userId);
-    if ((await currentRole(tx, access.team.id, input.actor.id)) !== "owner") {
-      throw new AppError("forbidden", "Only an Owner can transfer ownership.");
+    if (!roleCan(await currentRole(tx, access.team.id, input.actor.id), "members.transfer_ownership")) {
+      throw new AppError("forbidden", FORBIDDEN_MESSAGES["members.transfer_ownership"]);
     }
     await tx
       .update(memberships)

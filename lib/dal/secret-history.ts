@@ -3,7 +3,7 @@ import "server-only";
 // fingerprint), written in the same transaction as the version, by the only two write paths (insertSecretsTx
 // and writeNewVersionTx in ./secrets). Past values are not kept anywhere: a rotation overwrites the only
 // ciphertext, so the history is metadata only. Read by any member of the team; what each role sees of it
-// comes from secretPolicy (lib/authz.ts).
+// comes from secretPolicy (lib/authz).
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, secretVersions, users, type TVersionSource, type TVisibility } from "@/db/schema";

@@ -4,7 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { getDb } from "@/db/client";
 import { memberships, teams, type TRole } from "@/db/schema";
-import { getTeamAccess, type TTeamAccess } from "@/lib/authz";
+import { getTeamAccess, teamPolicy, type TTeamAccess, type TTeamPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
@@ -33,9 +33,15 @@ export async function listTeamsForUser(userId: string): Promise<TTeamSummary[]> 
     .orderBy(asc(teams.name));
 }
 
-/** The caller's access to a team, or null (not a member, or no such team: the same to the caller). */
-export async function findTeamAccess(userId: string, teamSlug: string): Promise<TTeamAccess | null> {
-  return getTeamAccess(await getDb(), userId, teamSlug);
+export type TTeamAccessDTO = TTeamAccess & { can: TTeamPolicy };
+
+/**
+ * The caller's access to a team with what its role may do on the team's pages (teamPolicy), or null (not a
+ * member, or no such team: the same to the caller). Pages read `can`, never the role.
+ */
+export async function findTeamAccess(userId: string, teamSlug: string): Promise<TTeamAccessDTO | null> {
+  const access = await getTeamAccess(await getDb(), userId, teamSlug);
+  return access ? { ...access, can: teamPolicy(access.role) } : null;
 }
 
 export async function createTeam(actor: TActor, name: string, meta?: TRequestMeta): Promise<{ slug: string }> {

@@ -6,7 +6,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, lte, notExists, or, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets, type TRole } from "@/db/schema";
-import { requireTeamPermission, webhookPolicy } from "@/lib/authz";
+import { barredVisibilities, canUseVisibility, requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 
@@ -182,21 +182,18 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
 }
 
 /** The Restricted secrets a webhook of the team carries now (names). */
-async function restrictedSecretsOf(db: Executor, teamId: string, webhookId: string): Promise<string[]> {
+/** Refuses a role that may not send what a webhook carries (a Restricted secret, for Editors: lib/authz's visibility map). */
+async function requireWebhookUse(db: Executor, role: TRole, teamId: string, hook: { id: string; name: string }, verb: string) {
+  const barred = barredVisibilities(role, "send");
+  if (!barred.length) return;
   const rows = await db
     .select({ name: secrets.name })
     .from(webhookSecrets)
     .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
-    .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, webhookId), eq(secrets.visibility, "restricted")))
+    .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, hook.id), inArray(secrets.visibility, barred)))
     .orderBy(asc(secrets.name));
-  return rows.map((r) => r.name);
-}
-
-/** Refuses a role that may not use a webhook carrying a Restricted secret (webhookPolicy). */
-async function requireWebhookUse(db: Executor, role: TRole, teamId: string, hook: { id: string; name: string }, verb: string) {
-  if (webhookPolicy(role, true).canTest) return;
-  const restricted = await restrictedSecretsOf(db, teamId, hook.id);
-  if (!webhookPolicy(role, restricted.length > 0).canTest) {
+  const restricted = rows.map((r) => r.name);
+  if (restricted.length) {
     throw new AppError(
       "forbidden",
       `${hook.name} carries the Restricted secret ${restricted.join(", ")}: only Owners and Admins can ${verb}.`,
@@ -301,7 +298,7 @@ export const RESPONSE_WITHHELD_NOTE = "Response withheld: this delivery carried 
 export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
-  const seesRestricted = webhookPolicy(role, true).canSeeDeliveries;
+  const seesRestricted = canUseVisibility(role, "send", "restricted");
   if (opts.webhookId && !seesRestricted) {
     const [hook] = await db
       .select({ id: webhooks.id, name: webhooks.name })

@@ -1,12 +1,12 @@
 import "server-only";
-// Webhooks: the only code that reads or writes them. Role rules live here: Owners and Admins manage every
-// webhook; Editors create and edit webhooks with Masked secrets only, and cannot change (or delete) one
-// that carries a Restricted secret. Every save checks the template's references, the destination (SSRF
+// Webhooks: the only code that reads or writes them. The role rules are lib/authz's visibility map and
+// webhookPolicy: Owners and Admins manage every webhook; Editors create and edit webhooks with Masked
+// secrets only, and cannot change (or delete) one that carries a Restricted secret. Every save checks the template's references, the destination (SSRF
 // guard) and each secret's allowed hosts, in the transaction that writes the webhook and its audit event.
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
-import { requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
+import { barredVisibilities, canUseVisibility, requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
@@ -61,8 +61,8 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
     .where(eq(webhooks.teamId, team.id))
     .orderBy(asc(sql`lower(${webhooks.name})`), asc(webhooks.id));
   const ids = rows.map((r) => r.id);
-  const isManager = roleCan(role, "secrets.write");
-  const canSign = roleCan(role, "webhooks.signing_secret");
+  // Allowed hosts are a property of secrets: their writers edit them (and create secrets from the dialog).
+  const canWriteSecrets = roleCan(role, "secrets.write");
   const [bindings, last, options, overlaps] = await Promise.all([
     ids.length
       ? db
@@ -83,13 +83,13 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
           .where(and(eq(webhookDeliveries.teamId, team.id), inArray(webhookDeliveries.webhookId, ids)))
           .orderBy(webhookDeliveries.webhookId, desc(webhookDeliveries.createdAt))
       : [],
-    isManager ? listSecretOptions(team.id) : [],
+    canWriteSecrets ? listSecretOptions(team.id) : [],
     ids.length ? signingOverlaps(db, team.id) : new Map<string, string>(),
   ]);
   const items: TWebhookDTO[] = rows.map((r) => {
     const refs = bindings.filter((b) => b.webhookId === r.id).map(({ id, name, visibility }) => ({ id, name, visibility }));
     const l = last.find((x) => x.webhookId === r.id);
-    const policy = webhookPolicy(role, refs.some((s) => s.visibility === "restricted"));
+    const policy = webhookPolicy(role, refs.map((s) => s.visibility));
     return {
       ...r,
       updatedAt: r.updatedAt.toISOString(),
@@ -99,7 +99,15 @@ export async function listWebhooks(actor: TActor, teamSlug: string) {
       previousSigningSecretUntil: overlaps.get(r.id) ?? null,
     };
   });
-  return { items, role, isManager, canSign, canRedeliver: roleCan(role, "webhooks.redeliver"), secretOptions: options };
+  return {
+    items,
+    role,
+    canWriteSecrets,
+    canAttachRestricted: canUseVisibility(role, "attach", "restricted"),
+    canSign: roleCan(role, "webhooks.signing_secret"),
+    canRedeliver: roleCan(role, "webhooks.redeliver"),
+    secretOptions: options,
+  };
 }
 
 async function listSecretOptions(teamId: string): Promise<TSecretOption[]> {
@@ -128,12 +136,10 @@ async function validateWebhook(tx: Tx, teamId: string, role: TRole, input: TWebh
       secretIds: ["A selected secret no longer exists. Reload and choose again."],
     });
   }
-  if (!roleCan(role, "secrets.write")) {
-    const restricted = selected.filter((s) => s.visibility === "restricted").map((s) => s.name);
-    if (restricted.length) {
-      const msg = `${restricted.join(", ")} ${restricted.length === 1 ? "is" : "are"} Restricted: only Owners and Admins can attach Restricted secrets.`;
-      throw new AppError("forbidden", msg, { secretIds: [msg] });
-    }
+  const barred = selected.filter((s) => !canUseVisibility(role, "attach", s.visibility)).map((s) => s.name);
+  if (barred.length) {
+    const msg = `${barred.join(", ")} ${barred.length === 1 ? "is" : "are"} Restricted: only Owners and Admins can attach Restricted secrets.`;
+    throw new AppError("forbidden", msg, { secretIds: [msg] });
   }
   const template = { url: input.url, method: input.method, headers: input.headers, payload: input.payload };
   // Names referenced but not selected still need to be told apart from names that do not exist.
@@ -228,12 +234,13 @@ async function lockWebhook(tx: Tx, teamId: string, webhookId: string, role: TRol
     .where(and(eq(webhooks.id, webhookId), eq(webhooks.teamId, teamId)))
     .for("update");
   if (!row) throw new AppError("not_found", "This webhook no longer exists.");
-  if (!webhookPolicy(role, true).canEdit) {
+  const barred = barredVisibilities(role, "attach");
+  if (barred.length) {
     const restricted = await tx
       .select({ name: secrets.name })
       .from(webhookSecrets)
       .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
-      .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, row.id), eq(secrets.visibility, "restricted")));
+      .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, row.id), inArray(secrets.visibility, barred)));
     if (restricted.length) {
       throw new AppError(
         "forbidden",

@@ -9,6 +9,11 @@
 // not_found, or HTTP 401 / 403 / 404) and leave every row the fixtures touch exactly as it was.
 // Only what needs a Next request is replaced: who is signed in (currentUser / currentSessionId), request
 // headers and cookies, and revalidatePath. next-auth's signIn/signOut and Next's redirect() are real.
+//
+// Each row names the rule of lib/authz it exercises (a permission, or a permission plus a visibility use:
+// a Restricted secret attached or sent). Its team callers must be exactly the roles that policy gives, and
+// every permission and every visibility rule of the policy must be exercised by a row here or by a page
+// read below: a rule added to lib/authz without a test fails this file, naming the rule.
 import { readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -18,7 +23,7 @@ import { NextRequest } from "next/server";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { memberships, userSessions, webhookDeliveries, webhooks, webhookSecrets, type TRole } from "@/db/schema";
+import { memberships, userSessions, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { createEmailVerification } from "@/lib/dal/email-verification";
 import { createInvitation } from "@/lib/dal/invitations";
@@ -26,6 +31,26 @@ import { createSecret } from "@/lib/dal/secrets";
 import { createUserSession } from "@/lib/dal/sessions";
 import { flushUsage } from "@/lib/dal/usage-recorder";
 import { createUser, type TSessionUser } from "@/lib/dal/users";
+import { listAccessTokens } from "@/lib/dal/access-tokens";
+import { listAuditEvents } from "@/lib/dal/audit";
+import { listInvitations } from "@/lib/dal/invitations";
+import { listMembers } from "@/lib/dal/members";
+import { listSecrets } from "@/lib/dal/secrets";
+import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listWebhooks } from "@/lib/dal/webhooks";
+import {
+  PERMISSIONS,
+  ROLES,
+  rolesUsing,
+  rolesWith,
+  VISIBILITIES,
+  VISIBILITY_USES,
+  type TPermission,
+  type TVisibilityUse,
+} from "@/lib/authz/policy";
+import { AppError } from "@/lib/errors";
+import { ZAuditQuery } from "@/lib/validation/audit";
+import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { scopedRows } from "../support/db-scope";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -131,10 +156,18 @@ beforeEach(() => {
 });
 
 type TCell = { caller: TCaller; user: TTestUser | null; team: TTestTeam };
+/**
+ * The lib/authz rule a row exercises: a permission, or a permission plus what the call does with a secret
+ * of a visibility (attach it to a consumer, send it). null: no team role decides (accounts, sign-in,
+ * invitations addressed to a person, health checks, bearer tokens).
+ */
+type TRule = TPermission | { permission: TPermission; use: TVisibilityUse; visibility: TVisibility } | null;
+const restricted = (permission: TPermission, use: TVisibilityUse): Exclude<TRule, null> => ({ permission, use, visibility: "restricted" });
 type TInvoke = () => Promise<unknown>;
 type TCase = {
   /** What the call does, for the test name. */
   does: string;
+  rule: TRule;
   allowed: TCaller[];
   /** Expected refusal code per caller when it differs from DEFAULT_REFUSAL. */
   refusal?: Partial<Record<TCaller, string>>;
@@ -235,6 +268,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${AUTH}#signUpAction`]: [
     {
       does: "creates an account",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () =>
         fn(fd({ name: "New person", email: `su-${tag}-${runId()}@test.example`, password: "a long enough password" })),
@@ -243,6 +277,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${AUTH}#signInAction`]: [
     {
       does: "signs in with valid credentials",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () => fn(fd({ email: signer.email, password: SIGNER_PASSWORD })),
     },
@@ -251,6 +286,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${AUTH}#signUpFormAction`]: [
     {
       does: "creates an account from the form",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () =>
         fn(null, fd({ name: "New person", email: `suf-${tag}-${runId()}@test.example`, password: "a long enough password" })),
@@ -259,6 +295,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${AUTH}#signInFormAction`]: [
     {
       does: "signs in from the form with valid credentials",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () => fn(null, fd({ email: signer.email, password: SIGNER_PASSWORD })),
     },
@@ -267,6 +304,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${AUTH}#signOutAction`]: [
     {
       does: "signs out",
+      rule: null,
       allowed: EVERYONE,
       mutates: (cell) => cell.user !== null,
       prepare: async (fn, cell) => {
@@ -284,6 +322,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${TEAMS}#createTeamAction`]: [
     {
       does: "creates a team",
+      rule: null,
       allowed: SIGNED_IN,
       prepare: (fn) => () => fn(fd({ name: `Matrix ${tag}` })),
     },
@@ -291,6 +330,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${TEAMS}#createTeamFormAction`]: [
     {
       does: "creates a team from the form",
+      rule: null,
       allowed: SIGNED_IN,
       prepare: (fn) => () => fn(null, fd({ name: `Matrix form ${tag}` })),
     },
@@ -298,6 +338,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${INVITE}#acceptInvitationFormAction`]: [
     {
       does: "accepts from the form an invitation addressed to the member of another team",
+      rule: null,
       allowed: ["outsider"],
       refusal: { owner: "forbidden", admin: "forbidden", editor: "forbidden" },
       prepare: async (fn, cell) => {
@@ -312,6 +353,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${INVITE}#resendVerificationFormAction`]: [
     {
       does: "sends the caller's own verification email",
+      rule: null,
       allowed: SIGNED_IN,
       prepare: (fn) => async () => {
         const url = await smtpUrl();
@@ -330,6 +372,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${VERIFY}#verifyEmailAction`]: [
     {
       does: "verifies an address with its link",
+      rule: null,
       allowed: EVERYONE,
       prepare: async (fn) => {
         // A new account per cell (its email carries the run's tag, so the snapshots see its rows change).
@@ -344,6 +387,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${INVITE}#acceptInvitationAction`]: [
     {
       does: "accepts an invitation addressed to the member of another team",
+      rule: null,
       allowed: ["outsider"],
       refusal: { owner: "forbidden", admin: "forbidden", editor: "forbidden" },
       prepare: async (fn, cell) => {
@@ -356,11 +400,13 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#inviteMemberAction`]: [
     {
       does: "invites an Editor",
+      rule: "members.invite",
       allowed: MANAGERS,
       prepare: (fn, cell) => () => fn(cell.team.slug, { email: `inv-${tag}-${runId()}@test.example`, role: "editor" }),
     },
     {
       does: "invites an Owner",
+      rule: "members.invite_owner",
       allowed: OWNER,
       prepare: (fn, cell) => () => fn(cell.team.slug, { email: `inv-${tag}-${runId()}@test.example`, role: "owner" }),
     },
@@ -368,6 +414,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#revokeInvitationAction`]: [
     {
       does: "revokes a pending invitation",
+      rule: "members.invite",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: `rv-${tag}-${runId()}@test.example`, role: "editor" });
@@ -376,6 +423,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "revokes a pending Owner invitation",
+      rule: "members.invite_owner",
       allowed: OWNER,
       prepare: async (fn, cell) => {
         const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email: `rvo-${tag}-${runId()}@test.example`, role: "owner" });
@@ -386,6 +434,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#changeMemberRoleAction`]: [
     {
       does: "makes an Editor an Admin",
+      rule: "members.manage",
       allowed: MANAGERS,
       members: [{ user: "target", role: "editor" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "admin" }),
@@ -393,12 +442,14 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "makes an Admin an Editor",
+      rule: "members.manage_owners",
       allowed: OWNER,
       members: [{ user: "target", role: "admin" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "editor" }),
     },
     {
       does: "makes an Editor an Owner",
+      rule: "members.manage_owners",
       allowed: OWNER,
       members: [{ user: "target", role: "editor" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id, role: "owner" }),
@@ -407,6 +458,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#removeMemberAction`]: [
     {
       does: "removes an Editor",
+      rule: "members.manage",
       allowed: MANAGERS,
       members: [{ user: "target", role: "editor" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
@@ -414,6 +466,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "removes an Admin",
+      rule: "members.manage_owners",
       allowed: OWNER,
       members: [{ user: "target", role: "admin" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
@@ -422,6 +475,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#transferOwnershipAction`]: [
     {
       does: "transfers ownership to an Admin",
+      rule: "members.transfer_ownership",
       allowed: OWNER,
       members: [{ user: "target", role: "admin" }],
       prepare: (fn, cell) => () => fn(cell.team.slug, { userId: users.target.id }),
@@ -432,6 +486,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${MEMBERS}#leaveTeamAction`]: [
     {
       does: "leaves the team",
+      rule: "team.read",
       allowed: TEAM_MEMBERS,
       members: [{ user: "target", role: "owner" }],
       prepare: (fn, cell) => () => fn(cell.team.slug),
@@ -441,6 +496,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${SECRETS}#createSecretAction`]: [
     {
       does: "creates a secret",
+      rule: "secrets.write",
       allowed: MANAGERS,
       prepare: (fn, cell) => () => fn(cell.team.slug, fd({ name: `MX_${runId()}`, value: secretValue(), visibility: "masked" })),
     },
@@ -448,6 +504,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${SECRETS}#rotateSecretAction`]: [
     {
       does: "rotates a secret",
+      rule: "secrets.write",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -458,6 +515,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${SECRETS}#deleteSecretAction`]: [
     {
       does: "deletes a secret",
+      rule: "secrets.write",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -470,6 +528,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${SECRETS}#checkSecretValueAction`]: [
     {
       does: "checks a value against a Masked secret",
+      rule: "secrets.check",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -479,6 +538,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "checks a value against a Restricted secret",
+      rule: restricted("secrets.check", "check"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team, "restricted");
@@ -490,6 +550,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${SECRETS}#updateSecretDetailsAction`]: [
     {
       does: "edits a secret's description",
+      rule: "secrets.details",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -501,6 +562,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${IMPORT}#previewImportAction`]: [
     {
       does: "previews an import",
+      rule: "secrets.write",
       allowed: MANAGERS,
       mutates: false,
       prepare: (fn, cell) => () => fn(cell.team.slug, { text: `MX_${runId()}=${secretValue()}\n`, fileName: ".env" }),
@@ -509,6 +571,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${IMPORT}#importSecretsAction`]: [
     {
       does: "imports secrets from a .env file",
+      rule: "secrets.write",
       allowed: MANAGERS,
       prepare: (fn, cell) => () => fn(cell.team.slug, { text: `MX_${runId()}=${secretValue()}\n`, fileName: ".env", visibility: "masked", rotate: [] }),
     },
@@ -516,6 +579,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${TOKENS}#createTokenAction`]: [
     {
       does: "creates an access token for a secret",
+      rule: "tokens.manage",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -526,6 +590,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${TOKENS}#revokeTokenAction`]: [
     {
       does: "revokes an access token",
+      rule: "tokens.manage",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const { tokenId } = await seedToken(cell.team);
@@ -538,6 +603,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#createWebhookAction`]: [
     {
       does: "creates a webhook with a Masked secret",
+      rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -546,6 +612,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "creates a webhook with a Restricted secret",
+      rule: restricted("webhooks.write", "attach"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team, "restricted");
@@ -556,6 +623,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#updateWebhookAction`]: [
     {
       does: "edits a webhook without Restricted secrets",
+      rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
@@ -564,6 +632,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "edits a webhook that carries a Restricted secret",
+      rule: restricted("webhooks.write", "attach"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team, "restricted");
@@ -574,6 +643,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#deleteWebhookAction`]: [
     {
       does: "deletes a webhook without Restricted secrets",
+      rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
@@ -582,6 +652,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "deletes a webhook that carries a Restricted secret",
+      rule: restricted("webhooks.write", "attach"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team, "restricted");
@@ -594,6 +665,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#sendTestWebhookAction`]: [
     {
       does: "sends a test delivery",
+      rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
@@ -603,6 +675,7 @@ const MATRIX: Record<string, TCase[]> = {
     {
       // webhooks.restricted: the receiver's answer could echo the value back to an Editor (issue 9 item 1).
       does: "sends a test of a webhook that carries a Restricted secret",
+      rule: restricted("webhooks.write", "send"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team, "restricted");
@@ -614,6 +687,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#rotateSigningSecretAction`]: [
     {
       does: "rotates a webhook's signing secret",
+      rule: "webhooks.signing_secret",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
@@ -625,6 +699,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#redeliverAction`]: [
     {
       does: "redelivers a finished delivery of a webhook that carries a Restricted secret",
+      rule: restricted("webhooks.redeliver", "send"),
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team, "restricted");
@@ -638,6 +713,7 @@ const MATRIX: Record<string, TCase[]> = {
     },
     {
       does: "redelivers a finished delivery",
+      rule: "webhooks.redeliver",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
@@ -653,6 +729,7 @@ const MATRIX: Record<string, TCase[]> = {
   [`${WEBHOOKS}#setAllowedHostsAction`]: [
     {
       does: "sets a secret's allowed hosts",
+      rule: "secrets.write",
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -663,6 +740,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/teams/[team]/secrets/route.ts#GET"]: [
     {
       does: "lists the team's secrets",
+      rule: "secrets.read",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         await seedSecret(cell.team);
@@ -675,6 +753,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/teams/[team]/secrets/[secret]/history/route.ts#GET"]: [
     {
       does: "reads a secret's version history",
+      rule: "secrets.read",
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
@@ -691,6 +770,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [
     {
       does: "imports secrets through the streaming route",
+      rule: "secrets.write",
       allowed: MANAGERS,
       mutates: true,
       prepare: (fn, cell) => async () => {
@@ -709,6 +789,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/teams/[team]/audit/export/route.ts#GET"]: [
     {
       does: "exports the audit log as JSON",
+      rule: "audit.read",
       allowed: MANAGERS,
       prepare: (fn, cell) => routeCall(fn, `/api/teams/${cell.team.slug}/audit/export?format=json`, { team: cell.team.slug }),
       verify: async (_cell, res) => {
@@ -721,6 +802,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/health/route.ts#GET"]: [
     {
       does: "answers liveness",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () => fn(),
       verify: async (_cell, res) => expect(await (res as Response).json()).toEqual({ status: "ok" }),
@@ -729,6 +811,7 @@ const MATRIX: Record<string, TCase[]> = {
   ["app/api/ready/route.ts#GET"]: [
     {
       does: "answers readiness",
+      rule: null,
       allowed: EVERYONE,
       prepare: (fn) => () => fn(),
       verify: async (_cell, res) => expect(await (res as Response).json()).toEqual({ ready: true, reason: "ok" }),
@@ -747,6 +830,7 @@ const MATRIX: Record<string, TCase[]> = {
       [
         {
           does: "reads values with a session but no bearer token",
+          rule: null,
           allowed: [],
           refusal: ALL_UNAUTHENTICATED,
           prepare: async (fn: TEntry["fn"], cell: TCell) => {
@@ -757,6 +841,7 @@ const MATRIX: Record<string, TCase[]> = {
         },
         {
           does: "reads values with a valid bearer token",
+          rule: null,
           allowed: EVERYONE,
           mutates: true,
           prepare: async (fn: TEntry["fn"], cell: TCell) => {
@@ -774,6 +859,100 @@ const MATRIX: Record<string, TCase[]> = {
     ]),
   ),
 };
+
+// ---- Page reads ----------------------------------------------------------------------------------------
+// Pages are not entry points a caller can aim at with arbitrary input, but what they read is decided by the
+// policy too: each DAL read a page makes, called as each team role and as a member of another team. `sees`
+// turns a successful read into whether the guarded thing was shown (a field the policy hides); without it,
+// resolving is being allowed.
+
+type TPageRead = {
+  does: string;
+  rule: Exclude<TRule, null>;
+  allowed: TCaller[];
+  read: (cell: TCell & { user: TTestUser }) => Promise<unknown>;
+  sees?: (result: unknown) => boolean;
+};
+
+const PAGE_READS: TPageRead[] = [
+  { does: "lists the members (Members page)", rule: "members.read", allowed: TEAM_MEMBERS, read: (c) => listMembers(c.user.actor, c.team.slug) },
+  { does: "lists pending invitations (Members page)", rule: "members.invite", allowed: MANAGERS, read: (c) => listInvitations(c.user.actor, c.team.slug) },
+  { does: "lists webhooks (Webhooks page)", rule: "webhooks.read", allowed: TEAM_MEMBERS, read: (c) => listWebhooks(c.user.actor, c.team.slug) },
+  {
+    does: "lists the deliveries of a webhook that carries a Restricted secret (Webhooks page)",
+    rule: restricted("webhooks.read", "send"),
+    allowed: MANAGERS,
+    read: async (c) => listDeliveryAttempts(c.user.actor, c.team.slug, { webhookId: await seedWebhook(c.team, "restricted") }),
+  },
+  { does: "lists access tokens (Access tokens page)", rule: "tokens.manage", allowed: MANAGERS, read: (c) => listAccessTokens(c.user.actor, c.team.slug) },
+  { does: "lists audit events (Audit log page)", rule: "audit.read", allowed: MANAGERS, read: (c) => listAuditEvents(c.user.actor, c.team.slug, ZAuditQuery.parse({})) },
+  ...VISIBILITIES.map(
+    (visibility): TPageRead => ({
+      does: `sees the fingerprint of a ${visibility} secret (Team secrets page)`,
+      rule: { permission: "secrets.read", use: "fingerprint", visibility },
+      allowed: TEAM_MEMBERS.filter((r) => rolesUsing("fingerprint", visibility).includes(r as TRole)),
+      read: async (c) => {
+        const s = await seedSecret(c.team, visibility);
+        const list = await listSecrets(c.user.actor, c.team.slug, ZListSecretsQuery.parse({}));
+        return list.items.find((i) => i.id === s.id);
+      },
+      sees: (item) => typeof (item as { fingerprint: string | null } | undefined)?.fingerprint === "string",
+    }),
+  ),
+];
+
+describe("page reads follow lib/authz", () => {
+  for (const r of PAGE_READS) {
+    it.each(SIGNED_IN)(`${r.does}: %s`, async (caller) => {
+      const cell = (await newCell(caller, { does: r.does, rule: r.rule, allowed: r.allowed, prepare: () => () => Promise.resolve() })) as TCell & {
+        user: TTestUser;
+      };
+      let outcome: string;
+      try {
+        const result = await r.read(cell);
+        outcome = !r.sees || r.sees(result) ? "allowed" : "hidden";
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        outcome = err.code;
+      }
+      const expected = r.allowed.includes(caller) ? "allowed" : caller === "outsider" ? "not_found" : r.sees ? "hidden" : "forbidden";
+      expect(outcome, `${caller}: ${r.does}`).toBe(expected);
+    });
+  }
+});
+
+// ---- The matrix and lib/authz agree --------------------------------------------------------------------
+
+const ruleKey = (rule: Exclude<TRule, null>) => (typeof rule === "string" ? rule : `${rule.permission} + ${rule.use} ${rule.visibility}`);
+/** The team roles a rule allows, by the policy. */
+function rolesAllowedBy(rule: Exclude<TRule, null>): TRole[] {
+  if (typeof rule === "string") return rolesWith(rule);
+  const using = rolesUsing(rule.use, rule.visibility);
+  return rolesWith(rule.permission).filter((r) => using.includes(r));
+}
+const RULED = [
+  ...Object.entries(MATRIX).flatMap(([key, cases]) => cases.map((c) => ({ where: `${key}: ${c.does}`, rule: c.rule, allowed: c.allowed }))),
+  ...PAGE_READS.map((r) => ({ where: `page read: ${r.does}`, rule: r.rule, allowed: r.allowed })),
+];
+
+describe("the matrix follows lib/authz", () => {
+  it.each(RULED.filter((r) => r.rule !== null).map((r) => [r.where, r]))("%s: its team callers are the roles the policy gives", (_where, r) => {
+    const callers = TEAM_MEMBERS.filter((c) => r.allowed.includes(c));
+    expect(callers, `allowed team callers of ${ruleKey(r.rule!)}`).toEqual(rolesAllowedBy(r.rule!));
+  });
+
+  it("exercises every permission of lib/authz", () => {
+    const covered = new Set(RULED.flatMap((r) => (r.rule === null ? [] : [typeof r.rule === "string" ? r.rule : r.rule.permission])));
+    expect(PERMISSIONS.filter((p) => !covered.has(p)), "permissions without a row").toEqual([]);
+  });
+
+  it("exercises every visibility rule of lib/authz that some role is refused", () => {
+    const covered = new Set(RULED.flatMap((r) => (r.rule && typeof r.rule !== "string" ? [`${r.rule.use} ${r.rule.visibility}`] : [])));
+    const rules = VISIBILITY_USES.flatMap((use) => VISIBILITIES.filter((v) => rolesUsing(use, v).length < ROLES.length).map((v) => `${use} ${v}`));
+    expect(rules.length, "the policy has visibility rules").toBeGreaterThan(0);
+    expect(rules.filter((k) => !covered.has(k)), "visibility rules without a row").toEqual([]);
+  });
+});
 
 // ---- Running a cell ------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { AcceptInvitation } from "@/components/members/accept-invitation";
 import { ResendVerification } from "@/components/members/resend-verification";
-import { ROLE_LABELS } from "@/lib/authz";
+import { ROLE_LABELS } from "@/lib/authz/policy";
 import { emailVerificationStatus } from "@/lib/dal/email-verification";
 import { describeInvitation, EMAIL_NOT_VERIFIED, invitationRefusal } from "@/lib/dal/invitations";
 import { currentUser } from "@/lib/session";

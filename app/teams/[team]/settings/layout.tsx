@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SettingsNav } from "@/components/teams/settings-nav";
 import { TeamSwitcher } from "@/components/teams/team-switcher";
-import { ROLE_LABELS, roleCan } from "@/lib/authz";
+import { ROLE_LABELS } from "@/lib/authz/policy";
 import { touchMemberActivity } from "@/lib/dal/members";
 import { findTeamAccess, listTeamsForUser } from "@/lib/dal/teams";
 import { currentUser } from "@/lib/session";
@@ -41,7 +41,7 @@ export default async function SettingsLayout({ children, params }: { children: R
             </form>
           </div>
         </div>
-        <SettingsNav slug={access.team.slug} isAdmin={roleCan(access.role, "audit.read")} />
+        <SettingsNav slug={access.team.slug} can={access.can} />
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
         {children}

@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { inputClass } from "@/components/ui/field";
-import { roleCan } from "@/lib/authz";
 import { listAuditEvents } from "@/lib/dal/audit";
 import { findTeamAccess } from "@/lib/dal/teams";
 import { actorOf, currentUser } from "@/lib/session";
@@ -37,7 +36,7 @@ export default async function AuditPage({
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${team}/settings/audit`)}`);
   const access = await findTeamAccess(user.id, team);
   if (!access) notFound();
-  if (!roleCan(access.role, "audit.read")) {
+  if (!access.can.canReadAudit) {
     return (
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Audit log</h1>

@@ -2,7 +2,6 @@ import { notFound, redirect } from "next/navigation";
 import { InviteMemberDialog } from "@/components/members/invite-member-dialog";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { InvitationsList, MembersTable } from "@/components/members/members-table";
-import { roleCan } from "@/lib/authz";
 import { listInvitations } from "@/lib/dal/invitations";
 import { listMembers } from "@/lib/dal/members";
 import { findTeamAccess } from "@/lib/dal/teams";
@@ -25,7 +24,7 @@ export default async function MembersPage({ params }: { params: Promise<{ team: 
     if (err instanceof AppError) notFound();
     throw err;
   }
-  const canInvite = roleCan(data.role, "members.invite");
+  const { canInvite, canInviteOwner } = access.can;
   const invitations = canInvite ? await listInvitations(actor, team) : [];
   return (
     <div className="space-y-8">
@@ -40,7 +39,7 @@ export default async function MembersPage({ params }: { params: Promise<{ team: 
             </div>
           )}
         </div>
-        {canInvite ? <InviteMemberDialog teamSlug={team} canInviteOwner={data.role === "owner"} /> : null}
+        {canInvite ? <InviteMemberDialog teamSlug={team} canInviteOwner={canInviteOwner} /> : null}
       </div>
       <MembersTable teamSlug={team} teamName={access.team.name} members={data.members} />
       {canInvite ? (
@@ -48,7 +47,7 @@ export default async function MembersPage({ params }: { params: Promise<{ team: 
           <h2 id="pending-invitations" className="text-lg font-semibold">
             Pending invitations
           </h2>
-          <InvitationsList teamSlug={team} invitations={invitations} viewerIsOwner={data.role === "owner"} />
+          <InvitationsList teamSlug={team} invitations={invitations} />
         </section>
       ) : null}
     </div>

@@ -2,7 +2,6 @@ import { notFound, redirect } from "next/navigation";
 import { NewTokenDialog } from "@/components/tokens/new-token-dialog";
 import { TokensTable } from "@/components/tokens/tokens-table";
 import { RoleNotice } from "@/components/ui/role-notice";
-import { roleCan } from "@/lib/authz";
 import { listAccessTokens } from "@/lib/dal/access-tokens";
 import { findTeamAccess } from "@/lib/dal/teams";
 import { AppError } from "@/lib/errors";
@@ -16,7 +15,7 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${team}/settings/tokens`)}`);
   const access = await findTeamAccess(user.id, team);
   if (!access) notFound();
-  const canManage = roleCan(access.role, "tokens.manage");
+  const canManage = access.can.canManageTokens;
   let tokens = null;
   if (canManage) {
     try {

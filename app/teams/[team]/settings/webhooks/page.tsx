@@ -27,7 +27,7 @@ export default async function WebhooksPage({ params }: { params: Promise<{ team:
   }
   return (
     <div className="space-y-10">
-      <WebhooksPanel teamSlug={team} webhooks={data.items} secretOptions={data.secretOptions} isManager={data.isManager} canSign={data.canSign} />
+      <WebhooksPanel teamSlug={team} webhooks={data.items} secretOptions={data.secretOptions} canWriteSecrets={data.canWriteSecrets} canAttachRestricted={data.canAttachRestricted} canSign={data.canSign} />
       <VerifySnippet />
       <DeliveriesTable
         teamSlug={team}
