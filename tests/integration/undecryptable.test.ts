@@ -70,8 +70,11 @@ async function valueRow(secretId: string) {
 async function tamper(secretId: string) {
   const db = await getDb();
   const row = await valueRow(secretId);
-  const last = row.ciphertext.at(-1) === "A" ? "B" : "A";
-  await db.update(secretValues).set({ ciphertext: row.ciphertext.slice(0, -1) + last }).where(eq(secretValues.secretId, secretId));
+  // Flip the FIRST character of the last part (ciphertext + tag): all six of its bits are data. The last
+  // character's low bits can be base64 padding that decoding ignores, so changing it may change nothing.
+  const cut = row.ciphertext.lastIndexOf(":") + 1;
+  const first = row.ciphertext[cut] === "A" ? "B" : "A";
+  await db.update(secretValues).set({ ciphertext: row.ciphertext.slice(0, cut) + first + row.ciphertext.slice(cut + 1) }).where(eq(secretValues.secretId, secretId));
 }
 async function flagged(secretName: string, actor = owner) {
   const list = await listSecrets(actor.actor, team.slug, ZListSecretsQuery.parse({ q: secretName }));
