@@ -151,6 +151,14 @@ async function api(cfg, path) {
   if (res.status === 503 && (await res.clone().json().catch(() => null))?.error === "key_provider_unavailable") {
     throw new CliError("the server's key provider (HSM or KMS) is unavailable (503); no values were sent. Try again later.");
   }
+  if (res.status === 410) {
+    const body = await res.json().catch(() => null);
+    if (body?.error === "secret_expired" && Array.isArray(body.secrets)) {
+      throw new CliError(
+        `${body.secrets.join(", ")} expired and ${body.secrets.length === 1 ? "is" : "are"} no longer served (410: "Stop serving after expiry" is on). Ask an Owner or Admin to rotate it or move its expiry date.`,
+      );
+    }
+  }
   if (res.status === 500) {
     const body = await res.json().catch(() => null);
     if (body?.error === "undecryptable" && Array.isArray(body.secrets)) {

@@ -3,7 +3,7 @@ import type { TListSecretsQuery } from "@/lib/validation/secrets";
 
 export const secretsKeys = {
   all: (teamSlug: string) => ["secrets", teamSlug] as const,
-  list: (teamSlug: string, q: TListSecretsQuery) => ["secrets", teamSlug, "list", q.q, q.sort, q.page, q.pageSize] as const,
+  list: (teamSlug: string, q: TListSecretsQuery) => ["secrets", teamSlug, "list", q.q, q.sort, q.page, q.pageSize, q.due ?? false] as const,
   /** Under `all`, so every secrets mutation (rotate, import, …) refreshes an open History dialog too. */
   history: (teamSlug: string, secretId: string) => ["secrets", teamSlug, "history", secretId] as const,
   /** One secret by exact name (the picker's Rotate): under `all`, so a rotation re-reads its version. */
@@ -16,5 +16,6 @@ export function secretsSearchParams(q: Partial<TListSecretsQuery>): URLSearchPar
   if (q.sort && q.sort !== "name") sp.set("sort", q.sort);
   if (q.page && q.page > 1) sp.set("page", String(q.page));
   if (q.pageSize && q.pageSize !== 25) sp.set("pageSize", String(q.pageSize));
+  if (q.due) sp.set("due", "1");
   return sp;
 }

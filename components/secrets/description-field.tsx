@@ -27,9 +27,7 @@ export function DescriptionField({
   const over = used > SECRET_DESCRIPTION_MAX;
   return (
     <div>
-      <Label htmlFor={id}>
-        Description <span className="font-normal text-slate-600">(optional)</span>
-      </Label>
+      <Label htmlFor={id}>Description</Label>
       <textarea
         ref={fieldRef}
         id={id}
@@ -55,7 +53,7 @@ export function DescriptionField({
         aria-describedby={[`${id}-hint`, errors?.length ? `${id}-error` : ""].join(" ").trim()}
       />
       <p id={`${id}-hint`} className="mt-1 flex justify-between gap-3 text-xs text-slate-600">
-        <span>Plain text, not secret: every member of the team sees it.</span>
+        <span>Optional. Plain text, not secret: every member of the team sees it.</span>
         <span className={cn("shrink-0 tabular-nums", over && "font-medium text-red-700")}>
           {used.toLocaleString("en")} / {SECRET_DESCRIPTION_MAX} characters
         </span>

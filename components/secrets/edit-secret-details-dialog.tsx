@@ -1,7 +1,8 @@
 "use client";
 // Edit details (Owners and Admins): what can change about a secret without touching its value — its
-// description. The value, name and visibility stay as they are, so no version check is involved. Checked in
-// the browser with the same rule the server applies; the server's refusals land on the same field.
+// description, expiry date, rotation period and "Stop serving after expiry". The value, name and visibility stay
+// as they are, so no version check is involved. Checked in the browser with the rules the server applies; the
+// server's refusals land on the same fields.
 import { FileText } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/actions";
@@ -11,9 +12,12 @@ import { FormAlert } from "@/components/ui/field";
 import type { TSecretDTO } from "@/lib/dal/secrets";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
+import { LifecycleFields, lifecycleInput, lifecycleProblems, type TLifecycleErrors } from "./lifecycle-fields";
 import { useSecretMutation } from "./use-secret-mutation";
 
-type TDetailsInput = { secretId: string; description: string };
+type TDetailsInput = { secretId: string; description: string } & ReturnType<typeof lifecycleInput>;
+type TErrors = { description?: string[] } & TLifecycleErrors;
+const ORDER = ["description", "expiresOn", "rotateEveryDays", "stopServingAfterExpiry"] as const;
 
 export function EditSecretDetailsDialog({
   teamSlug,
@@ -21,44 +25,56 @@ export function EditSecretDetailsDialog({
   onSaved,
 }: {
   teamSlug: string;
-  secret: Pick<TSecretDTO, "id" | "name" | "description">;
+  secret: Pick<TSecretDTO, "id" | "name" | "description" | "expiresOn" | "rotateEveryDays" | "stopServingAfterExpiry">;
   onSaved: (name: string, changed: boolean) => void;
 }) {
   const [open, setOpen] = useState(false);
-  const [clientError, setClientError] = useState<string | null>(null);
+  const [clientErrors, setClientErrors] = useState<TErrors | null>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const mutation = useSecretMutation(teamSlug, (input: TDetailsInput) => updateSecretDetailsAction(teamSlug, input), (data) => {
     setOpen(false);
     onSaved(data.name, data.changed.length > 0);
   });
   const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
   const pending = mutation.isPending;
-  const descriptionErrors = clientError ? [clientError] : failure?.fieldErrors?.description;
+  const errors: TErrors = clientErrors ?? (failure?.fieldErrors as TErrors | undefined) ?? {};
+  const hasFieldErrors = ORDER.some((f) => errors[f]?.length);
+
+  function focusFirst(e: TErrors) {
+    const first = ORDER.find((f) => e[f]?.length);
+    if (first === "description") descriptionRef.current?.focus();
+    else if (first) (formRef.current?.elements.namedItem(first) as HTMLElement | null)?.focus();
+  }
 
   useEffect(() => {
-    if (failure?.fieldErrors?.description) descriptionRef.current?.focus();
+    if (failure?.fieldErrors) focusFirst(failure.fieldErrors as TErrors);
   }, [failure]);
 
   function onOpenChange(next: boolean) {
     if (pending) return;
     if (!next) {
       mutation.reset();
-      setClientError(null);
+      setClientErrors(null);
     }
     setOpen(next);
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const description = String(new FormData(e.currentTarget).get("description") ?? "");
+    const form = e.currentTarget;
+    const description = String(new FormData(form).get("description") ?? "");
+    const found: TErrors = { ...lifecycleProblems(form) };
     const problem = secretDescriptionProblem(description);
-    setClientError(problem);
-    if (problem) {
+    if (problem) found.description = [problem];
+    if (ORDER.some((f) => found[f]?.length)) {
       mutation.reset();
-      descriptionRef.current?.focus();
+      setClientErrors(found);
+      focusFirst(found);
       return;
     }
-    mutation.mutate({ secretId: secret.id, description });
+    setClientErrors(null);
+    mutation.mutate({ secretId: secret.id, description, ...lifecycleInput(form) });
   }
 
   return (
@@ -69,17 +85,23 @@ export function EditSecretDetailsDialog({
         </Button>
       </DialogTrigger>
       <DialogContent title={`Edit ${secret.name}`} description="Details describe the secret; its value is not changed here (use Rotate for that).">
-        <form method="post" onSubmit={onSubmit} noValidate>
+        <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">
             <DescriptionField
               id={`edit-${secret.id}-description`}
               defaultValue={secret.description ?? ""}
-              errors={descriptionErrors}
+              errors={errors.description}
               fieldRef={descriptionRef}
-              onEdit={() => clientError && setClientError(null)}
+              onEdit={() => clientErrors?.description && setClientErrors((c) => (c ? { ...c, description: undefined } : c))}
               autoFocus
             />
-            {failure && !failure.fieldErrors?.description ? <FormAlert message={failure.message} /> : null}
+            <LifecycleFields
+              idPrefix={`edit-${secret.id}`}
+              defaults={secret}
+              errors={errors}
+              onEdit={(f) => clientErrors?.[f] && setClientErrors((c) => (c ? { ...c, [f]: undefined } : c))}
+            />
+            {failure && !hasFieldErrors ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>

@@ -12,6 +12,7 @@ import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
 import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
+import { LifecycleFields, lifecycleProblems } from "./lifecycle-fields";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 
@@ -20,8 +21,8 @@ const VISIBILITY_OPTIONS = [
   { value: "restricted", label: "Restricted", hint: "Editors see only that it exists; only Owners and Admins see its fingerprint and can use it." },
 ] as const;
 
-type TFieldErrors = Partial<Record<"name" | "description" | "value" | "file" | "visibility", string[]>>;
-const FIELD_ORDER = ["name", "value", "file", "description", "visibility"] as const;
+type TFieldErrors = Partial<Record<"name" | "description" | "value" | "file" | "expiresOn" | "rotateEveryDays" | "stopServingAfterExpiry" | "visibility", string[]>>;
+const FIELD_ORDER = ["name", "value", "file", "description", "expiresOn", "rotateEveryDays", "visibility"] as const;
 
 export function NewSecretDialog({
   teamSlug,
@@ -38,6 +39,7 @@ export function NewSecretDialog({
   const [clientErrors, setClientErrors] = useState<TFieldErrors | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const visibilityRef = useRef<HTMLInputElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
   const mutation = useSecretMutation(teamSlug, (fd: FormData) => createSecretAction(teamSlug, fd), (data) => {
@@ -52,6 +54,7 @@ export function NewSecretDialog({
     const first = FIELD_ORDER.find((k) => e[k]?.length);
     if (first === "name") nameRef.current?.focus();
     else if (first === "description") descriptionRef.current?.focus();
+    else if (first === "expiresOn" || first === "rotateEveryDays") (formRef.current?.elements.namedItem(first) as HTMLElement | null)?.focus();
     else if (first === "value" || first === "file") valueField.current?.focus(first);
     else if (first === "visibility") visibilityRef.current?.focus();
   }
@@ -78,6 +81,7 @@ export function NewSecretDialog({
     if (nameProblem) found.name = [nameProblem];
     const descriptionProblem = secretDescriptionProblem(String(fd.get("description") ?? ""));
     if (descriptionProblem) found.description = [descriptionProblem];
+    Object.assign(found, lifecycleProblems(e.currentTarget));
     const valueProblem = valueField.current?.problem();
     if (valueProblem) found[valueProblem.field] = [valueProblem.message];
     if (Object.keys(found).length > 0) {
@@ -105,7 +109,7 @@ export function NewSecretDialog({
         title="New secret"
         description="The name and the visibility cannot be changed later. The value is encrypted and never shown again."
       >
-        <form method="post" onSubmit={onSubmit} noValidate>
+        <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">
             <div>
               <Label htmlFor="new-secret-name">Name</Label>
@@ -136,6 +140,13 @@ export function NewSecretDialog({
               fieldRef={descriptionRef}
               onEdit={() => {
                 if (clientErrors?.description) setClientErrors((e) => (e ? { ...e, description: undefined } : e));
+              }}
+            />
+            <LifecycleFields
+              idPrefix="new-secret"
+              errors={errors}
+              onEdit={(f) => {
+                if (clientErrors?.[f]) setClientErrors((e) => (e ? { ...e, [f]: undefined } : e));
               }}
             />
             <fieldset aria-describedby="new-secret-visibility-warning">

@@ -14,6 +14,7 @@ import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 import { ConsumerList } from "./used-by";
+import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -39,7 +40,7 @@ export function RotateSecretDialog({
   trigger,
 }: {
   teamSlug: string;
-  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] };
+  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] } & TLifecycleValues;
   onRotated: (name: string, version: number) => void;
   trigger?: React.ReactNode;
 }) {
@@ -47,6 +48,7 @@ export function RotateSecretDialog({
   // The version seen when the dialog opened, not whatever the table shows after a refetch.
   const [expectedVersion, setExpectedVersion] = useState(secret.version);
   const [clientError, setClientError] = useState<{ field: "value" | "file"; message: string } | null>(null);
+  const [policyErrors, setPolicyErrors] = useState<TLifecycleErrors | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
   const anywayRef = useRef<HTMLButtonElement>(null);
@@ -59,11 +61,17 @@ export function RotateSecretDialog({
   const current = failure?.code === "stale" ? failure.current : undefined;
   const valueErrors = clientError?.field === "value" ? [clientError.message] : failure?.fieldErrors?.value;
   const fileErrors = clientError?.field === "file" ? [clientError.message] : failure?.fieldErrors?.file;
+  const lifecycleErrors: TLifecycleErrors = policyErrors ?? (failure?.fieldErrors as TLifecycleErrors | undefined) ?? {};
+  const policyRefused = !!(lifecycleErrors.expiresOn || lifecycleErrors.rotateEveryDays || lifecycleErrors.stopServingAfterExpiry);
 
   useEffect(() => {
     if (!failure) return;
     if (current) anywayRef.current?.focus();
     else if (failure.fieldErrors?.file) valueField.current?.focus("file");
+    else if (failure.fieldErrors?.expiresOn || failure.fieldErrors?.rotateEveryDays) {
+      const f = failure.fieldErrors.expiresOn ? "expiresOn" : "rotateEveryDays";
+      (formRef.current?.elements.namedItem(f) as HTMLElement | null)?.focus();
+    }
     else valueField.current?.focus("value");
   }, [failure, current]);
 
@@ -73,6 +81,7 @@ export function RotateSecretDialog({
     else {
       mutation.reset();
       setClientError(null);
+      setPolicyErrors(null);
     }
     setOpen(next);
   }
@@ -81,10 +90,14 @@ export function RotateSecretDialog({
     const form = formRef.current;
     if (!form) return;
     const problem = valueField.current?.problem() ?? null;
+    const policy = lifecycleProblems(form);
+    const policyFirst = (["expiresOn", "rotateEveryDays"] as const).find((f) => policy[f]);
     setClientError(problem);
-    if (problem) {
+    setPolicyErrors(policyFirst ? policy : null);
+    if (problem || policyFirst) {
       mutation.reset();
-      valueField.current?.focus(problem.field);
+      if (problem) valueField.current?.focus(problem.field);
+      else (form.elements.namedItem(policyFirst!) as HTMLElement | null)?.focus();
       return;
     }
     const fd = new FormData(form);
@@ -128,8 +141,14 @@ export function RotateSecretDialog({
               <p className="text-sm text-slate-700 [overflow-wrap:anywhere]">Nothing uses {secret.name} yet.</p>
             )}
             <SecretValueField handle={valueField} errors={valueErrors} fileErrors={fileErrors} autoFocus />
+            <LifecycleFields
+              idPrefix={`rotate-${secret.id}`}
+              defaults={secret}
+              errors={lifecycleErrors}
+              onEdit={(f) => policyErrors?.[f] && setPolicyErrors((e) => (e ? { ...e, [f]: undefined } : e))}
+            />
             {current ? <StaleNotice current={current} buttonRef={anywayRef} onRotateAnyway={() => submit(current.version)} /> : null}
-            {failure && !current && !failure.fieldErrors?.value && !failure.fieldErrors?.file ? <FormAlert message={failure.message} /> : null}
+            {failure && !current && !failure.fieldErrors?.value && !failure.fieldErrors?.file && !policyRefused ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>

@@ -83,7 +83,7 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
   }, [focusAfterDelete, data, isFetching]);
 
   // One New secret button at a time: in the toolbar, or in the empty state of a team without secrets.
-  const isEmptyTeam = !!data && total === 0 && !query.q;
+  const isEmptyTeam = !!data && total === 0 && !query.q && !query.due;
   const newSecret = <NewSecretDialog teamSlug={teamSlug} triggerRef={newSecretRef} onCreated={(name) => notify(`Secret ${name} added.`)} />;
 
   return (
@@ -95,19 +95,35 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
         </RoleNotice>
       ) : null}
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="w-full sm:max-w-xs">
-          <label htmlFor="secret-filter" className="sr-only">
-            Filter by name or description
-          </label>
-          <Input
-            id="secret-filter"
-            type="search"
-            placeholder="Filter by name or description"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
+        <div className="flex w-full flex-wrap items-center gap-x-4 gap-y-2 sm:w-auto">
+          <div className="w-full sm:w-80">
+            <label htmlFor="secret-filter" className="sr-only">
+              Filter by name or description
+            </label>
+            <Input
+              id="secret-filter"
+              type="search"
+              placeholder="Filter by name or description"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          {/* The title (not visible text) explains it, so the status texts stay the only "Rotation due" on the page. */}
+          <div className="flex items-center gap-2 text-sm" title="Only secrets that are expired, expire within 14 days, or are past their rotation period">
+            <input
+              type="checkbox"
+              id="secret-filter-due"
+              checked={query.due}
+              onChange={(e) => setQuery((q) => ({ ...q, due: e.target.checked, page: 1 }))}
+              className="size-4"
+              title="Only secrets that are expired, expire within 14 days, or are past their rotation period"
+            />
+            <label htmlFor="secret-filter-due" className="font-medium text-slate-900">
+              Due
+            </label>
+          </div>
         </div>
         {canWrite ? (
           <div className="flex gap-2">
@@ -123,6 +139,7 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
             <>
               <strong className="font-semibold text-slate-900">{total.toLocaleString("en")}</strong>{" "}
               {total === 1 ? "secret" : "secrets"}
+              {query.due ? " due" : null}
               {query.q ? <> matching “{query.q}”</> : null}
             </>
           ) : null}
@@ -182,7 +199,11 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
             data ? (
               <div className="flex flex-col items-center gap-2 px-6 py-12 text-center">
                 <KeyRound className="size-8 text-slate-400" aria-hidden />
-                {query.q ? (
+                {query.due ? (
+                  <p className="text-sm text-slate-700">
+                    No secrets {query.q ? <>matching “{query.q}” </> : null}are expired, expiring within 14 days or due for rotation.
+                  </p>
+                ) : query.q ? (
                   <p className="text-sm text-slate-700">No secrets match “{query.q}”.</p>
                 ) : canWrite ? (
                   <>

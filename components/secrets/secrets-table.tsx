@@ -9,6 +9,7 @@ import { useState, type ReactNode } from "react";
 import type { TSecretDTO } from "@/lib/dal/secrets";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { cn } from "@/lib/cn";
+import { DUE_WITHIN_DAYS } from "@/lib/secret-lifecycle";
 import { CopyNameButton } from "./copy-name-button";
 import { UsedByCell } from "./used-by";
 
@@ -69,6 +70,42 @@ function ValueCell({ secret }: { secret: TSecretDTO }) {
       >
         {secret.fingerprint}
       </code>
+    </span>
+  );
+}
+
+const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+/** What the policy is, for the status badge's title ("Expires on Jun 1, 2026 (UTC) · Rotate every 90 days"). */
+function policySummary(s: TSecretDTO): string {
+  const parts: string[] = [];
+  if (s.expiresOn) parts.push(`Expires on ${dayFormat.format(new Date(`${s.expiresOn}T00:00:00Z`))} (UTC)`);
+  if (s.rotateEveryDays) {
+    const due = s.status.rotationDueAt ? dateFormat.format(new Date(s.status.rotationDueAt)) : "";
+    parts.push(`Rotate every ${s.rotateEveryDays} day${s.rotateEveryDays === 1 ? "" : "s"}${due ? ` (next: ${due})` : ""}`);
+  }
+  if (s.expiresOn && s.stopServingAfterExpiry) parts.push("Not served after expiry");
+  return parts.join(" · ");
+}
+
+/** The row's expiry and rotation status: nothing when neither is set. Red when expired, amber when due. */
+function StatusCell({ secret }: { secret: TSecretDTO }) {
+  const { status } = secret;
+  if (status.labels.length === 0) return null;
+  return (
+    <span className="flex flex-wrap justify-end gap-1 md:justify-start" title={policySummary(secret)}>
+      {status.labels.map((label) => {
+        const tone = label.startsWith("Expired")
+          ? "bg-red-50 text-red-800 ring-red-200"
+          : label === "Rotation due" || (status.expiresInDays ?? Infinity) <= DUE_WITHIN_DAYS
+            ? "bg-amber-50 text-amber-800 ring-amber-200"
+            : "bg-slate-100 text-slate-700 ring-slate-200";
+        return (
+          <span key={label} className={cn("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1", tone)}>
+            {label}
+          </span>
+        );
+      })}
     </span>
   );
 }
@@ -163,6 +200,9 @@ export function SecretsTable({
             </th>
             <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
+              Status
+            </th>
+            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
               Description
             </th>
             <th scope="col" className="px-4 py-3 text-right font-semibold">
@@ -206,6 +246,9 @@ export function SecretsTable({
                   <time dateTime={s.updatedAt}>{dateFormat.format(new Date(s.updatedAt))}</time>
                   <span className="block text-xs text-slate-600">by {s.updatedBy ? s.updatedBy.name || s.updatedBy.email : "a removed user"}</span>
                 </span>
+              </td>
+              <td data-label="Status" className={cn(cellClass, s.status.labels.length === 0 && "max-md:hidden")}>
+                <StatusCell secret={s} />
               </td>
               <td data-label="Description" className={cellClass}>
                 <DescriptionCell secret={s} />

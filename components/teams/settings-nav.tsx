@@ -15,7 +15,11 @@ const TABS: Tab[] = [
   { segment: "audit", label: "Audit log", needs: "canReadAudit" },
 ];
 
-export function SettingsNav({ slug, can }: { slug: string; can: TTeamPolicy }) {
+/**
+ * `secretsDue`: the Secrets tab shows a count badge when secrets are expired, expire within 14 days or are due
+ * for rotation. Its accessible name is "Secrets, 3 due", from text (not aria-label), so it names no form control.
+ */
+export function SettingsNav({ slug, can, secretsDue = 0 }: { slug: string; can: TTeamPolicy; secretsDue?: number }) {
   const pathname = usePathname();
   return (
     // Tabs wrap onto a second line on a phone rather than scroll out of sight.
@@ -33,7 +37,21 @@ export function SettingsNav({ slug, can }: { slug: string; can: TTeamPolicy }) {
               active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-700 hover:text-slate-900",
             )}
           >
-            {t.label}
+            {t.segment === "secrets" && secretsDue > 0 ? (
+              <>
+                <span aria-hidden>{t.label}</span>
+                <span
+                  aria-hidden
+                  title={`${secretsDue} due: expired, expiring within 14 days, or due for rotation`}
+                  className="ml-1.5 rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-semibold tabular-nums text-amber-900"
+                >
+                  {secretsDue}
+                </span>
+                <span className="sr-only">{`${t.label}, ${secretsDue} due`}</span>
+              </>
+            ) : (
+              t.label
+            )}
           </Link>
         );
       })}

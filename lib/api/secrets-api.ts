@@ -6,9 +6,9 @@ import "server-only";
 import { KeyProviderUnavailableError } from "@/lib/crypto";
 import { authenticateMachineRequest } from "@/lib/dal/access-tokens";
 import { consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
-import { UndecryptableError } from "@/lib/dal/secret-values";
+import { SecretExpiredError, UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
-import { logError, logWarning } from "@/lib/log";
+import { log, logError, logWarning } from "@/lib/log";
 import { ZSecretName } from "@/lib/validation/secrets";
 import { clientAddress } from "@/lib/client-address";
 
@@ -63,6 +63,18 @@ export async function handleSecretsRequest(req: Request, name: string | null): P
   } catch (err) {
     // Already flagged and logged by name in the DAL; the caller learns which secrets, and gets none of them.
     if (err instanceof UndecryptableError) return json({ error: "undecryptable", secrets: err.names }, 500);
+    // "Stop serving after expiry" and the day has come: 410, naming the secrets and their day; none is sent.
+    if (err instanceof SecretExpiredError) {
+      log.warn({ where: "secrets API", secrets: err.names }, "refused: secret expired (stop serving after expiry)");
+      return json(
+        {
+          error: "secret_expired",
+          secrets: err.names,
+          message: `${err.expired.map((e) => `${e.name} expired on ${e.expiresOn}`).join("; ")} and is no longer served; no values were sent.`,
+        },
+        410,
+      );
+    }
     if (err instanceof KeyProviderUnavailableError) {
       // Nothing is sent: values are decrypted all together before any is returned.
       logWarning("secrets API", err);

@@ -9,6 +9,7 @@ import { getDb, type Executor } from "@/db/client";
 import { accessTokenSecrets, secrets, secretValues } from "@/db/schema";
 import { decryptSecretValue, DecryptError } from "@/lib/crypto";
 import { log, logError } from "@/lib/log";
+import { isExpiredOn } from "@/lib/secret-lifecycle";
 
 export type TResolvedSecret = { id: string; name: string; version: number; value: string };
 
@@ -26,6 +27,26 @@ export class UndecryptableError extends Error {
   get names(): string[] {
     return this.failures.map((f) => f.name);
   }
+}
+
+/**
+ * Some of the requested secrets have expired and are set to "Stop serving after expiry": nothing is decrypted
+ * and nothing is served (names and expiry days only, never a value).
+ */
+export class SecretExpiredError extends Error {
+  override name = "SecretExpiredError";
+  constructor(readonly expired: { name: string; expiresOn: string }[]) {
+    super(expired.map((e) => `secret ${e.name} expired on ${e.expiresOn}`).join("; "));
+  }
+  get names(): string[] {
+    return this.expired.map((e) => e.name);
+  }
+}
+
+/** Refuses the rows whose secret stops serving after an expiry that has passed (checked before any decrypt). */
+export function refuseExpired(rows: readonly { name: string; expiresOn: string | null; stopServingAfterExpiry: boolean }[], now: Date): void {
+  const expired = rows.filter((r) => r.stopServingAfterExpiry && isExpiredOn(r.expiresOn, now));
+  if (expired.length) throw new SecretExpiredError(expired.map((r) => ({ name: r.name, expiresOn: r.expiresOn! })));
 }
 
 export async function resolveSecretValues(
@@ -88,7 +109,7 @@ export async function resolveTokenSecretValues(
   teamId: string,
   tokenId: string,
   only: string | null,
-  opts: { executor?: Executor; taintOwner?: object } = {},
+  opts: { executor?: Executor; taintOwner?: object; now?: Date } = {},
 ): Promise<TTokenValue[]> {
   const db = opts.executor ?? (await getDb());
   const rows = await db
@@ -97,6 +118,9 @@ export async function resolveTokenSecretValues(
       name: secrets.name,
       env: accessTokenSecrets.envName,
       description: secrets.description,
+      // In the same statement (no extra round trip): an expired secret that stops serving is refused unopened.
+      expiresOn: secrets.expiresOn,
+      stopServingAfterExpiry: secrets.stopServingAfterExpiry,
       version: secrets.version,
       sealedVersion: secretValues.version,
       ciphertext: secretValues.ciphertext,
@@ -106,6 +130,7 @@ export async function resolveTokenSecretValues(
     .leftJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
     .where(and(eq(accessTokenSecrets.tokenId, tokenId), eq(accessTokenSecrets.teamId, teamId), only === null ? undefined : eq(secrets.name, only)))
     .orderBy(secrets.name);
+  refuseExpired(rows, opts.now ?? new Date());
   const opened = await openRows(teamId, rows, opts.taintOwner);
   return rows.map((r) => {
     const v = opened.get(r.name)!;

@@ -16,6 +16,8 @@ import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 import { emitTeamEvent, emitTeamEvents } from "./team-events";
+import { secretStatus, type TSecretStatus } from "@/lib/secret-lifecycle";
+import { applyDetailsTx, dueCondition, type TLifecyclePatch } from "./secret-details";
 import { insertVersionRowsTx } from "./secret-history";
 
 export type TSecretDTO = {
@@ -24,6 +26,14 @@ export type TSecretDTO = {
   visibility: TVisibility;
   /** What the secret is for (plain text, never secret); null when none was given. */
   description: string | null;
+  /** Lifecycle policy: expiry day ('YYYY-MM-DD', UTC), rotation period, and whether expiry stops consumers. */
+  expiresOn: string | null;
+  rotateEveryDays: number | null;
+  stopServingAfterExpiry: boolean;
+  /** When the current value was written (creation or last rotation): the rotation period starts here. */
+  valueSetAt: string;
+  /** Expiry and rotation status as of the list's clock ("Expires in 5 days", "Rotation due", due or not). */
+  status: TSecretStatus;
   version: number;
   /** null when the viewer may not see it (an Editor looking at a Restricted secret). */
   fingerprint: string | null;
@@ -63,7 +73,8 @@ export const SECRET_LIST_ORDER: Record<TListSecretsQuery["sort"], SQL[]> = {
 };
 
 
-export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
+/** A page of the team's secrets. `now` is the clock of the status texts and of the Due filter (tests fix it). */
+export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery, now: Date = new Date()): Promise<TSecretList> {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
   const where = and(
@@ -71,6 +82,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
     // The filter finds a secret by its name or by words of its description.
     query.q ? or(containsIgnoreCase(secrets.name, query.q), containsIgnoreCase(sql`coalesce(${secrets.description}, '')`, query.q)) : undefined,
     query.visibility ? eq(secrets.visibility, query.visibility) : undefined,
+    query.due ? dueCondition(now) : undefined,
   );
   const [rows, [totalRow]] = await Promise.all([
     db
@@ -79,6 +91,10 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
         name: secrets.name,
         visibility: secrets.visibility,
         description: secrets.description,
+        expiresOn: secrets.expiresOn,
+        rotateEveryDays: secrets.rotateEveryDays,
+        stopServingAfterExpiry: secrets.stopServingAfterExpiry,
+        valueSetAt: secrets.valueSetAt,
         version: secrets.version,
         fingerprint: secrets.fingerprint,
         createdAt: secrets.createdAt,
@@ -103,6 +119,11 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       name: r.name,
       visibility: r.visibility,
       description: r.description,
+      expiresOn: r.expiresOn,
+      rotateEveryDays: r.rotateEveryDays,
+      stopServingAfterExpiry: r.stopServingAfterExpiry,
+      valueSetAt: r.valueSetAt.toISOString(),
+      status: secretStatus(r, now),
       version: r.version,
       fingerprint: secretPolicy(role, r.visibility).canSeeFingerprint ? r.fingerprint : null,
       createdAt: r.createdAt.toISOString(),
@@ -135,8 +156,8 @@ type TWriteContext = {
 /** Rows per statement: each chunk is one progress step of a bulk import. */
 export const INSERT_CHUNK = 2500;
 
-/** A secret to create: its name, value and visibility, and optionally its description. */
-export type TNewSecret = { name: string; value: string; visibility: TVisibility; description?: string | null };
+/** A secret to create: its name, value and visibility, and optionally its description and lifecycle policy. */
+export type TNewSecret = { name: string; value: string; visibility: TVisibility; description?: string | null } & TLifecyclePatch;
 
 /**
  * Inside a caller's transaction: seals and inserts new secrets (version 1) with their audit events and team
@@ -163,12 +184,15 @@ export async function insertSecretsTx(
     );
     const col = <T>(f: (c: (typeof chunk)[number]) => T) => sql.param(chunk.map(f));
     await tx.execute(sql`
-      INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by, description)
-      SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid, description
+      INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by, description,
+                           expires_on, rotate_every_days, stop_serving_after_expiry)
+      SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid, description,
+             expires_on, rotate_every_days, stop_serving
       FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.input.name)}::text[],
                   ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[],
-                  ${col((c) => c.input.description ?? null)}::text[])
-        AS t(id, name, visibility, fingerprint, description)`);
+                  ${col((c) => c.input.description ?? null)}::text[], ${col((c) => c.input.expiresOn ?? null)}::date[],
+                  ${col((c) => c.input.rotateEveryDays ?? null)}::int[], ${col((c) => c.input.stopServingAfterExpiry ?? false)}::boolean[])
+        AS t(id, name, visibility, fingerprint, description, expires_on, rotate_every_days, stop_serving)`);
     await tx.execute(sql`
       INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id)
       SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id
@@ -186,7 +210,7 @@ export async function insertSecretsTx(
         targetName: input.name,
         version: 1,
         // Whether it has a description, not the text: the audit log records what changed, never content.
-        metadata: { visibility: input.visibility, ...(input.description ? { description: true } : {}), ...auditMetadata },
+        metadata: { visibility: input.visibility, ...(input.description ? { description: true } : {}), ...policyAudit(input), ...auditMetadata },
         meta: ctx.meta,
       })),
     );
@@ -201,6 +225,15 @@ export async function insertSecretsTx(
     await onProgress?.(ids.length);
   }
   return ids;
+}
+
+/** The policy a new secret starts with, for its audit event (dates and numbers, never secret). */
+function policyAudit(input: TLifecyclePatch): Record<string, unknown> {
+  return {
+    ...(input.expiresOn ? { expiresOn: input.expiresOn } : {}),
+    ...(input.rotateEveryDays ? { rotateEveryDays: input.rotateEveryDays } : {}),
+    ...(input.stopServingAfterExpiry ? { stopServingAfterExpiry: true } : {}),
+  };
 }
 
 /** One new secret: insertSecretsTx with a single row. */
@@ -266,9 +299,13 @@ export async function createSecret(
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
   let id: string;
   try {
-    const { name, value, visibility, description } = input;
+    const { name, value, visibility, description, expiresOn, rotateEveryDays, stopServingAfterExpiry } = input;
     id = await db.transaction((tx) =>
-      insertSecretTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, { name, value, visibility, description }),
+      insertSecretTx(
+        tx,
+        { teamId: team.id, actor: input.actor, meta: input.meta },
+        { name, value, visibility, description, expiresOn, rotateEveryDays, stopServingAfterExpiry },
+      ),
     );
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -309,14 +346,21 @@ async function lockForChange(
   return { id: row.id, name: row.name, version: row.version };
 }
 
+/**
+ * A new value (version n+1), which restarts the rotation period. The Rotate dialog may change the expiry and
+ * rotation policy in the same save: those fields (each optional: missing is unchanged) are written in the same
+ * transaction and named in the rotation's audit event.
+ */
 export async function rotateSecret(
-  input: TWriteBase & { secretId: string; value: string; expectedVersion: number },
+  input: TWriteBase & { secretId: string; value: string; expectedVersion: number } & TLifecyclePatch,
 ): Promise<{ id: string; name: string; version: number }> {
   const db = await getDb();
   const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
   return db.transaction(async (tx) => {
     const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
-    const version = await writeNewVersionTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, row, input.value);
+    const { expiresOn, rotateEveryDays, stopServingAfterExpiry } = input;
+    const policy = await applyDetailsTx(tx, team.id, row.id, { expiresOn, rotateEveryDays, stopServingAfterExpiry });
+    const version = await writeNewVersionTx(tx, { teamId: team.id, actor: input.actor, meta: input.meta }, row, input.value, policy.audit);
     return { id: row.id, name: row.name, version };
   });
 }
@@ -353,40 +397,3 @@ export async function deleteSecret(
   });
 }
 
-/**
- * Edit details: the description of a secret (its value, name and visibility are not touched, so no version
- * check is needed). Owners and Admins only. A change is one audit event naming the fields that changed (never
- * their text); saving what is already stored changes nothing and records nothing.
- */
-export async function updateSecretDetails(
-  input: TWriteBase & { secretId: string; description: string | null },
-): Promise<{ name: string; changed: string[] }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.details");
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: secrets.id, name: secrets.name, version: secrets.version, description: secrets.description })
-      .from(secrets)
-      .where(and(eq(secrets.id, input.secretId), eq(secrets.teamId, team.id)))
-      .for("update");
-    if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
-    const changed = row.description === input.description ? [] : ["description"];
-    if (changed.length === 0) return { name: row.name, changed };
-    await tx
-      .update(secrets)
-      .set({ description: input.description })
-      .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
-      action: "secret.details_updated",
-      targetType: "secret",
-      targetId: row.id,
-      targetName: row.name,
-      version: row.version,
-      metadata: { changed },
-      meta: input.meta,
-    });
-    return { name: row.name, changed };
-  });
-}

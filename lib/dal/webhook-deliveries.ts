@@ -85,7 +85,14 @@ export async function loadDeliveryTarget(d: TClaimed) {
     .where(and(eq(webhooks.id, d.webhookId), eq(webhooks.teamId, d.teamId)));
   if (!hook) return null;
   const bound = await db
-    .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts, visibility: secrets.visibility })
+    .select({
+      id: secrets.id,
+      name: secrets.name,
+      allowedHosts: secrets.allowedHosts,
+      visibility: secrets.visibility,
+      expiresOn: secrets.expiresOn,
+      stopServingAfterExpiry: secrets.stopServingAfterExpiry,
+    })
     .from(webhookSecrets)
     .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, d.teamId)))
     .where(and(eq(webhookSecrets.teamId, d.teamId), eq(webhookSecrets.webhookId, hook.id)));

@@ -21,7 +21,7 @@ import { DecryptError } from "@/lib/crypto";
 import { signWebhookMessage } from "@/lib/crypto/webhook-signing";
 import { SENDER_HEADERS } from "@/lib/validation/webhooks";
 import type { TActor, TRequestMeta } from "@/lib/dal/audit";
-import { recordUndecryptable, resolveSecretValues, UndecryptableError } from "@/lib/dal/secret-values";
+import { recordUndecryptable, refuseExpired, resolveSecretValues, SecretExpiredError, UndecryptableError } from "@/lib/dal/secret-values";
 import { recordUsage } from "@/lib/dal/usage-recorder";
 import { logError } from "@/lib/log";
 import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
@@ -133,6 +133,16 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
     if (b.allowedHosts.length && !hostMatches(host, b.allowedHosts)) {
       throw new Refusal(`${b.name} may only be sent to ${b.allowedHosts.join(", ")}; this webhook goes to ${host}. Nothing was sent.`);
     }
+  }
+
+  // "Stop serving after expiry": an expired secret is refused before anything is decrypted (final, not retried).
+  try {
+    refuseExpired(bound.filter((b) => referenced.includes(b.name)), new Date());
+  } catch (err) {
+    if (!(err instanceof SecretExpiredError)) throw err;
+    throw new Refusal(
+      `${err.expired.map((e) => `secret ${e.name} expired on ${e.expiresOn}`).join("; ")} and is set to stop serving after expiry. Nothing was sent.`,
+    );
   }
 
   let resolved: Awaited<ReturnType<typeof resolveSecretValues>>;

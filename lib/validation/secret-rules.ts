@@ -1,6 +1,8 @@
 // The rules for secret names and values as plain functions, so the browser can check them without shipping
 // zod (≈37 kB gzip): the dialogs call these before submitting, and the zod schemas in ./secrets.ts (the
 // server's check) are built on the same functions and messages, so the two can never disagree.
+import { isCalendarDate, ROTATE_EVERY_MAX_DAYS } from "@/lib/secret-lifecycle";
+
 export const SECRET_NAME_MAX = 64;
 export const SECRET_VALUE_MAX_BYTES = 64 * 1024;
 
@@ -69,5 +71,24 @@ export function secretDescriptionProblem(raw: string): string | null {
   if (n > SECRET_DESCRIPTION_MAX) return `Descriptions are at most ${SECRET_DESCRIPTION_MAX} characters (this one has ${n.toLocaleString("en")}).`;
   // Line breaks and tabs are text; other control characters (NUL above all) are not.
   if ([...text].some(isControl)) return "Descriptions cannot contain control characters.";
+  return null;
+}
+
+/** Why `raw` (a date field's value, 'YYYY-MM-DD'; blank is no expiry) cannot be an expiry date, or null. */
+export function expiresOnProblem(raw: string): string | null {
+  const v = raw.trim();
+  if (v === "") return null;
+  if (!isCalendarDate(v)) return "Enter a date (YYYY-MM-DD).";
+  if (v < "2000-01-01" || v > "9999-12-31") return "Enter a date between 2000 and 9999.";
+  return null;
+}
+
+/** Why `raw` (blank is no rotation policy) cannot be a rotation period in days, or null. */
+export function rotateEveryDaysProblem(raw: string): string | null {
+  const v = raw.trim();
+  if (v === "") return null;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > ROTATE_EVERY_MAX_DAYS) {
+    return `Enter a whole number of days from 1 to ${ROTATE_EVERY_MAX_DAYS.toLocaleString("en")}.`;
+  }
   return null;
 }

@@ -1,7 +1,15 @@
 // Zod schemas for secrets: the server actions' check. The rules themselves live in ./secret-rules.ts (no zod),
 // which the dialogs import for instant feedback.
 import { z } from "zod";
-import { candidateValueProblem, SECRET_NAME_MAX, secretDescriptionProblem, secretNameProblem, secretValueProblem } from "./secret-rules";
+import {
+  candidateValueProblem,
+  expiresOnProblem,
+  rotateEveryDaysProblem,
+  SECRET_NAME_MAX,
+  secretDescriptionProblem,
+  secretNameProblem,
+  secretValueProblem,
+} from "./secret-rules";
 
 export { byteLength, checkUploadedValue, SECRET_DESCRIPTION_MAX, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
 
@@ -29,6 +37,37 @@ export const ZSecretDescription = z
   })
   .transform((v) => v?.trim() || null);
 
+/** "Expires on": a calendar date 'YYYY-MM-DD' (UTC), or blank / null for none. */
+export const ZExpiresOn = z
+  .string({ error: "Enter a date (YYYY-MM-DD)." })
+  .nullable()
+  .superRefine((v, ctx) => {
+    const problem = v ? expiresOnProblem(v) : null;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((v) => v?.trim() || null);
+
+/** "Rotate every (days)": a whole number 1..3650 (a form's text or a number), or blank / null for none. */
+export const ZRotateEveryDays = z
+  .union([z.string(), z.number(), z.null()], { error: "Enter a whole number of days." })
+  .superRefine((v, ctx) => {
+    const problem = v === null ? null : rotateEveryDaysProblem(String(v));
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((v) => (v === null || String(v).trim() === "" ? null : Number(String(v).trim())));
+
+/** "Stop serving after expiry": a checkbox ("on" when ticked) or a boolean; missing or null is off. */
+export const ZStopServing = z
+  .union([z.boolean(), z.enum(["on", "true", "false", "off"]), z.null()], { error: "Choose whether to stop serving after expiry." })
+  .transform((v) => v === true || v === "on" || v === "true");
+
+/** The lifecycle policy as a form or a caller sends it; each field optional (missing: none on create, unchanged on rotate/edit). */
+const lifecycleFields = {
+  expiresOn: ZExpiresOn.optional(),
+  rotateEveryDays: ZRotateEveryDays.optional(),
+  stopServingAfterExpiry: ZStopServing.optional(),
+};
+
 export const ZVisibility = z.enum(["masked", "restricted"], { error: "Choose Masked or Restricted." });
 
 export const ZCreateSecretInput = z.object({
@@ -36,6 +75,7 @@ export const ZCreateSecretInput = z.object({
   value: ZSecretValue,
   visibility: ZVisibility,
   description: ZSecretDescription,
+  ...lifecycleFields,
 });
 export type TCreateSecretInput = z.infer<typeof ZCreateSecretInput>;
 
@@ -43,6 +83,8 @@ export const ZRotateSecretInput = z.object({
   secretId: z.uuid({ error: "Unknown secret." }),
   value: ZSecretValue,
   expectedVersion: z.coerce.number().int().positive(),
+  // A rotation may set the policy at the same time (the Rotate dialog shows it); it restarts the period anyway.
+  ...lifecycleFields,
 });
 export type TRotateSecretInput = z.infer<typeof ZRotateSecretInput>;
 
@@ -62,7 +104,8 @@ export const ZDeleteSecretInput = z.object({
 /** Edit details: what can change about a secret without touching its value (Owners and Admins). */
 export const ZUpdateSecretDetailsInput = z.object({
   secretId: z.uuid({ error: "Unknown secret." }),
-  description: ZSecretDescription,
+  description: ZSecretDescription.optional(),
+  ...lifecycleFields,
 });
 export type TUpdateSecretDetailsInput = z.infer<typeof ZUpdateSecretDetailsInput>;
 
@@ -74,6 +117,8 @@ export const ZListSecretsQuery = z.object({
   pageSize: z.coerce.number().int().min(5).max(100).catch(25).default(25),
   /** Only this visibility (the webhook secret picker asks Editors' lists for Masked only). */
   visibility: z.enum(["masked", "restricted"]).optional().catch(undefined),
+  /** Only secrets that are due: expired, expiring within 14 days, or due for rotation (`due=1`). */
+  due: z.preprocess((v) => v === "1" || v === "true" || v === true, z.boolean()).catch(false).default(false),
 });
 export type TListSecretsQuery = z.infer<typeof ZListSecretsQuery>;
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
-import { createSecret, listSecrets, updateSecretDetails } from "@/lib/dal/secrets";
+import { updateSecretDetails } from "@/lib/dal/secret-details";
+import { createSecret, listSecrets } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";

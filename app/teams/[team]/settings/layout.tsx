@@ -5,8 +5,9 @@ import { SettingsNav } from "@/components/teams/settings-nav";
 import { TeamSwitcher } from "@/components/teams/team-switcher";
 import { ROLE_LABELS } from "@/lib/authz/policy";
 import { touchMemberActivity } from "@/lib/dal/members";
+import { countDueSecrets } from "@/lib/dal/secret-details";
 import { findTeamAccess, listTeamsForUser } from "@/lib/dal/teams";
-import { currentUser } from "@/lib/session";
+import { actorOf, currentUser } from "@/lib/session";
 
 // Chrome of a team's settings. Membership is checked here for the frame, and again by every page and action.
 export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ team: string }> }) {
@@ -15,7 +16,8 @@ export default async function SettingsLayout({ children, params }: { children: R
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${slug}/settings/secrets`)}`);
   const [access, teams] = await Promise.all([findTeamAccess(user.id, slug), listTeamsForUser(user.id)]);
   if (!access) notFound();
-  await touchMemberActivity(user.id, access.team.id);
+  // The Secrets tab's badge: how many secrets are expired, expire within 14 days or are due for rotation.
+  const [secretsDue] = await Promise.all([countDueSecrets(actorOf(user), slug), touchMemberActivity(user.id, access.team.id)]);
   return (
     <div className="min-h-screen">
       <a
@@ -41,7 +43,7 @@ export default async function SettingsLayout({ children, params }: { children: R
             </form>
           </div>
         </div>
-        <SettingsNav slug={access.team.slug} can={access.can} />
+        <SettingsNav slug={access.team.slug} can={access.can} secretsDue={secretsDue} />
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
         {children}

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { taintValue } from "@/lib/crypto";
 import { checkSecretValue, type TCheckResult } from "@/lib/dal/secret-check";
-import { createSecret, deleteSecret, rotateSecret, updateSecretDetails } from "@/lib/dal/secrets";
+import { updateSecretDetails } from "@/lib/dal/secret-details";
+import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
 import { validationFailure } from "@/lib/server-action";
 import { runTeamAction } from "@/lib/team-action";
@@ -48,10 +49,29 @@ function fileFailure(schema: z.ZodType, input: Record<string, unknown>, fileErro
 
 type TSecretRef = { name: string; version: number };
 
+/**
+ * The expiry and rotation fields a form sent: each only when present (missing: none on create, unchanged on
+ * rotate). An unticked checkbox sends nothing, so a form that shows the fields carries a hidden `lifecycle`
+ * marker, and then a missing "Stop serving after expiry" means off.
+ */
+function lifecycleFields(formData: FormData): Record<string, FormDataEntryValue | undefined> {
+  const field = (k: string) => (formData.has(k) ? formData.get(k)! : undefined);
+  return {
+    expiresOn: field("expiresOn"),
+    rotateEveryDays: field("rotateEveryDays"),
+    stopServingAfterExpiry: field("stopServingAfterExpiry") ?? (formData.has("lifecycle") ? "off" : undefined),
+  };
+}
+
 export async function createSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  const fields = { name: formData.get("name"), visibility: formData.get("visibility"), description: formData.get("description") };
+  const fields = {
+    name: formData.get("name"),
+    visibility: formData.get("visibility"),
+    description: formData.get("description"),
+    ...lifecycleFields(formData),
+  };
   if ("fileError" in read) return fileFailure(ZCreateSecretInput, fields, read.fileError);
   taintValue(read.value, formData);
   return runTeamAction("createSecret", teamSlug, ZCreateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
@@ -63,7 +83,7 @@ export async function createSecretAction(teamSlug: unknown, formData: FormData):
 export async function rotateSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  const fields = { secretId: formData.get("secretId"), expectedVersion: formData.get("expectedVersion") };
+  const fields = { secretId: formData.get("secretId"), expectedVersion: formData.get("expectedVersion"), ...lifecycleFields(formData) };
   if ("fileError" in read) return fileFailure(ZRotateSecretInput, fields, read.fileError);
   taintValue(read.value, formData);
   return runTeamAction("rotateSecret", teamSlug, ZRotateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
@@ -97,10 +117,13 @@ export async function checkSecretValueAction(teamSlug: unknown, formData: FormDa
   );
 }
 
-/** Edit details (Owners and Admins): the description. Names the fields that changed; never echoes their text. */
+/**
+ * Edit details (Owners and Admins): description, expiry date, rotation period, stop serving after expiry (each
+ * optional: missing is unchanged). Names the fields that changed; never echoes their text.
+ */
 export async function updateSecretDetailsAction(
   teamSlug: unknown,
-  input: { secretId: unknown; description?: unknown },
+  input: { secretId: unknown; description?: unknown; expiresOn?: unknown; rotateEveryDays?: unknown; stopServingAfterExpiry?: unknown },
 ): Promise<ActionResult<{ name: string; changed: string[] }>> {
   return runTeamAction("updateSecretDetails", teamSlug, ZUpdateSecretDetailsInput, input, (ctx, data) =>
     updateSecretDetails({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), secretsPath);
