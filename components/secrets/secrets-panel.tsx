@@ -115,8 +115,8 @@ export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; ini
             <input
               type="checkbox"
               id="secret-filter-due"
-              checked={query.due}
-              onChange={(e) => setQuery((q) => ({ ...q, due: e.target.checked, page: 1 }))}
+              checked={query.due ?? false}
+              onChange={(e) => setQuery((q) => ({ ...q, due: e.target.checked || undefined, page: 1 }))}
               className="size-4"
               title="Only secrets that are expired, expire within 14 days, or are past their rotation period"
             />

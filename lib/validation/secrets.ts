@@ -118,7 +118,7 @@ export const ZListSecretsQuery = z.object({
   /** Only this visibility (the webhook secret picker asks Editors' lists for Masked only). */
   visibility: z.enum(["masked", "restricted"]).optional().catch(undefined),
   /** Only secrets that are due: expired, expiring within 14 days, or due for rotation (`due=1`). */
-  due: z.preprocess((v) => v === "1" || v === "true" || v === true, z.boolean()).catch(false).default(false),
+  due: z.preprocess((v) => (v === "1" || v === "true" || v === true ? true : undefined), z.literal(true).optional()),
 });
 export type TListSecretsQuery = z.infer<typeof ZListSecretsQuery>;
 
