@@ -30,8 +30,6 @@ export type TSecretDTO = {
   expiresOn: string | null;
   rotateEveryDays: number | null;
   stopServingAfterExpiry: boolean;
-  /** When the current value was written (creation or last rotation): the rotation period starts here. */
-  valueSetAt: string;
   /** Expiry and rotation status as of the list's clock ("Expires in 5 days", "Rotation due", due or not). */
   status: TSecretStatus;
   version: number;
@@ -122,7 +120,6 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       expiresOn: r.expiresOn,
       rotateEveryDays: r.rotateEveryDays,
       stopServingAfterExpiry: r.stopServingAfterExpiry,
-      valueSetAt: r.valueSetAt.toISOString(),
       status: secretStatus(r, now),
       version: r.version,
       fingerprint: secretPolicy(role, r.visibility).canSeeFingerprint ? r.fingerprint : null,
@@ -187,11 +184,13 @@ export async function insertSecretsTx(
       INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by, description,
                            expires_on, rotate_every_days, stop_serving_after_expiry)
       SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid, description,
-             expires_on, rotate_every_days, stop_serving
+             -- Sent as text arrays (postgres.js does not bind boolean or typed arrays of nulls alike on every driver).
+             expires_on::date, rotate_every_days::int, stop_serving::boolean
       FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.input.name)}::text[],
                   ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[],
-                  ${col((c) => c.input.description ?? null)}::text[], ${col((c) => c.input.expiresOn ?? null)}::date[],
-                  ${col((c) => c.input.rotateEveryDays ?? null)}::int[], ${col((c) => c.input.stopServingAfterExpiry ?? false)}::boolean[])
+                  ${col((c) => c.input.description ?? null)}::text[], ${col((c) => c.input.expiresOn ?? null)}::text[],
+                  ${col((c) => (c.input.rotateEveryDays ? String(c.input.rotateEveryDays) : null))}::text[],
+                  ${col((c) => (c.input.stopServingAfterExpiry ? "t" : "f"))}::text[])
         AS t(id, name, visibility, fingerprint, description, expires_on, rotate_every_days, stop_serving)`);
     await tx.execute(sql`
       INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id)

@@ -64,9 +64,9 @@ function runCli(args: string[], env: Record<string, string>): Promise<TRun> {
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-async function secretWithToken(value: string, env = "") {
+async function secretWithToken(value: string, env = "", policy: { expiresOn?: string; stopServingAfterExpiry?: boolean } = {}) {
   const name = `CLI_${runId().toUpperCase()}`;
-  await createSecret({ actor: owner.actor, teamSlug: team.slug, name, value, visibility: "masked" });
+  await createSecret({ actor: owner.actor, teamSlug: team.slug, name, value, visibility: "masked", ...policy });
   const data = ZCreateTokenInput.parse({ name: `tok-${runId()}`, secrets: [{ name, env }] });
   const created = await createAccessToken({ actor: owner.actor, teamSlug: team.slug, data });
   return { name, tokenId: created.id, env: { TEAM_SECRETS_URL: baseUrl, TEAM_SECRETS_TOKEN: created.token } };
@@ -105,6 +105,20 @@ describe("run refuses environment names that change how programs load or run", (
     const t = await secretWithToken(value, "APP_SETTING");
     const r = await runCli(["run", "--", process.execPath, "-e", PRINT("APP_SETTING")], t.env);
     expect(r).toEqual({ code: 0, stdout: value, stderr: "" });
+  });
+});
+
+describe("an expired secret that stops serving (issue 12)", () => {
+  it("run starts nothing and says which secret expired (exit 1); the value is never printed", async () => {
+    const value = `expired-${runId()}`;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const t = await secretWithToken(value, "APP_SETTING", { expiresOn: yesterday, stopServingAfterExpiry: true });
+    const marker = `ran-${runId()}`;
+    const r = await runCli(["run", "--", process.execPath, "-e", `process.stdout.write(${JSON.stringify(marker)})`], t.env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${t.name} expired and is no longer served (410`);
+    expect(r.stderr).not.toContain(value);
   });
 });
 
