@@ -2,8 +2,9 @@
 // The rows of the Team secrets table. One real <table> (row headers, sortable column headers with aria-sort)
 // that becomes stacked cards below the md breakpoint: each row is a card with the name and its actions on
 // top and labelled fields below, so a phone never scrolls sideways and the row actions stay in view. Long
-// names wrap anywhere and keep their full text in a title and a Copy name button. Descriptions come after the
-// existing columns (cell order is what scripts and tests address), clamped to two lines with Show more.
+// names wrap anywhere and keep their full text in a title and a Copy name button. Details (expiry and rotation
+// status, description) come after the existing columns (cell order is what scripts and tests address); the row
+// actions wrap in rows of three, so the table still fits 1280 px with all of them.
 import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import type { TSecretDTO } from "@/lib/dal/secrets";
@@ -116,11 +117,11 @@ const DESCRIPTION_CLAMP = 80;
 function DescriptionCell({ secret }: { secret: TSecretDTO }) {
   const [expanded, setExpanded] = useState(false);
   const text = secret.description;
-  if (!text) return <span className="text-slate-500">—</span>;
+  if (!text) return null;
   const long = text.length > DESCRIPTION_CLAMP || text.includes("\n");
   const id = `secret-description-${secret.id}`;
   return (
-    <span className="block min-w-0 text-left md:max-w-[18rem]">
+    <span className="block min-w-0 text-left md:max-w-[16rem]">
       <span
         id={id}
         title={text}
@@ -200,10 +201,7 @@ export function SecretsTable({
             </th>
             <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
             <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Status
-            </th>
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Description
+              Details
             </th>
             <th scope="col" className="px-4 py-3 text-right font-semibold">
               Actions
@@ -213,7 +211,7 @@ export function SecretsTable({
         <tbody className="block divide-y divide-slate-100 md:table-row-group">
           {items.map((s, i) => (
             <tr key={s.id} data-secret-row className="relative block py-2 hover:bg-slate-50/60 md:table-row md:py-0">
-              <th scope="row" className="block px-4 pb-1 pt-1 pr-48 text-left font-mono font-medium text-slate-900 md:table-cell md:max-w-[22rem] md:py-3 md:pr-4">
+              <th scope="row" className="block min-h-[4.5rem] px-4 pb-1 pt-1 pr-48 text-left font-mono font-medium text-slate-900 md:table-cell md:min-h-0 md:max-w-[22rem] md:py-3 md:pr-4">
                 <span title={s.name} className="[overflow-wrap:anywhere]">
                   {s.name}
                 </span>
@@ -247,14 +245,18 @@ export function SecretsTable({
                   <span className="block text-xs text-slate-600">by {s.updatedBy ? s.updatedBy.name || s.updatedBy.email : "a removed user"}</span>
                 </span>
               </td>
-              <td data-label="Status" className={cn(cellClass, s.status.labels.length === 0 && "max-md:hidden")}>
-                <StatusCell secret={s} />
-              </td>
-              <td data-label="Description" className={cellClass}>
-                <DescriptionCell secret={s} />
+              <td data-label="Details" className={cellClass}>
+                {s.status.labels.length === 0 && !s.description ? (
+                  <span className="text-slate-500">—</span>
+                ) : (
+                  <span className="flex flex-col items-end gap-1 md:items-start">
+                    <StatusCell secret={s} />
+                    <DescriptionCell secret={s} />
+                  </span>
+                )}
               </td>
               <td className="absolute right-2 top-2 px-2 md:static md:table-cell md:px-4 md:py-3">
-                <div className="flex justify-end gap-1">
+                <div className="ml-auto flex w-[6.5rem] flex-wrap justify-end gap-1">
                   <CopyNameButton name={s.name} />
                   {renderActions?.(s, i)}
                 </div>
