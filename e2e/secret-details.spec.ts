@@ -1,12 +1,13 @@
 // Issue 12, descriptions: New secret's "Description", the "Edit NAME" dialog ("Save details"), the table's
 // Description column (clamped, full text on expand), the filter by description, and Editors seeing
-// descriptions without an Edit button. Driven by accessible names only.
+// descriptions without an Edit button. Driven by accessible names only. Names start with ZZ_ so they sort after the seeded secrets that other specs
+// expect on the first page of the unfiltered table.
 import { expect, test } from "./fixtures";
 import { newTag, SecretsPage, secretField } from "./support/secrets-page";
 
 test("an Admin adds a described secret, edits its details, is refused over 500 characters, and finds it by its description", async ({ asRole, leak }) => {
   const tag = newTag();
-  const name = `DESC_${tag}`;
+  const name = `ZZ_DESC_${tag}`;
   const admin = await asRole("admin");
   const secrets = new SecretsPage(admin, leak);
   await secrets.goto(tag);
@@ -61,7 +62,7 @@ test("an Admin adds a described secret, edits its details, is refused over 500 c
 
 test("an Editor sees descriptions but has no Edit button", async ({ asRole, leak }) => {
   const tag = newTag();
-  const name = `EDESC_${tag}`;
+  const name = `ZZ_EDESC_${tag}`;
   const admin = await asRole("admin");
   const adminPage = new SecretsPage(admin, leak);
   await adminPage.goto(tag);

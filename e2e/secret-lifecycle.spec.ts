@@ -1,6 +1,7 @@
 // Issue 12, expiry and rotation policy in the browser: "Expires on", "Rotate every (days)" and "Stop serving
 // after expiry" on New secret, Rotate and Edit details; the row's status texts; the "Due" filter; and the
-// Secrets tab's badge ("Secrets, N due"). Driven by accessible names only.
+// Secrets tab's badge ("Secrets, N due"). Driven by accessible names only. Names start with ZZ_ so they sort after the seeded secrets that other specs
+// expect on the first page of the unfiltered table.
 import { expect, test } from "./fixtures";
 import { newTag, SecretsPage, secretField } from "./support/secrets-page";
 
@@ -24,10 +25,10 @@ test("an Admin sets expiry and rotation on New secret; rows show their status; D
     await expect(dialog).toBeHidden();
     await expect(secrets.row(name)).toBeVisible();
   };
-  const soon = `SOON_${tag}`;
-  const gone = `GONE_${tag}`;
-  const later = `LATER_${tag}`;
-  const plain = `PLAIN_${tag}`;
+  const soon = `ZZ_SOON_${tag}`;
+  const gone = `ZZ_GONE_${tag}`;
+  const later = `ZZ_LATER_${tag}`;
+  const plain = `ZZ_PLAIN_${tag}`;
   await add(soon, { expiresOn: inDays(5), rotateEvery: "30" });
   await add(gone, { expiresOn: inDays(-2), stop: true });
   await add(later, { expiresOn: inDays(60) });
@@ -62,7 +63,7 @@ test("an Admin sets expiry and rotation on New secret; rows show their status; D
 
 test("Edit details and Rotate show the policy and change it; a bad period is refused on its field", async ({ asRole, leak }) => {
   const tag = newTag();
-  const name = `POLICY_${tag}`;
+  const name = `ZZ_POLICY_${tag}`;
   const page = await asRole("owner");
   const secrets = new SecretsPage(page, leak);
   await secrets.goto(tag);
