@@ -7,8 +7,7 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers";
 import { clientAddress } from "@/lib/client-address";
-import { env, isProduction } from "@/lib/env";
-import { ConfigError } from "@/lib/errors";
+import { configuredAuthSecret, env, isProduction } from "@/lib/env";
 import { log } from "@/lib/log";
 import { oauthRefusal } from "@/lib/oauth";
 import { readOrCreateLocalSecret } from "@/lib/crypto/local-secret";
@@ -30,12 +29,7 @@ function clientMeta(request: Request | undefined) {
 }
 
 function authSecret(): string {
-  const e = env();
-  if (e.AUTH_SECRET) return e.AUTH_SECRET;
-  if (isProduction()) {
-    throw new ConfigError("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
-  }
-  return readOrCreateLocalSecret("auth.secret", 33).value;
+  return configuredAuthSecret() ?? readOrCreateLocalSecret("auth.secret", 33).value;
 }
 
 export function oauthProviders(): Provider[] {

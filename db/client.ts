@@ -7,6 +7,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import "./errors"; // failed statements propagate without their parameters
+import { env } from "@/lib/env";
 import { acquirePgliteLock } from "./pglite-lock";
 import * as schema from "./schema";
 
@@ -24,7 +25,8 @@ const MIGRATION_LOCK_KEY = 7_262_012_025;
 const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
 async function open(): Promise<Handle> {
-  const url = process.env.DATABASE_URL;
+  const e = env();
+  const url = e.DATABASE_URL;
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
@@ -33,7 +35,7 @@ async function open(): Promise<Handle> {
     // starting together against a fresh database apply migrations one at a time.
     // Behind PgBouncer in transaction pooling mode a session-level advisory lock would land on whichever
     // server connection the pooler picks: DATABASE_MIGRATION_URL names a direct connection for this.
-    const migrator = postgres(process.env.DATABASE_MIGRATION_URL || url, { max: 1, onnotice: () => {} });
+    const migrator = postgres(e.DATABASE_MIGRATION_URL || url, { max: 1, onnotice: () => {} });
     try {
       await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await migrate(drizzle(migrator), { migrationsFolder });
@@ -43,8 +45,8 @@ async function open(): Promise<Handle> {
     // Named prepared statements live on one server connection; PgBouncer 1.18 in transaction mode cannot
     // keep them, so DATABASE_PREPARED_STATEMENTS=false turns them off there (unnamed statements still work).
     const client = postgres(url, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      prepare: process.env.DATABASE_PREPARED_STATEMENTS !== "false",
+      max: e.DATABASE_POOL_SIZE,
+      prepare: e.DATABASE_PREPARED_STATEMENTS === "true",
       onnotice: () => {},
     });
     const db = drizzle(client, { schema });
@@ -53,7 +55,7 @@ async function open(): Promise<Handle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const dir = process.env.PGLITE_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".data", "pglite");
+  const dir = e.PGLITE_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), e.DATA_DIR, "pglite");
   let release = () => {};
   if (!dir.startsWith("memory://")) {
     mkdirSync(dir, { recursive: true });

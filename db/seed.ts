@@ -6,6 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "@/lib/dal/key-material";
 import { hashPassword } from "@/lib/dal/users";
+import { isProduction } from "@/lib/env";
 import { getDb } from "./client";
 import { memberships, secrets, secretValues, secretVersions, teams, users, type TRole } from "./schema";
 
@@ -30,7 +31,7 @@ const DEMO_SECRETS = [
 ];
 
 export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: number; teams: number; secrets: number }> {
-  if (process.env.NODE_ENV === "production") throw new Error("Refusing to seed a production database.");
+  if (isProduction()) throw new Error("Refusing to seed a production database.");
   const db = await getDb();
   const fpKey = await getFingerprintKey(db);
   const passwordHash = await hashPassword(password);

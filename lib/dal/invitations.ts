@@ -7,17 +7,13 @@ import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invitations, memberships, teams, users, type TRole } from "@/db/schema";
 import { FORBIDDEN_MESSAGES, invitableRoles, invitationPolicy, requireTeamPermission, ROLES } from "@/lib/authz";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { hasVerifiedEmail, isVerificationRequired } from "./email-verification";
 import { emitTeamEvent } from "./team-events";
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
-
-function ttlDays(): number {
-  const n = Number(process.env.INVITATION_TTL_DAYS);
-  return Number.isFinite(n) && n > 0 ? n : 7;
-}
 
 export type TInvitationDTO = {
   id: string;
@@ -45,7 +41,7 @@ export async function createInvitation(input: {
     throw new AppError("forbidden", msg, { role: [msg] });
   }
   const token = `inv_${randomBytes(32).toString("base64url")}`;
-  const expiresAt = new Date(Date.now() + ttlDays() * 24 * 60 * 60 * 1000);
+  const expiresAt = new Date(Date.now() + env().INVITATION_TTL_DAYS * 24 * 60 * 60 * 1000);
   const id = await db.transaction(async (tx) => {
     const [member] = await tx
       .select({ userId: memberships.userId })

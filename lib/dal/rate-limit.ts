@@ -15,19 +15,14 @@ const WINDOW_SECONDS = 15 * 60;
 type Limiters = { account: RateLimiterDrizzle; ip: RateLimiterDrizzle };
 const globalForLimiters = globalThis as unknown as { __signInLimiters?: Promise<Limiters> };
 
-function limit(name: string, fallback: number): number {
-  const n = Number(process.env[name]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 async function limiters(): Promise<Limiters> {
   globalForLimiters.__signInLimiters ??= getDb().then((db) => {
     const make = (keyPrefix: string, points: number) =>
       new RateLimiterDrizzle({ storeClient: db, schema: rateLimits, keyPrefix, points, duration: WINDOW_SECONDS, clearExpiredByTimeout: false });
     return {
-      account: make("signin:account", limit("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 10)),
+      account: make("signin:account", env().SIGNIN_MAX_FAILURES_PER_ACCOUNT),
       // Many people can share one address (an office NAT), so the per-address budget is larger.
-      ip: make("signin:ip", limit("SIGNIN_MAX_FAILURES_PER_IP", 50)),
+      ip: make("signin:ip", env().SIGNIN_MAX_FAILURES_PER_IP),
     };
   });
   return globalForLimiters.__signInLimiters;

@@ -7,18 +7,9 @@ import { and, asc, desc, eq, inArray, lte, notExists, or, sql } from "drizzle-or
 import { getDb, type Executor } from "@/db/client";
 import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets, type TRole } from "@/db/schema";
 import { barredVisibilities, canUseVisibility, requireTeamPermission } from "@/lib/authz";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
-
-const num = (v: string | undefined, fallback: number) => {
-  const n = Number(v);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-};
-/** Timeout and backoff come from the environment so tests can shorten them. */
-export const deliveryConfig = () => ({
-  timeoutMs: num(process.env.WEBHOOK_TIMEOUT_MS, 10_000),
-  retryBaseMs: num(process.env.WEBHOOK_RETRY_BASE_MS, 10_000),
-});
 
 export type TClaimed = {
   id: string;
@@ -37,7 +28,7 @@ export type TClaimed = {
 /** Claims up to `limit` due deliveries (or the one `onlyId`, if due and not held by another worker). */
 export async function claimDeliveries(limit: number, onlyId?: string): Promise<TClaimed[]> {
   const db = await getDb();
-  const leaseMs = deliveryConfig().timeoutMs + 30_000;
+  const leaseMs = env().WEBHOOK_TIMEOUT_MS + 30_000;
   const due = db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)

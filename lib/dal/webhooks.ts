@@ -7,9 +7,10 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
 import { barredVisibilities, canUseVisibility, requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
-import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
+import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
 import { recordAudit, type TActor, type TRequestMeta } from "./audit";
 import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
@@ -150,7 +151,7 @@ async function validateWebhook(tx: Tx, teamId: string, role: TRole, input: TWebh
   let host: string | null = null;
   if (!fieldErrors.url) {
     try {
-      host = checkDestination(destinationUrl(input.url)).host;
+      host = checkDestination(destinationUrl(input.url), allowedHostsFromEnv(env().WEBHOOK_ALLOWED_HOSTS)).host;
     } catch (err) {
       if (!(err instanceof DestinationError)) throw err;
       add("url", `URL: ${err.message}`);

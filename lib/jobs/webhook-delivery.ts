@@ -8,7 +8,6 @@ import "server-only";
 // this layer combines them with HTTP, templates and redaction (lib/webhooks/*).
 import {
   claimDeliveries,
-  deliveryConfig,
   enqueueTestDelivery,
   loadDeliveryTarget,
   recordAttempt,
@@ -23,10 +22,11 @@ import { SENDER_HEADERS } from "@/lib/validation/webhooks";
 import type { TActor, TRequestMeta } from "@/lib/dal/audit";
 import { recordUndecryptable, refuseExpired, resolveSecretValues, SecretExpiredError, UndecryptableError } from "@/lib/dal/secret-values";
 import { recordUsage } from "@/lib/dal/usage-recorder";
+import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
 import { Redactor } from "@/lib/webhooks/redact";
-import { checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
+import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { allReferences, destinationUrl, RenderError, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
 
 export const MAX_ATTEMPTS = 3;
@@ -88,7 +88,7 @@ export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {
   }
   const durationMs = Date.now() - started;
   const finalStatus = outcome === "succeeded" ? "succeeded" : retryable && d.attempts < MAX_ATTEMPTS ? "pending" : "failed";
-  const backoffMs = deliveryConfig().retryBaseMs * 3 ** (d.attempts - 1);
+  const backoffMs = env().WEBHOOK_RETRY_BASE_MS * 3 ** (d.attempts - 1);
   await recordAttempt(d, { startedAt, durationMs, outcome, ...log }, finalStatus, backoffMs);
   return { deliveryId: d.id, attempt: d.attempts, outcome, statusCode: log.statusCode, status: finalStatus };
 }
@@ -122,7 +122,7 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
   // Destination and allowed hosts are checked before anything is decrypted.
   let host: string;
   try {
-    const dest = checkDestination(destinationUrl(hook.url));
+    const dest = checkDestination(destinationUrl(hook.url), allowedHostsFromEnv(env().WEBHOOK_ALLOWED_HOSTS));
     host = dest.host;
     log.url = `${dest.url.origin}${dest.url.pathname}`;
   } catch (err) {
@@ -221,7 +221,7 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
   try {
     const res = await sendHttp(
       { url: rendered.url, method: hook.method, headers, body: bodyBytes },
-      { timeoutMs: deliveryConfig().timeoutMs, maxResponseBytes: READ_CAP },
+      { timeoutMs: env().WEBHOOK_TIMEOUT_MS, maxResponseBytes: READ_CAP, allowlist: allowedHostsFromEnv(env().WEBHOOK_ALLOWED_HOSTS) },
     );
     log.statusCode = res.status;
     log.responseHeaderNames = res.headerNames;

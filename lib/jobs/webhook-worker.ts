@@ -2,6 +2,7 @@ import "server-only";
 // The delivery worker: polls the queue in the database (so every app instance can run one; SKIP LOCKED
 // claims keep them from sending a delivery twice). Started once per process from instrumentation.
 import { processDueDeliveries } from "./webhook-delivery";
+import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 
 type TWorker = { stop: () => Promise<void> };
@@ -9,7 +10,7 @@ const globalForWorker = globalThis as unknown as { __webhookWorker?: TWorker };
 
 export function startDeliveryWorker(opts: { intervalMs?: number; batch?: number } = {}): TWorker {
   if (globalForWorker.__webhookWorker) return globalForWorker.__webhookWorker;
-  const intervalMs = opts.intervalMs ?? Number(process.env.WEBHOOK_POLL_MS ?? 2000);
+  const intervalMs = opts.intervalMs ?? env().WEBHOOK_POLL_MS;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

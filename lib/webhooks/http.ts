@@ -30,7 +30,7 @@ const plain = { http: new http.Agent(), https: new https.Agent() };
 export type TSendOptions = {
   timeoutMs: number;
   maxResponseBytes: number;
-  allowlist?: ReadonlySet<string>;
+  allowlist: ReadonlySet<string>;
   /** Replaces DNS for the connection (tests: a name that resolves to a private address). */
   lookup?: LookupFunction;
 };

@@ -106,7 +106,8 @@ export function hostKey(host: string): string {
   return ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare;
 }
 
-export function allowedHostsFromEnv(raw: string | undefined = process.env.WEBHOOK_ALLOWED_HOSTS): Set<string> {
+/** The allowlist from WEBHOOK_ALLOWED_HOSTS's text (comma separated), as hostKeys. */
+export function allowedHostsFromEnv(raw: string | undefined): Set<string> {
   return new Set(
     (raw ?? "")
       .split(",")
@@ -132,7 +133,7 @@ function writtenHost(raw: string): string | null {
 export type TDestination = { url: URL; host: string; isAllowlisted: boolean };
 
 /** Parses and checks a destination URL. Throws DestinationError with a message for the URL field. */
-export function checkDestination(raw: string, allowlist: ReadonlySet<string> = allowedHostsFromEnv()): TDestination {
+export function checkDestination(raw: string, allowlist: ReadonlySet<string>): TDestination {
   let url: URL;
   try {
     url = new URL(raw);
