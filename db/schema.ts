@@ -194,6 +194,46 @@ export const secretVersions = pgTable(
   (t) => [primaryKey({ columns: [t.secretId, t.version] }), index("secret_versions_team_idx").on(t.teamId)],
 );
 
+// Reminders sent (issue 12): one row per secret, threshold, the date it refers to (expiry date or rotation due
+// date) and the secret's version when it was sent. The primary key is the claim: the reminders job of every
+// app instance inserts what is due with ON CONFLICT DO NOTHING, and only the instance whose insert went in
+// emits the team event (same transaction), so a reminder goes out once across instances and restarts. A new
+// expiry date, a new rotation period or a rotation (a new version) makes a new key: reminders re-arm.
+// The mail to Owners and Admins is queued here too (mail_status), claimed like a webhook delivery.
+export const secretReminders = pgTable(
+  "secret_reminders",
+  {
+    secretId: uuid("secret_id")
+      .notNull()
+      .references(() => secrets.id, { onDelete: "cascade" }),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    // expiry_14d | expiry_3d | expired | rotation_14d | rotation_3d | rotation_due
+    threshold: text("threshold").notNull(),
+    // The expiry date, or the day the rotation falls due.
+    dueOn: date("due_on", { mode: "string" }).notNull(),
+    version: integer("version").notNull(),
+    createdAt: createdAt(),
+    // Webhook deliveries queued for it (subscribed webhooks at the time).
+    deliveries: integer("deliveries").notNull().default(0),
+    // none (mail not configured when it was sent) -> pending -> sending -> sent | failed (or pending again).
+    mailStatus: text("mail_status").notNull().default("none"),
+    mailAttempts: integer("mail_attempts").notNull().default(0),
+    mailNextAt: timestamp("mail_next_at", { withTimezone: true }).notNull().defaultNow(),
+    mailLockedUntil: timestamp("mail_locked_until", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.secretId, t.threshold, t.dueOn, t.version] }),
+    index("secret_reminders_mail_idx").on(t.mailStatus, t.mailNextAt),
+    index("secret_reminders_team_idx").on(t.teamId),
+    check(
+      "secret_reminders_threshold",
+      sql`${t.threshold} in ('expiry_14d', 'expiry_3d', 'expired', 'rotation_14d', 'rotation_3d', 'rotation_due')`,
+    ),
+  ],
+);
+
 // Key material other than data keys (the fingerprint key), wrapped by the key provider like a data key.
 export const keyMaterial = pgTable("key_material", {
   name: text("name").primaryKey(),

@@ -103,6 +103,10 @@ export const SETTINGS = {
   WEBHOOK_TIMEOUT_MS: setting(positiveInt(10_000), "Timeout of one delivery attempt, in ms.", { live: true }),
   WEBHOOK_RETRY_BASE_MS: setting(positiveInt(10_000), "Wait before the first retry, in ms (×3 per further attempt).", { live: true }),
 
+  // Reminders
+  REMINDERS_WORKER: setting(z.enum(["on", "off"]).default("on"), "`off`: this instance does not run the expiry and rotation reminders job."),
+  REMINDERS_INTERVAL_MS: setting(positiveInt(86_400_000), "How often the reminders job runs (and once at start), in ms."),
+
   // Process
   SHUTDOWN_GRACE_MS: setting(positiveInt(25_000), "On SIGTERM, how long in-flight requests may take (read by server.mjs)."),
   LOG_LEVEL: setting(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "Server log level (pino)."),

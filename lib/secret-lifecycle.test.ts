@@ -1,6 +1,6 @@
 // The expiry and rotation status of a secret, with fixed clocks.
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween, isCalendarDate, isExpiredOn, secretStatus, utcDay } from "./secret-lifecycle";
+import { addDays, daysBetween, dueReminders, isCalendarDate, isExpiredOn, reminderText, secretStatus, utcDay } from "./secret-lifecycle";
 
 const at = (iso: string) => new Date(iso);
 const NOW = at("2026-03-10T15:30:00Z");
@@ -83,5 +83,68 @@ describe("secretStatus", () => {
   it("lists the expiry first, then the rotation", () => {
     const s = secretStatus({ expiresOn: "2026-03-08", rotateEveryDays: 1, valueSetAt: "2026-03-01T00:00:00Z" }, NOW);
     expect(s.labels).toEqual(["Expired 2 days ago", "Rotation due"]);
+  });
+});
+
+describe("reminders due (dueReminders)", () => {
+  const expiry = (days: number) => dueReminders({ ...none, expiresOn: addDays("2026-03-10", days) }, NOW).map((r) => r.threshold);
+
+  it("none before 14 days; 14 days ahead, then 3 days ahead, then expired: the most urgent threshold reached", () => {
+    expect(expiry(30)).toEqual([]);
+    expect(expiry(15)).toEqual([]);
+    expect(expiry(14)).toEqual(["expiry_14d"]);
+    expect(expiry(4)).toEqual(["expiry_14d"]);
+    expect(expiry(3)).toEqual(["expiry_3d"]);
+    expect(expiry(1)).toEqual(["expiry_3d"]);
+    expect(expiry(0)).toEqual(["expired"]);
+    expect(expiry(-40)).toEqual(["expired"]);
+  });
+
+  it("sends an expiry reminder as secret.expiring and the expiry itself as secret.expired, with the date and days left", () => {
+    expect(dueReminders({ ...none, expiresOn: "2026-03-13" }, NOW)).toEqual([
+      { threshold: "expiry_3d", reason: "expiry", event: "secret.expiring", dueOn: "2026-03-13", daysLeft: 3 },
+    ]);
+    expect(dueReminders({ ...none, expiresOn: "2026-03-08" }, NOW)).toEqual([
+      { threshold: "expired", reason: "expiry", event: "secret.expired", dueOn: "2026-03-08", daysLeft: -2 },
+    ]);
+  });
+
+  it("rotation: 14 and 3 days before the due date and when due, all secret.expiring", () => {
+    const rotation = (valueSetAt: string, every = 90) => dueReminders({ ...none, rotateEveryDays: every, valueSetAt }, NOW);
+    // Due 2026-03-30 (20 days): nothing yet.
+    expect(rotation("2025-12-30T15:30:00Z")).toEqual([]);
+    // Due 2026-03-24 (14 days).
+    expect(rotation("2025-12-24T10:00:00Z")).toEqual([
+      { threshold: "rotation_14d", reason: "rotation", event: "secret.expiring", dueOn: "2026-03-24", daysLeft: 14 },
+    ]);
+    expect(rotation("2025-12-13T10:00:00Z").map((r) => r.threshold)).toEqual(["rotation_3d"]);
+    // Due today, 1 minute from now: still "3 days"; a minute after: due.
+    expect(rotation("2025-12-10T15:31:00Z").map((r) => r.threshold)).toEqual(["rotation_3d"]);
+    expect(rotation("2025-12-10T15:29:00Z")).toEqual([
+      { threshold: "rotation_due", reason: "rotation", event: "secret.expiring", dueOn: "2026-03-10", daysLeft: 0 },
+    ]);
+  });
+
+  it("rotation reminders ahead of the due date only when the period is longer than their lead time", () => {
+    const fresh = (every: number) => dueReminders({ ...none, rotateEveryDays: every, valueSetAt: NOW }, NOW).map((r) => r.threshold);
+    expect(fresh(1)).toEqual([]);
+    expect(fresh(3)).toEqual([]);
+    expect(fresh(4)).toEqual([]);
+    expect(fresh(14)).toEqual([]);
+    expect(dueReminders({ ...none, rotateEveryDays: 3, valueSetAt: "2026-03-08T15:30:00Z" }, NOW).map((r) => r.threshold)).toEqual([]);
+    expect(dueReminders({ ...none, rotateEveryDays: 10, valueSetAt: "2026-03-02T15:30:00Z" }, NOW).map((r) => r.threshold)).toEqual(["rotation_3d"]);
+    expect(dueReminders({ ...none, rotateEveryDays: 10, valueSetAt: "2026-02-28T15:30:00Z" }, NOW).map((r) => r.threshold)).toEqual(["rotation_due"]);
+  });
+
+  it("both policies give one reminder each, expiry first", () => {
+    const r = dueReminders({ expiresOn: "2026-03-12", rotateEveryDays: 30, valueSetAt: "2026-01-01T00:00:00Z" }, NOW);
+    expect(r.map((x) => x.threshold)).toEqual(["expiry_3d", "rotation_due"]);
+  });
+
+  it("words each reminder with its date", () => {
+    expect(reminderText({ threshold: "expiry_14d", dueOn: "2026-03-24", daysLeft: 14 })).toBe("expires on 2026-03-24 (in 14 days)");
+    expect(reminderText({ threshold: "expired", dueOn: "2026-03-09", daysLeft: -1 })).toBe("expired on 2026-03-09 (1 day ago)");
+    expect(reminderText({ threshold: "rotation_due", dueOn: "2026-03-10", daysLeft: 0 })).toBe("rotation was due on 2026-03-10 (today)");
+    expect(reminderText({ threshold: "rotation_3d", dueOn: "2026-03-11", daysLeft: 1 })).toBe("rotation due on 2026-03-11 (in 1 day)");
   });
 });

@@ -81,3 +81,69 @@ export function secretStatus(policy: TLifecyclePolicy, now: Date): TSecretStatus
     labels,
   };
 }
+
+// ---- Reminders (the daily job in lib/jobs/reminders.ts). Each policy has thresholds; a reminder is due for the
+// most urgent threshold the secret has reached, so a job that was down, or a secret created already close to its
+// date, sends that one and never an older, less urgent one afterwards.
+
+/** Lead times of the reminders ahead of an expiry date or a rotation due date, in days (most distant first). */
+export const REMINDER_LEAD_DAYS = [14, 3] as const;
+
+export type TReminderThreshold = "expiry_14d" | "expiry_3d" | "expired" | "rotation_14d" | "rotation_3d" | "rotation_due";
+
+export type TDueReminder = {
+  threshold: TReminderThreshold;
+  /** What the date is: the expiry date, or the day a rotation falls due. */
+  reason: "expiry" | "rotation";
+  /** The team event it is sent as: `secret.expired` only once the expiry date has come; otherwise `secret.expiring`. */
+  event: "secret.expiring" | "secret.expired";
+  /** 'YYYY-MM-DD': the expiry date or the rotation due date. */
+  dueOn: string;
+  /** Days from today to `dueOn` (0 or less: that day has come). */
+  daysLeft: number;
+};
+
+/**
+ * The reminders a secret is due for as of `now`: at most one about its expiry date (14 days before, 3 days
+ * before, expired) and one about its rotation (14 and 3 days before the due date, due). A rotation reminder ahead
+ * of the due date is only sent when the period is longer than its lead time (every 7 days: no 14-day reminder;
+ * every 3 days or less: only "due"). A rotation never blocks a consumer, so rotation reminders are all
+ * `secret.expiring`, also once due.
+ */
+export function dueReminders(policy: TLifecyclePolicy, now: Date): TDueReminder[] {
+  const today = utcDay(now);
+  const out: TDueReminder[] = [];
+  if (policy.expiresOn) {
+    const daysLeft = daysBetween(today, policy.expiresOn);
+    const base = { reason: "expiry" as const, dueOn: policy.expiresOn, daysLeft };
+    if (daysLeft <= 0) out.push({ ...base, threshold: "expired", event: "secret.expired" });
+    else if (daysLeft <= 3) out.push({ ...base, threshold: "expiry_3d", event: "secret.expiring" });
+    else if (daysLeft <= 14) out.push({ ...base, threshold: "expiry_14d", event: "secret.expiring" });
+  }
+  if (policy.rotateEveryDays) {
+    const dueAt = new Date(new Date(policy.valueSetAt).getTime() + policy.rotateEveryDays * DAY_MS);
+    const dueOn = utcDay(dueAt);
+    const daysLeft = daysBetween(today, dueOn);
+    const base = { reason: "rotation" as const, event: "secret.expiring" as const, dueOn, daysLeft };
+    if (dueAt.getTime() <= now.getTime()) out.push({ ...base, threshold: "rotation_due" });
+    else if (daysLeft <= 3 && policy.rotateEveryDays > 3) out.push({ ...base, threshold: "rotation_3d" });
+    else if (daysLeft <= 14 && policy.rotateEveryDays > 14) out.push({ ...base, threshold: "rotation_14d" });
+  }
+  return out;
+}
+
+/** One line about a reminder, for mail and logs (names and dates only). */
+export function reminderText(r: Pick<TDueReminder, "threshold" | "dueOn" | "daysLeft">): string {
+  const when = r.daysLeft > 0 ? `in ${plural(r.daysLeft, "day")}` : r.daysLeft === 0 ? "today" : `${plural(-r.daysLeft, "day")} ago`;
+  switch (r.threshold) {
+    case "expired":
+      return `expired on ${r.dueOn} (${when})`;
+    case "expiry_14d":
+    case "expiry_3d":
+      return `expires on ${r.dueOn} (${when})`;
+    case "rotation_due":
+      return `rotation was due on ${r.dueOn} (${when})`;
+    default:
+      return `rotation due on ${r.dueOn} (${when})`;
+  }
+}

@@ -36,6 +36,11 @@ export async function startUp(): Promise<void> {
     const { startDeliveryWorker } = await import("@/lib/jobs/webhook-worker");
     worker = startDeliveryWorker();
   }
+  let reminders: { stop: () => Promise<void> } | undefined;
+  if (env().REMINDERS_WORKER === "on") {
+    const { startRemindersWorker } = await import("@/lib/jobs/reminders");
+    reminders = startRemindersWorker();
+  }
   if (isProduction() && (globalThis as Record<symbol, unknown>)[PEER_FLAG] !== true && !env().TRUSTED_PROXY_HOPS && !env().TRUSTED_PROXIES) {
     log.warn(
       { where: "startup" },
@@ -49,9 +54,9 @@ export async function startUp(): Promise<void> {
     (globalThis as Record<symbol, unknown>)[Symbol.for("team-secrets.machine-api")] = handleSecretsRequest;
   }
   // Called by server.mjs on SIGTERM, after in-flight requests finished: claimed deliveries finish, pending
-  // usage is written, the pool closes.
+  // usage is written, a reminders run in progress finishes, the pool closes.
   (globalThis as Record<symbol, unknown>)[Symbol.for("team-secrets.shutdown")] = async () => {
-    await worker?.stop();
+    await Promise.all([worker?.stop(), reminders?.stop()]);
     await flushUsage();
     await closeDb();
   };

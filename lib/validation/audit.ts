@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   "secret.deleted",
   "secret.value_checked",
   "secret.details_updated",
+  "secret.reminder_sent",
+  "secret.reminder_mailed",
   "member.invited",
   "member.invitation_revoked",
   "member.joined",

@@ -17,8 +17,12 @@ export const TEAM_EVENT_CATALOGUE = {
   "secret.deleted": { label: "Secret deleted", description: "A secret was deleted.", group: "Secrets" },
   "member.joined": { label: "Member joined", description: "Someone accepted an invitation to the team.", group: "Members" },
   "member.removed": { label: "Member removed", description: "A member was removed or left the team.", group: "Members" },
-  "secret.expiring": { label: "Secret expiring", description: "A secret's expiry date is near (reminder).", group: "Lifecycle" },
-  "secret.expired": { label: "Secret expired", description: "A secret passed its expiry date.", group: "Lifecycle" },
+  "secret.expiring": {
+    label: "Secret expiring",
+    description: "Reminder: a secret expires in 14 or 3 days, or its rotation is due in 14 or 3 days or now.",
+    group: "Lifecycle",
+  },
+  "secret.expired": { label: "Secret expired", description: "Reminder: a secret reached its expiry date.", group: "Lifecycle" },
   "secret.consumers_current": {
     label: "Secret consumers current",
     description: "Every consumer of a rotated secret has received its newest version.",
