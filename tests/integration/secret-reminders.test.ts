@@ -12,7 +12,7 @@ import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secretReminders, secrets, webhookDeliveries } from "@/db/schema";
 import { claimReminderMails, claimReminders } from "@/lib/dal/secret-reminders";
 import { updateSecretDetails } from "@/lib/dal/secret-details";
-import { createSecret, rotateSecret } from "@/lib/dal/secrets";
+import { createSecret, insertSecretsTx, rotateSecret } from "@/lib/dal/secrets";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { processDueDeliveries } from "@/lib/jobs/webhook-delivery";
 import { runReminders, startRemindersWorker } from "@/lib/jobs/reminders";
@@ -429,6 +429,35 @@ describe("idempotence across restarts and instances", () => {
     }
     expect(await db.select({ n: count() }).from(secretReminders).where(and(inArray(secretReminders.secretId, ids), eq(secretReminders.mailStatus, "sent")))).toEqual([{ n: expected }]);
   });
+});
+
+describe("claim order", () => {
+  it("two workers handed the same plan in opposite orders both finish (no deadlock) and claim each reminder once", async () => {
+    const N = 3000;
+    const t = await makeTeam(owner);
+    const expiresOn = addDays(today, 5);
+    const db = await getDb();
+    const ids = await db.transaction((tx) =>
+      insertSecretsTx(
+        tx,
+        { teamId: t.id, actor: owner.actor },
+        Array.from({ length: N }, (_, i) => ({ name: `RMO_${i}`, value: `sk_rmo_${runId()}_${i}`, visibility: "masked" as const, expiresOn })),
+      ),
+    );
+    const plan = ids.map((secretId) => ({
+      ...dueReminders({ expiresOn, rotateEveryDays: null, valueSetAt: NOW }, NOW)[0]!,
+      secretId,
+      teamId: t.id,
+      version: 1,
+      expiresOn,
+      rotateEveryDays: null,
+    }));
+    // Inserting the same keys in different orders, each would wait for a key the other holds: Postgres aborts one
+    // (deadlock, 40P01). In primary-key order whatever order the plan came in, the second waits, then skips.
+    const [a, b] = await Promise.all([claimReminders(plan, { mail: false }), claimReminders([...plan].reverse(), { mail: false })]);
+    expect(a.length + b.length).toBe(N);
+    expect(new Set([...a, ...b].map((c) => c.secretId)).size).toBe(N);
+  }, 120_000);
 });
 
 describe("never a value", () => {
