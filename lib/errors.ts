@@ -9,6 +9,21 @@ export type TErrorCode =
   | "stale"
   | "rate_limited";
 
+/**
+ * The HTTP status of each failure, for every route handler (Dub's error-codes table): a refusal keeps its
+ * meaning over HTTP instead of each route guessing (before this table, anything but `forbidden` became 404).
+ */
+export const HTTP_STATUS: Record<TErrorCode | "unexpected", number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  stale: 409,
+  validation: 422,
+  rate_limited: 429,
+  unexpected: 500,
+};
+
 /** What a stale write found instead of the version the user saw: metadata only, so the dialog can say who and when. */
 export type TCurrentVersion = { version: number; updatedAt: string; updatedBy: string | null };
 

@@ -5,7 +5,7 @@ import { cache } from "react";
 import { auth } from "@/auth";
 import { isSessionActive } from "@/lib/dal/sessions";
 import { getUserById, type TSessionUser } from "@/lib/dal/users";
-import type { TActor } from "@/lib/dal/audit";
+import type { TActor } from "@/lib/types/actor";
 
 /** The session's server-side id, for sign-out. */
 export async function currentSessionId(): Promise<string | null> {

@@ -3,12 +3,12 @@ import "server-only";
 // authenticate, then run the DAL call (which authorizes) and turn its outcome into a typed result.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { TActor, TRequestMeta } from "@/lib/dal/audit";
 import type { TSessionUser } from "@/lib/dal/users";
 import type { ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
 import { toActionResult, validationFailure } from "@/lib/server-action";
 import { actorOf, currentUser } from "@/lib/session";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export const ZTeamSlug = z.string().min(1).max(80);
 

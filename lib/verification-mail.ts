@@ -3,8 +3,8 @@ import "server-only";
 // are never returned, logged or shown.
 import { appOrigin } from "@/lib/app-origin";
 import { createEmailVerification, EMAIL_VERIFICATION_TTL_HOURS } from "@/lib/dal/email-verification";
-import type { TRequestMeta } from "@/lib/dal/audit";
 import { sendMail } from "@/lib/mail";
+import type { TRequestMeta } from "@/lib/types/actor";
 
 export async function sendVerificationMail(userId: string, meta?: TRequestMeta): Promise<boolean> {
   const v = await createEmailVerification({ userId, meta });

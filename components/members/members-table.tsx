@@ -14,10 +14,9 @@ import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import type { TRole } from "@/db/schema";
 import { ROLE_LABELS } from "@/lib/authz/policy";
-import type { TInvitationDTO } from "@/lib/dal/invitations";
-import type { TMemberDTO } from "@/lib/dal/members";
 import { ConfirmDialog } from "./confirm-dialog";
 import { useServerAction } from "./use-action";
+import type { TInvitationDTO, TMemberDTO } from "@/lib/types/members";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });

@@ -13,8 +13,8 @@ import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import type { ActionResult } from "@/lib/errors";
-import type { TCheckResult } from "@/lib/dal/secret-check";
 import { candidateValueProblem } from "@/lib/validation/secret-rules";
+import type { TCheckResult } from "@/lib/types/secrets";
 
 export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secret: { id: string; name: string } }) {
   const id = useId();

@@ -7,9 +7,9 @@ import { deleteSecretAction } from "@/app/teams/[team]/settings/secrets/actions"
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogTrigger } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
-import type { TSecretDTO } from "@/lib/dal/secrets";
 import { useSecretMutation } from "./use-secret-mutation";
 import { ConsumerList } from "./used-by";
+import type { TSecretDTO } from "@/lib/types/secrets";
 
 export function DeleteSecretDialog({
   teamSlug,

@@ -9,11 +9,11 @@ import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/a
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
-import type { TSecretDTO } from "@/lib/dal/secrets";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
 import { LifecycleFields, lifecycleInput, lifecycleProblems, type TLifecycleErrors } from "./lifecycle-fields";
 import { useSecretMutation } from "./use-secret-mutation";
+import type { TSecretDTO } from "@/lib/types/secrets";
 
 type TDetailsInput = { secretId: string; description: string } & ReturnType<typeof lifecycleInput>;
 type TErrors = { description?: string[] } & TLifecycleErrors;

@@ -8,9 +8,9 @@ import { History, Loader2, Lock } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/dal/secret-history";
 import { secretsKeys } from "@/lib/query-keys";
 import { cellClass } from "./secrets-table";
+import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/types/secrets";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 

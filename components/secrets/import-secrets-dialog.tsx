@@ -10,11 +10,11 @@ import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/set
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
-import type { TImportPreview, TImportResult } from "@/lib/dal/secret-import";
 import type { ActionResult } from "@/lib/errors";
 import { secretsKeys } from "@/lib/query-keys";
 import { cn } from "@/lib/cn";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
+import type { TImportPreview, TImportResult } from "@/lib/types/secret-import";
 
 /** Preview rows drawn at once; the counts above the table cover every entry. */
 const PREVIEW_ROWS = 200;

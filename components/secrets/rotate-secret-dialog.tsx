@@ -9,12 +9,12 @@ import { rotateSecretAction } from "@/app/teams/[team]/settings/secrets/actions"
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
-import type { TSecretDTO } from "@/lib/dal/secrets";
 import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useSecretMutation } from "./use-secret-mutation";
 import { ConsumerList } from "./used-by";
 import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
+import type { TSecretDTO } from "@/lib/types/secrets";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 

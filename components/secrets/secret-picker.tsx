@@ -13,7 +13,7 @@ import { notify } from "@/components/ui/toast";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { secretsKeys } from "@/lib/query-keys";
-import type { TSecretList } from "@/lib/dal/secrets";
+import type { TSecretList } from "@/lib/types/secrets";
 
 export type TSecretChoice = { id: string; name: string; visibility: "masked" | "restricted" };
 

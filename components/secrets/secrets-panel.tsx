@@ -12,7 +12,6 @@ import { useEffect, useRef, useState } from "react";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { notify } from "@/components/ui/toast";
 import { Input } from "@/components/ui/field";
-import type { TSecretList } from "@/lib/dal/secrets";
 import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { CheckValueDialog } from "./check-value-dialog";
@@ -24,6 +23,7 @@ import { NewSecretDialog } from "./new-secret-dialog";
 import { Pagination } from "./pagination";
 import { RotateSecretDialog } from "./rotate-secret-dialog";
 import { SecretsTable } from "./secrets-table";
+import type { TSecretList } from "@/lib/types/secrets";
 
 async function fetchSecrets(teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
   const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${secretsSearchParams(query)}`, {

@@ -7,12 +7,12 @@
 // actions wrap in rows of three, so the table still fits 1280 px with all of them.
 import { ArrowDown, ArrowUp, ArrowUpDown, Lock } from "lucide-react";
 import { useState, type ReactNode } from "react";
-import type { TSecretDTO } from "@/lib/dal/secrets";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { cn } from "@/lib/cn";
 import { DUE_WITHIN_DAYS } from "@/lib/secret-lifecycle";
 import { CopyNameButton } from "./copy-name-button";
 import { UsedByCell } from "./used-by";
+import type { TSecretDTO } from "@/lib/types/secrets";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 

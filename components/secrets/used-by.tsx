@@ -3,7 +3,7 @@
 // rotate and delete dialogs.
 import Link from "next/link";
 import { Popover } from "radix-ui";
-import type { TSecretDTO } from "@/lib/dal/secrets";
+import type { TSecretDTO } from "@/lib/types/secrets";
 
 type Consumers = TSecretDTO["usedBy"];
 

@@ -10,8 +10,8 @@ import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-pi
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
-import type { TCreatedToken } from "@/lib/dal/access-tokens";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
+import type { TCreatedToken } from "@/lib/types/tokens";
 
 type TChosen = TSecretChoice & { env: string };
 

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { revokeTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
 import { ConfirmDialog } from "@/components/members/confirm-dialog";
 import { Button } from "@/components/ui/button";
-import type { TAccessTokenDTO } from "@/lib/dal/access-tokens";
+import type { TAccessTokenDTO } from "@/lib/types/tokens";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
-import type { TSecretOption } from "@/lib/dal/webhooks";
+import type { TSecretOption } from "@/lib/types/webhooks";
 
 export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: string; secretOptions: TSecretOption[] }) {
   const [open, setOpen] = useState(false);

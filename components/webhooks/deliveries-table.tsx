@@ -2,10 +2,10 @@
 // delivery that carried secrets shows no response text (only status, header names and size), and
 // everything stored was redacted too. Owners/Admins get "Redeliver" on each row. Editors do not get the
 // deliveries of webhooks that carry a Restricted secret; the notice names them.
-import type { TDeliveryAttemptDTO } from "@/lib/dal/webhook-deliveries";
 import { triggerLabel } from "@/lib/webhooks/events";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { RedeliverButton } from "./redeliver-button";
+import type { TDeliveryAttemptDTO } from "@/lib/types/webhooks";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
 

@@ -14,9 +14,9 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
-import type { TWebhookDTO } from "@/lib/dal/webhooks";
 import { WEBHOOK_METHODS } from "@/lib/validation/webhooks";
 import { isTeamEvent, TEAM_EVENT_CATALOGUE, TEAM_EVENTS, type TTeamEvent } from "@/lib/webhooks/events";
+import type { TWebhookDTO } from "@/lib/types/webhooks";
 
 type THeaderRow = { key: number; name: string; value: string };
 type TForm = {

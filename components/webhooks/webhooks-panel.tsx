@@ -8,11 +8,11 @@ import { useServerAction } from "@/components/members/use-action";
 import { Button } from "@/components/ui/button";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { deleteWebhookAction, sendTestWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import type { TSecretOption, TWebhookDTO } from "@/lib/dal/webhooks";
 import { triggerLabel } from "@/lib/webhooks/events";
 import { AllowedHostsDialog } from "./allowed-hosts-dialog";
 import { RotateSigningSecret } from "./rotate-signing-secret";
 import { WebhookDialog } from "./webhook-dialog";
+import type { TSecretOption, TWebhookDTO } from "@/lib/types/webhooks";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 

@@ -10,26 +10,10 @@ import { canUseVisibility, requireTeamPermission } from "@/lib/authz";
 import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken } from "@/lib/crypto/tokens";
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
 import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./token-rate-limit";
-
-export type TTokenStatus = "active" | "expired" | "revoked";
-
-export type TAccessTokenDTO = {
-  id: string;
-  name: string;
-  prefix: string;
-  secrets: { name: string; env: string }[];
-  allowedCidrs: string[];
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  status: TTokenStatus;
-};
-
-export type TCreatedToken = { id: string; name: string; prefix: string; token: string; expiresAt: string | null };
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TAccessTokenDTO, TCreatedToken } from "@/lib/types/tokens";
 
 export async function createAccessToken(input: {
   actor: TActor;

@@ -7,11 +7,8 @@ import { auditEvents, memberships } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import type { TAuditQuery } from "@/lib/validation/audit";
 import { containsIgnoreCase } from "./sql";
-
-export type TRequestMeta = { ip: string | null; userAgent: string | null };
-export type TActor = { id: string; label: string };
-/** A non-user actor (an access token): no user id, named by its label. */
-export type TMachineActor = { id: null; label: string };
+import type { TActor, TMachineActor, TRequestMeta } from "@/lib/types/actor";
+import type { TAuditEventDTO } from "@/lib/types/audit";
 
 export type TAuditInput = {
   teamId: string;
@@ -53,19 +50,6 @@ export async function recordSignIn(actor: TActor, meta: TRequestMeta): Promise<v
     }
   });
 }
-
-export type TAuditEventDTO = {
-  id: string;
-  createdAt: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  target: string | null;
-  version: number | null;
-  details: Record<string, unknown> | null;
-  ip: string | null;
-  userAgent: string | null;
-};
 
 export const AUDIT_PAGE_SIZE = 50;
 const EXPORT_LIMIT = 50_000;

@@ -9,7 +9,8 @@ import { getDb, type Executor } from "@/db/client";
 import { emailVerifications, memberships, users } from "@/db/schema";
 import { isMailConfigured } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
+import type { TRequestMeta } from "@/lib/types/actor";
 
 export const EMAIL_VERIFICATION_TTL_HOURS = 24;
 /** Resends: at most one a minute and five an hour per account. */

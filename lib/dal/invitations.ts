@@ -9,23 +9,13 @@ import { invitations, memberships, teams, users, type TRole } from "@/db/schema"
 import { FORBIDDEN_MESSAGES, invitableRoles, invitationPolicy, requireTeamPermission, ROLES } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
 import { hasVerifiedEmail, isVerificationRequired } from "./email-verification";
 import { emitTeamEvent } from "./team-events";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TInvitationDTO } from "@/lib/types/members";
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
-
-export type TInvitationDTO = {
-  id: string;
-  email: string;
-  role: TRole;
-  invitedBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-  isExpired: boolean;
-  /** Whether the viewer may revoke it (an Owner invitation: Owners only). */
-  canRevoke: boolean;
-};
 
 export async function createInvitation(input: {
   actor: TActor;

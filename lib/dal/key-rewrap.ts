@@ -8,7 +8,8 @@ import "server-only";
 import { and, asc, count, eq, gt, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { keyMaterial, secrets, secretValues, webhookSigningSecrets } from "@/db/schema";
-import { recordAudit, type TMachineActor } from "./audit";
+import { recordAudit } from "./audit";
+import type { TMachineActor } from "@/lib/types/actor";
 
 export type TEnvelopeColumn = "secret_values.ciphertext" | "key_material.wrapped" | "webhook_signing_secrets.ciphertext";
 export const ENVELOPE_COLUMNS: readonly TEnvelopeColumn[] = ["secret_values.ciphertext", "key_material.wrapped", "webhook_signing_secrets.ciphertext"];

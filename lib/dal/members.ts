@@ -8,22 +8,10 @@ import { getDb, type Tx } from "@/db/client";
 import { memberships, users, type TRole } from "@/db/schema";
 import { FORBIDDEN_MESSAGES, memberPolicy, memberRefusal, requireTeamPermission, roleCan, roleChange } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
 import { emitTeamEvent } from "./team-events";
-
-export type TMemberDTO = {
-  userId: string;
-  name: string;
-  email: string;
-  role: TRole;
-  joinedAt: string;
-  lastActiveAt: string | null;
-  isSelf: boolean;
-  /** Roles the viewer may give this member (empty: the viewer cannot change it). */
-  assignableRoles: TRole[];
-  canRemove: boolean;
-  canTransferOwnership: boolean;
-};
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TMemberDTO } from "@/lib/types/members";
 
 export async function listMembers(actor: TActor, teamSlug: string): Promise<{ role: TRole; members: TMemberDTO[] }> {
   const db = await getDb();

@@ -10,12 +10,12 @@ import { secrets, secretValues } from "@/db/schema";
 import { requireTeamPermission, secretPolicy } from "@/lib/authz";
 import { DecryptError, matchesStoredValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
 import { getFingerprintKey } from "./key-material";
 import { beginSecretCheck } from "./rate-limit";
 import { recordUndecryptable, UndecryptableError } from "./secret-values";
-
-export type TCheckResult = { name: string; matches: boolean; version: number };
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TCheckResult } from "@/lib/types/secrets";
 
 type TOutcome = "match" | "no_match" | "undecryptable";
 

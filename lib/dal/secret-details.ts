@@ -9,7 +9,8 @@ import { secrets } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { addDays, DUE_WITHIN_DAYS, utcDay } from "@/lib/secret-lifecycle";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 /** Each field optional: missing means "leave as it is" (on create: none). */
 export type TLifecyclePatch = { expiresOn?: string | null; rotateEveryDays?: number | null; stopServingAfterExpiry?: boolean };

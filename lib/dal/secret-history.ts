@@ -6,34 +6,14 @@ import "server-only";
 // comes from secretPolicy (lib/authz).
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { secrets, secretVersions, users, type TVersionSource, type TVisibility } from "@/db/schema";
+import { secrets, secretVersions, users, type TVersionSource } from "@/db/schema";
 import { requireTeamPermission, secretPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import type { TActor } from "./audit";
+import type { TActor } from "@/lib/types/actor";
+import type { TSecretHistoryDTO } from "@/lib/types/secrets";
 
 /** Versions listed per secret (newest first); older ones are counted, not listed. */
 export const HISTORY_LIMIT = 200;
-
-export type TSecretVersionDTO = {
-  version: number;
-  createdAt: string;
-  /** The author's name (or email), or the label kept when the account is gone; null when not recorded. */
-  createdBy: string | null;
-  /** null: made before the history was kept, and the audit log did not say. */
-  source: TVersionSource | null;
-  /** null when the viewer may not see it, or when it was not recorded (`fingerprintKnown`). */
-  fingerprint: string | null;
-  fingerprintKnown: boolean;
-  isCurrent: boolean;
-};
-
-export type TSecretHistoryDTO = {
-  secret: { id: string; name: string; visibility: TVisibility; version: number };
-  canSeeFingerprints: boolean;
-  versions: TSecretVersionDTO[];
-  /** How many versions exist in all (more than `versions.length` past HISTORY_LIMIT). */
-  total: number;
-};
 
 type TWriteContext = { teamId: string; actor: TActor; source?: TVersionSource };
 

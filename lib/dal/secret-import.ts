@@ -8,16 +8,11 @@ import { getDb, type Executor } from "@/db/client";
 import { secrets, type TVisibility } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { parseSecretsFile, type TImportFormat } from "@/lib/secret-import/parse";
-import type { TActor, TRequestMeta } from "./audit";
+import { parseSecretsFile } from "@/lib/secret-import/parse";
 import { isUniqueViolation } from "@/db/errors";
 import { insertSecretsTx, writeNewVersionTx } from "./secrets";
-
-export type TImportState = "new" | "exists" | "invalid";
-/** `name` is "" for lines that are not entries: they are reported by `line` (1-based) only, never by their text. */
-export type TImportPreviewEntry = { name: string; line: number | null; state: TImportState; reason: string | null; visibility: TVisibility | null };
-export type TImportPreview = { format: TImportFormat; entries: TImportPreviewEntry[] };
-export type TImportResult = { created: number; rotated: number; skipped: number; invalid: number };
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TImportPreview, TImportPreviewEntry, TImportResult } from "@/lib/types/secret-import";
 
 function parseOrThrow(text: string, fileName: string | null) {
   const parsed = parseSecretsFile(text, fileName);

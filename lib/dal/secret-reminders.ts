@@ -12,7 +12,8 @@ import { and, asc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm"
 import { getDb } from "@/db/client";
 import { memberships, secretReminders, secrets, teams, users } from "@/db/schema";
 import { addDays, DUE_WITHIN_DAYS, utcDay, type TDueReminder, type TReminderThreshold } from "@/lib/secret-lifecycle";
-import { recordAuditMany, type TMachineActor } from "./audit";
+import { recordAuditMany } from "./audit";
+import type { TMachineActor } from "@/lib/types/actor";
 import { emitTeamEvents } from "./team-events";
 
 /** Who the audit log names for what the reminders job does. */

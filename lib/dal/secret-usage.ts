@@ -5,9 +5,7 @@ import "server-only";
 import { and, eq, gt, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accessTokens, accessTokenSecrets, webhooks, webhookSecrets } from "@/db/schema";
-
-export type TConsumerKind = "webhook" | "token";
-export type TConsumer = { kind: TConsumerKind; id: string; name: string };
+import type { TConsumer } from "@/lib/types/secrets";
 
 const activeToken = () =>
   and(isNull(accessTokens.revokedAt), or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql`now()`)));

@@ -5,58 +5,22 @@ import "server-only";
 import { and, asc, count, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb, type Tx } from "@/db/client";
-import { secrets, secretValues, users, type TRole, type TVersionSource, type TVisibility } from "@/db/schema";
+import { secrets, secretValues, users, type TVersionSource, type TVisibility } from "@/db/schema";
 import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
 import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
-import { recordAudit, recordAuditMany, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit, recordAuditMany } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
-import { consumerHref, consumersBySecret, releaseDeadBindings, type TConsumer } from "./secret-usage";
+import { consumerHref, consumersBySecret, releaseDeadBindings } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 import { emitTeamEvent, emitTeamEvents } from "./team-events";
-import { secretStatus, type TSecretStatus } from "@/lib/secret-lifecycle";
+import { secretStatus } from "@/lib/secret-lifecycle";
 import { applyDetailsTx, dueCondition, type TLifecyclePatch } from "./secret-details";
 import { insertVersionRowsTx } from "./secret-history";
-
-export type TSecretDTO = {
-  id: string;
-  name: string;
-  visibility: TVisibility;
-  /** What the secret is for (plain text, never secret); null when none was given. */
-  description: string | null;
-  /** Lifecycle policy: expiry day ('YYYY-MM-DD', UTC), rotation period, and whether expiry stops consumers. */
-  expiresOn: string | null;
-  rotateEveryDays: number | null;
-  stopServingAfterExpiry: boolean;
-  /** Expiry and rotation status as of the list's clock ("Expires in 5 days", "Rotation due", due or not). */
-  status: TSecretStatus;
-  version: number;
-  /** null when the viewer may not see it (an Editor looking at a Restricted secret). */
-  fingerprint: string | null;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: { name: string; email: string } | null;
-  lastUsedAt: string | null;
-  /** Webhooks and machine tokens that use this secret (names only). */
-  usedBy: (TConsumer & { href: string })[];
-  /** The stored value does not open (or is missing): consumers get an "undecryptable" error until a rotation. */
-  undecryptable: boolean;
-  /** The viewer may check a candidate value against this secret's (Check value). */
-  canCheck: boolean;
-};
-
-export type TSecretList = {
-  items: TSecretDTO[];
-  total: number;
-  page: number;
-  pageSize: number;
-  role: TRole;
-  canWrite: boolean;
-  /** May change descriptions (Edit details). */
-  canEditDetails: boolean;
-};
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TSecretList } from "@/lib/types/secrets";
 
 const updater = alias(users, "updater");
 
@@ -69,7 +33,6 @@ export const SECRET_LIST_ORDER: Record<TListSecretsQuery["sort"], SQL[]> = {
   version: [desc(secrets.version), asc(sql`lower(${secrets.name})`)],
   "-version": [asc(secrets.version), asc(sql`lower(${secrets.name})`)],
 };
-
 
 /** A page of the team's secrets. `now` is the clock of the status texts and of the Due filter (tests fix it). */
 export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery, now: Date = new Date()): Promise<TSecretList> {

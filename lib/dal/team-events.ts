@@ -6,7 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import type { TTeamEvent } from "@/lib/webhooks/events";
-import type { TActor } from "./audit";
+import type { TActor } from "@/lib/types/actor";
 
 export async function emitTeamEvent(
   tx: Executor,

@@ -6,8 +6,9 @@ import { getDb } from "@/db/client";
 import { memberships, teams, type TRole } from "@/db/schema";
 import { getTeamAccess, teamPolicy, type TTeamAccess, type TTeamPolicy } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export type TTeamSummary = { slug: string; name: string; role: TRole };
 

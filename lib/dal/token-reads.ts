@@ -9,12 +9,12 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accessTokenSecrets, secrets } from "@/db/schema";
-import type { TRequestMeta } from "./audit";
 import type { TTokenPrincipal } from "./access-tokens";
 import { recordUndecryptable, resolveTokenSecretValues, type TTokenValue, UndecryptableError } from "./secret-values";
 import { recordAudit } from "./audit";
 import { withRetry } from "./retry";
 import { recordUsage } from "./usage-recorder";
+import type { TRequestMeta } from "@/lib/types/actor";
 
 /** `description` is present only when the secret has one (plain text, never secret). */
 export type TApiSecret = { name: string; env: string; version: number; description?: string; value: string };

@@ -1,15 +1,17 @@
 import "server-only";
-// The delivery queue and the delivery log: SQL only. Rows in webhook_deliveries are claimed with FOR UPDATE
-// SKIP LOCKED and a lease, so several app instances never send one delivery at once and a delivery whose
-// worker died is claimed again when its lease runs out (at-least-once). Sending, rendering and redaction
-// live above this, in lib/jobs/webhook-delivery.ts.
-import { and, asc, desc, eq, inArray, lte, notExists, or, sql } from "drizzle-orm";
-import { getDb, type Executor } from "@/db/client";
-import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets, type TRole } from "@/db/schema";
-import { barredVisibilities, canUseVisibility, requireTeamPermission } from "@/lib/authz";
+// The delivery queue: SQL only. Rows in webhook_deliveries are claimed with FOR UPDATE SKIP LOCKED and a
+// lease, so several app instances never send one delivery at once and a delivery whose worker died is
+// claimed again when its lease runs out (at-least-once). Each attempt is written to the delivery log, which
+// ./delivery-log.ts reads. Sending, rendering and redaction live above this, in lib/jobs/webhook-delivery.ts.
+import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
+import { requireTeamPermission } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
+import { carriesRestricted, requireWebhookUse } from "./webhook-bindings";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export type TClaimed = {
   id: string;
@@ -179,26 +181,6 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
   });
 }
 
-/** The Restricted secrets a webhook of the team carries now (names). */
-/** Refuses a role that may not send what a webhook carries (a Restricted secret, for Editors: lib/authz's visibility map). */
-async function requireWebhookUse(db: Executor, role: TRole, teamId: string, hook: { id: string; name: string }, verb: string) {
-  const barred = barredVisibilities(role, "send");
-  if (!barred.length) return;
-  const rows = await db
-    .select({ name: secrets.name })
-    .from(webhookSecrets)
-    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
-    .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, hook.id), inArray(secrets.visibility, barred)))
-    .orderBy(asc(secrets.name));
-  const restricted = rows.map((r) => r.name);
-  if (restricted.length) {
-    throw new AppError(
-      "forbidden",
-      `${hook.name} carries the Restricted secret ${restricted.join(", ")}: only Owners and Admins can ${verb}.`,
-    );
-  }
-}
-
 /** "Send test": queues a test delivery of the team's webhook (authorized here); returns its id. */
 export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: string; webhookId: string; meta?: TRequestMeta }): Promise<string> {
   const db = await getDb();
@@ -208,7 +190,7 @@ export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: stri
     .from(webhooks)
     .where(and(eq(webhooks.id, input.webhookId), eq(webhooks.teamId, team.id)));
   if (!hook) throw new AppError("not_found", "This webhook no longer exists.");
-  await requireWebhookUse(db, role, team.id, hook, "send a test of it");
+  await requireWebhookUse(db, role, team.id, hook.id, "send", carriesRestricted(hook.name, "send a test of it"));
   const [row] = await db
     .insert(webhookDeliveries)
     .values({ teamId: team.id, webhookId: hook.id, trigger: "test", eventData: { test: true }, triggeredBy: input.actor.id, triggeredByLabel: input.actor.label })
@@ -232,7 +214,7 @@ export async function requeueForRedelivery(input: { actor: TActor; teamSlug: str
       .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.teamId, team.id)))
       .for("update", { of: webhookDeliveries });
     if (!row) throw new AppError("not_found", "This delivery no longer exists.");
-    await requireWebhookUse(tx, role, team.id, { id: row.webhookId, name: row.webhookName }, "redeliver its deliveries");
+    await requireWebhookUse(tx, role, team.id, row.webhookId, "send", carriesRestricted(row.webhookName, "redeliver its deliveries"));
     if (row.status === "pending" || row.status === "sending") {
       throw new AppError("conflict", "This delivery is still being sent or retried; redeliver it once it has finished.");
     }
@@ -263,117 +245,4 @@ export async function requeueForRedelivery(input: { actor: TActor; teamSlug: str
     });
     return row.id;
   });
-}
-
-export type TDeliveryAttemptDTO = {
-  id: string;
-  deliveryId: string;
-  webhookId: string;
-  webhookName: string;
-  trigger: string;
-  attempt: number;
-  /** 0 for the original delivery, n for its n-th redelivery. */
-  redelivery: number;
-  startedAt: string;
-  durationMs: number;
-  outcome: string;
-  statusCode: number | null;
-  deliveryStatus: string;
-  request: { method: string; url: string; headers: { name: string; value: string }[]; body: string };
-  responseBody: string | null;
-  /** The response of a delivery that carried secrets is never stored; its header names and size are. */
-  response: { withheld: boolean; note: string | null; headerNames: string[]; bytes: number | null };
-  error: string | null;
-};
-
-export const RESPONSE_WITHHELD_NOTE = "Response withheld: this delivery carried secrets.";
-
-/**
- * The newest attempts of the team's deliveries (stored as templates, responses withheld when secrets were
- * sent), optionally for one webhook. Editors get none of a webhook that carries a Restricted secret, or of
- * an attempt made while it did; asking for such a webhook by id is refused.
- */
-export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
-  const seesRestricted = canUseVisibility(role, "send", "restricted");
-  if (opts.webhookId && !seesRestricted) {
-    const [hook] = await db
-      .select({ id: webhooks.id, name: webhooks.name })
-      .from(webhooks)
-      .where(and(eq(webhooks.id, opts.webhookId), eq(webhooks.teamId, team.id)));
-    if (hook) await requireWebhookUse(db, role, team.id, hook, "see its deliveries");
-  }
-  const restrictedNow = db
-    .select({ one: sql`1` })
-    .from(webhookSecrets)
-    .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, team.id)))
-    .where(
-      and(
-        eq(webhookSecrets.teamId, team.id),
-        eq(webhookSecrets.webhookId, webhookDeliveryAttempts.webhookId),
-        eq(secrets.visibility, "restricted"),
-      ),
-    );
-  const rows = await db
-    .select({
-      id: webhookDeliveryAttempts.id,
-      deliveryId: webhookDeliveryAttempts.deliveryId,
-      webhookId: webhookDeliveryAttempts.webhookId,
-      webhookName: webhooks.name,
-      trigger: webhookDeliveries.trigger,
-      deliveryStatus: webhookDeliveries.status,
-      attempt: webhookDeliveryAttempts.attempt,
-      redelivery: webhookDeliveryAttempts.redelivery,
-      startedAt: webhookDeliveryAttempts.startedAt,
-      durationMs: webhookDeliveryAttempts.durationMs,
-      outcome: webhookDeliveryAttempts.outcome,
-      statusCode: webhookDeliveryAttempts.statusCode,
-      method: webhookDeliveryAttempts.requestMethod,
-      url: webhookDeliveryAttempts.requestUrl,
-      headers: webhookDeliveryAttempts.requestHeaders,
-      body: webhookDeliveryAttempts.requestBody,
-      responseBody: webhookDeliveryAttempts.responseBody,
-      responseWithheld: webhookDeliveryAttempts.responseWithheld,
-      responseHeaderNames: webhookDeliveryAttempts.responseHeaderNames,
-      responseBytes: webhookDeliveryAttempts.responseBytes,
-      error: webhookDeliveryAttempts.error,
-    })
-    .from(webhookDeliveryAttempts)
-    .innerJoin(webhooks, and(eq(webhooks.id, webhookDeliveryAttempts.webhookId), eq(webhooks.teamId, team.id)))
-    .innerJoin(webhookDeliveries, and(eq(webhookDeliveries.id, webhookDeliveryAttempts.deliveryId), eq(webhookDeliveries.teamId, team.id)))
-    .where(
-      and(
-        eq(webhookDeliveryAttempts.teamId, team.id),
-        opts.webhookId ? eq(webhookDeliveryAttempts.webhookId, opts.webhookId) : undefined,
-        seesRestricted ? undefined : and(eq(webhookDeliveryAttempts.carriedRestricted, false), notExists(restrictedNow)),
-      ),
-    )
-    .orderBy(desc(webhookDeliveryAttempts.startedAt), desc(webhookDeliveryAttempts.redelivery), desc(webhookDeliveryAttempts.attempt))
-    .limit(opts.limit ?? 50);
-  return rows.map(
-    (r): TDeliveryAttemptDTO => ({
-      id: r.id,
-      deliveryId: r.deliveryId,
-      webhookId: r.webhookId,
-      webhookName: r.webhookName,
-      trigger: r.trigger,
-      attempt: r.attempt,
-      redelivery: r.redelivery,
-      startedAt: r.startedAt.toISOString(),
-      durationMs: r.durationMs,
-      outcome: r.outcome,
-      statusCode: r.statusCode,
-      deliveryStatus: r.deliveryStatus,
-      request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
-      responseBody: r.responseWithheld ? null : r.responseBody,
-      response: {
-        withheld: r.responseWithheld,
-        note: r.responseWithheld ? RESPONSE_WITHHELD_NOTE : null,
-        headerNames: r.responseHeaderNames,
-        bytes: r.responseBytes,
-      },
-      error: r.error,
-    }),
-  );
 }

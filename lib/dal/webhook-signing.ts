@@ -8,7 +8,8 @@ import { webhooks, webhookSigningSecrets } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import { newWebhookSigningSecret, type TSigningKeyRef } from "@/lib/crypto/webhook-signing";
 import { AppError } from "@/lib/errors";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 /** How long a rotated-out signing secret still signs deliveries (alongside the new one). */
 export const SIGNING_ROTATION_OVERLAP_HOURS = 24;

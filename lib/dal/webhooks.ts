@@ -5,38 +5,18 @@ import "server-only";
 // guard) and each secret's allowed hosts, in the transaction that writes the webhook and its audit event.
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
-import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
-import { barredVisibilities, canUseVisibility, requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
+import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole } from "@/db/schema";
+import { canUseVisibility, requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
-import { recordAudit, type TActor, type TRequestMeta } from "./audit";
+import { recordAudit } from "./audit";
+import { bindSecretsTx, requireWebhookUse } from "./webhook-bindings";
 import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
-
-export type TWebhookSecretRef = { id: string; name: string; visibility: TVisibility };
-export type TWebhookDTO = {
-  id: string;
-  name: string;
-  url: string;
-  method: string;
-  headers: { name: string; value: string }[];
-  payload: string;
-  events: string[];
-  secrets: TWebhookSecretRef[];
-  updatedAt: string;
-  updatedBy: string | null;
-  /** Whether this viewer may edit, delete it (Editors: not when it carries a Restricted secret). */
-  canEdit: boolean;
-  /** Whether this viewer may send a test of it and see its deliveries (Editors: not when it carries a Restricted secret). */
-  canTest: boolean;
-  canSeeDeliveries: boolean;
-  lastDelivery: { status: string; at: string } | null;
-  /** While a rotated-out signing secret still signs deliveries: until when (ISO); otherwise null. */
-  previousSigningSecretUntil: string | null;
-};
-export type TSecretOption = TWebhookSecretRef & { allowedHosts: string[] };
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TSecretOption, TWebhookDTO } from "@/lib/types/webhooks";
 
 // Only the Allowed hosts editor (Owners/Admins) still lists secrets up front; the webhook dialog's Secrets
 // picker searches the secrets list route instead, so it is not bound by this cap.
@@ -173,6 +153,9 @@ function throwIfErrors(fieldErrors: TFieldErrors) {
   if (first) throw new AppError("validation", first, fieldErrors);
 }
 
+/** The columns a create and an edit both write from the validated input. */
+const templateColumns = (d: TWebhookInput) => ({ name: d.name, url: d.url, method: d.method, headers: d.headers, payload: d.payload, events: d.events });
+
 function auditDetails(input: TWebhookInput, selected: { name: string }[]) {
   // The host only: a literal query string may hold something its author should have made a secret.
   let host: string | null = null;
@@ -196,23 +179,11 @@ export async function createWebhook(input: TWrite & { data: TWebhookInput }): Pr
     const d = input.data;
     const [row] = await tx
       .insert(webhooks)
-      .values({
-        teamId: team.id,
-        name: d.name,
-        url: d.url,
-        method: d.method,
-        headers: d.headers,
-        payload: d.payload,
-        events: d.events,
-        createdBy: input.actor.id,
-        updatedBy: input.actor.id,
-      })
+      .values({ teamId: team.id, ...templateColumns(d), createdBy: input.actor.id, updatedBy: input.actor.id })
       .returning({ id: webhooks.id });
     if (!row) throw new Error("webhook insert returned nothing");
     const signingSecret = await insertSigningSecretTx(tx, team.id, row.id, 1);
-    if (selected.length) {
-      await tx.insert(webhookSecrets).values(selected.map((s) => ({ webhookId: row.id, secretId: s.id, teamId: team.id })));
-    }
+    await bindSecretsTx(tx, team.id, row.id, selected.map((s) => s.id));
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,
@@ -235,20 +206,7 @@ async function lockWebhook(tx: Tx, teamId: string, webhookId: string, role: TRol
     .where(and(eq(webhooks.id, webhookId), eq(webhooks.teamId, teamId)))
     .for("update");
   if (!row) throw new AppError("not_found", "This webhook no longer exists.");
-  const barred = barredVisibilities(role, "attach");
-  if (barred.length) {
-    const restricted = await tx
-      .select({ name: secrets.name })
-      .from(webhookSecrets)
-      .innerJoin(secrets, and(eq(secrets.id, webhookSecrets.secretId), eq(secrets.teamId, teamId)))
-      .where(and(eq(webhookSecrets.teamId, teamId), eq(webhookSecrets.webhookId, row.id), inArray(secrets.visibility, barred)));
-    if (restricted.length) {
-      throw new AppError(
-        "forbidden",
-        `${row.name} uses the Restricted secret ${restricted.map((r) => r.name).join(", ")}: only Owners and Admins can ${verb} it.`,
-      );
-    }
-  }
+  await requireWebhookUse(tx, role, teamId, row.id, "attach", (names) => `${row.name} uses the Restricted secret ${names}: only Owners and Admins can ${verb} it.`);
   return row;
 }
 
@@ -261,21 +219,10 @@ export async function updateWebhook(input: TWrite & { webhookId: string; data: T
     const d = input.data;
     await tx
       .update(webhooks)
-      .set({
-        name: d.name,
-        url: d.url,
-        method: d.method,
-        headers: d.headers,
-        payload: d.payload,
-        events: d.events,
-        updatedBy: input.actor.id,
-        updatedAt: sql`now()`,
-      })
+      .set({ ...templateColumns(d), updatedBy: input.actor.id, updatedAt: sql`now()` })
       .where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
     await tx.delete(webhookSecrets).where(and(eq(webhookSecrets.webhookId, row.id), eq(webhookSecrets.teamId, team.id)));
-    if (selected.length) {
-      await tx.insert(webhookSecrets).values(selected.map((s) => ({ webhookId: row.id, secretId: s.id, teamId: team.id })));
-    }
+    await bindSecretsTx(tx, team.id, row.id, selected.map((s) => s.id));
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,

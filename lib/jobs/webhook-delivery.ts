@@ -19,7 +19,6 @@ import { liveSigningKeys } from "@/lib/dal/webhook-signing";
 import { DecryptError } from "@/lib/crypto";
 import { signWebhookMessage } from "@/lib/crypto/webhook-signing";
 import { SENDER_HEADERS } from "@/lib/validation/webhooks";
-import type { TActor, TRequestMeta } from "@/lib/dal/audit";
 import { recordUndecryptable, refuseExpired, resolveSecretValues, SecretExpiredError, UndecryptableError } from "@/lib/dal/secret-values";
 import { recordUsage } from "@/lib/dal/usage-recorder";
 import { env } from "@/lib/env";
@@ -28,6 +27,7 @@ import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
 import { Redactor } from "@/lib/webhooks/redact";
 import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { allReferences, destinationUrl, RenderError, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
+import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export const MAX_ATTEMPTS = 3;
 const LOG_BYTES = 4096;

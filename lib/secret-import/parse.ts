@@ -7,10 +7,10 @@ import "server-only";
 import { parse as parseDotenv } from "dotenv";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
 import { byteLength, SECRET_VALUE_MAX_BYTES, ZSecretName } from "@/lib/validation/secrets";
+import type { TImportFormat } from "@/lib/types/secret-import";
 
 export { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES };
 
-export type TImportFormat = "dotenv" | "json";
 /** `name` is "" for lines that are not entries (reported by line number only); `line` is 1-based (.env only). */
 export type TParsedEntry = { name: string; value: string; problem: string | null; line?: number };
 export type TParsedFile = { format: TImportFormat; entries: TParsedEntry[]; error: string | null };

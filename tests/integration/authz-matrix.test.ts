@@ -36,7 +36,7 @@ import { listAuditEvents } from "@/lib/dal/audit";
 import { listInvitations } from "@/lib/dal/invitations";
 import { listMembers } from "@/lib/dal/members";
 import { listSecrets } from "@/lib/dal/secrets";
-import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { listWebhooks } from "@/lib/dal/webhooks";
 import {
   PERMISSIONS,

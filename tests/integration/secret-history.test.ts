@@ -7,12 +7,12 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { secrets, secretVersions } from "@/db/schema";
-import type { TSecretHistoryDTO } from "@/lib/dal/secret-history";
 import { getSecretHistory } from "@/lib/dal/secret-history";
 import { importSecrets } from "@/lib/dal/secret-import";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
 import { errorOf, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import type { TSecretHistoryDTO } from "@/lib/types/secrets";
 
 // Encryption fails for one marked value, to prove a failure half way writes no history either.
 vi.mock("@/lib/crypto", async (importOriginal) => {

@@ -10,7 +10,7 @@ import { createAccessToken } from "@/lib/dal/access-tokens";
 import { countDueSecrets, updateSecretDetails } from "@/lib/dal/secret-details";
 import { createSecret, listSecrets, rotateSecret } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
-import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { addDays, utcDay } from "@/lib/secret-lifecycle";

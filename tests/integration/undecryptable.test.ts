@@ -12,7 +12,7 @@ import { secrets, secretValues, webhookDeliveries, webhookDeliveryAttempts } fro
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { createSecret, listSecrets, rotateSecret } from "@/lib/dal/secrets";
 import { processDueDeliveries, sendTestDelivery } from "@/lib/jobs/webhook-delivery";
-import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, webhookDeliveries, webhookDeliveryAttempts } from "@/db/schema";
 import { createSecret } from "@/lib/dal/secrets";
-import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook, listWebhooks } from "@/lib/dal/webhooks";
 import { redeliverDelivery, sendTestDelivery, type TAttemptResult } from "@/lib/jobs/webhook-delivery";
 import type { TWebhookInput } from "@/lib/validation/webhooks";

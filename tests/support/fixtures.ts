@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import { asc, count, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditEvents, memberships, secrets, secretValues, teams, type TRole } from "@/db/schema";
-import type { TActor } from "@/lib/dal/audit";
 import { createTeam } from "@/lib/dal/teams";
 import { createUser, type TSessionUser } from "@/lib/dal/users";
+import type { TActor } from "@/lib/types/actor";
 
 export const runId = () => randomBytes(5).toString("hex");
 

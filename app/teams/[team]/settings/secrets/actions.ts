@@ -4,7 +4,7 @@
 // names and versions only; a submitted value is tainted so React refuses to send it back.
 import { z } from "zod";
 import { taintValue } from "@/lib/crypto";
-import { checkSecretValue, type TCheckResult } from "@/lib/dal/secret-check";
+import { checkSecretValue } from "@/lib/dal/secret-check";
 import { updateSecretDetails } from "@/lib/dal/secret-details";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
@@ -19,6 +19,7 @@ import {
   ZRotateSecretInput,
   ZUpdateSecretDetailsInput,
 } from "@/lib/validation/secrets";
+import type { TCheckResult } from "@/lib/types/secrets";
 
 const secretsPath = (slug: string) => `/teams/${slug}/settings/secrets`;
 

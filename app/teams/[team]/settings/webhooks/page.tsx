@@ -2,7 +2,7 @@ import { notFound, redirect } from "next/navigation";
 import { DeliveriesTable } from "@/components/webhooks/deliveries-table";
 import { VerifySnippet } from "@/components/webhooks/verify-snippet";
 import { WebhooksPanel } from "@/components/webhooks/webhooks-panel";
-import { listDeliveryAttempts } from "@/lib/dal/webhook-deliveries";
+import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { listWebhooks } from "@/lib/dal/webhooks";
 import { findTeamAccess } from "@/lib/dal/teams";
 import { AppError } from "@/lib/errors";

@@ -1,10 +1,10 @@
 // Export of the (filtered) audit log as CSV or JSON, for Owners and Admins. The log never holds a value.
 import { NextResponse, type NextRequest } from "next/server";
-import { exportAuditEvents, type TAuditEventDTO } from "@/lib/dal/audit";
-import { AppError } from "@/lib/errors";
-import { logError } from "@/lib/log";
+import { exportAuditEvents } from "@/lib/dal/audit";
+import { failureResponse, NO_STORE, unauthenticatedResponse } from "@/lib/route-handler";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZAuditQuery } from "@/lib/validation/audit";
+import type { TAuditEventDTO } from "@/lib/types/audit";
 
 const COLUMNS: (keyof TAuditEventDTO)[] = ["createdAt", "actor", "action", "targetType", "target", "version", "details", "ip", "userAgent"];
 
@@ -17,7 +17,7 @@ function csvCell(v: unknown): string {
 
 export async function GET(req: NextRequest, { params }: { params: Promise<{ team: string }> }) {
   const user = await currentUser();
-  if (!user) return NextResponse.json({ error: "unauthenticated" }, { status: 401, headers: { "Cache-Control": "no-store" } });
+  if (!user) return unauthenticatedResponse();
   const { team } = await params;
   const format = req.nextUrl.searchParams.get("format") === "json" ? "json" : "csv";
   const query = ZAuditQuery.parse(Object.fromEntries(req.nextUrl.searchParams));
@@ -33,14 +33,10 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ team
       headers: {
         "Content-Type": format === "json" ? "application/json; charset=utf-8" : "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="${filename}"`,
-        "Cache-Control": "no-store",
+        ...NO_STORE,
       },
     });
   } catch (err) {
-    if (err instanceof AppError) {
-      return NextResponse.json({ error: err.code, message: err.message }, { status: err.code === "forbidden" ? 403 : 404, headers: { "Cache-Control": "no-store" } });
-    }
-    logError("GET audit export", err);
-    return NextResponse.json({ error: "unexpected" }, { status: 500 });
+    return failureResponse("GET audit export", err);
   }
 }

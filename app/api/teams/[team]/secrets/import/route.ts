@@ -5,18 +5,19 @@
 // parse) is a plain JSON answer with its HTTP status. Counts and names only: no value is ever sent back.
 // A cookie-authenticated POST, so it is same-origin only (as Next checks server actions) and JSON only.
 import { revalidatePath } from "next/cache";
-import { NextResponse, type NextRequest } from "next/server";
-import { importSecrets, type TImportResult } from "@/lib/dal/secret-import";
-import { AppError, type ActionResult } from "@/lib/errors";
+import type { NextRequest } from "next/server";
+import { importSecrets } from "@/lib/dal/secret-import";
+import { AppError, HTTP_STATUS, type ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
 import { logError } from "@/lib/log";
+import { jsonResponse } from "@/lib/route-handler";
 import { validationFailure } from "@/lib/server-action";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZImportSecretsInput } from "@/lib/validation/secret-import";
 import { z } from "zod";
+import type { TImportResult } from "@/lib/types/secret-import";
 
-const STATUS: Record<string, number> = { unauthenticated: 401, forbidden: 403, not_found: 404, validation: 422, conflict: 409, stale: 409 };
-const json = (body: ActionResult<never>, status: number) => NextResponse.json(body, { status, headers: { "Cache-Control": "no-store" } });
+const json = (body: ActionResult<never>, status: number) => jsonResponse(body, status);
 
 function failureOf(err: unknown): ActionResult<never> {
   if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
@@ -37,19 +38,19 @@ function isSameOrigin(req: NextRequest): boolean {
 
 export async function POST(req: NextRequest, { params }: { params: Promise<{ team: string }> }) {
   const user = await currentUser();
-  if (!user) return json({ ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." }, 401);
+  if (!user) return json({ ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." }, HTTP_STATUS.unauthenticated);
   if (!isSameOrigin(req) || !req.headers.get("content-type")?.startsWith("application/json")) {
-    return json({ ok: false, code: "forbidden", message: "Cross-origin requests are refused." }, 403);
+    return json({ ok: false, code: "forbidden", message: "Cross-origin requests are refused." }, HTTP_STATUS.forbidden);
   }
   const { team } = await params;
   let body: unknown;
   try {
     body = await req.json();
   } catch {
-    return json(validationFailure({ text: ["Upload a file or paste its contents."] }), 422);
+    return json(validationFailure({ text: ["Upload a file or paste its contents."] }), HTTP_STATUS.validation);
   }
   const parsed = ZImportSecretsInput.safeParse(body);
-  if (!parsed.success) return json(validationFailure(z.flattenError(parsed.error).fieldErrors as Record<string, string[]>), 422);
+  if (!parsed.success) return json(validationFailure(z.flattenError(parsed.error).fieldErrors as Record<string, string[]>), HTTP_STATUS.validation);
 
   const encoder = new TextEncoder();
   const queued: string[] = [];
@@ -77,7 +78,7 @@ export async function POST(req: NextRequest, { params }: { params: Promise<{ tea
   );
   // Authorization and parsing happen before the first progress line: their refusals get a status code.
   const early = await Promise.race([firstProgress.then(() => null), outcome]);
-  if (early && !early.ok) return json(early, STATUS[early.code] ?? 500);
+  if (early && !early.ok) return json(early, HTTP_STATUS[early.code]);
 
   const stream = new ReadableStream<Uint8Array>({
     start(c) {
