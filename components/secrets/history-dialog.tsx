@@ -8,7 +8,7 @@ import { History, Loader2, Lock } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { secretsKeys } from "@/lib/query-keys";
+import { secretsKeys } from "@/lib/queries/keys";
 import { cellClass } from "./secrets-table";
 import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/types/secrets";
 

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/errors";
-import { secretsKeys } from "@/lib/query-keys";
+import { secretsKeys } from "@/lib/queries/keys";
 import { cn } from "@/lib/cn";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
 import type { TImportPreview, TImportResult } from "@/lib/types/secret-import";

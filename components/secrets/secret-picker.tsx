@@ -12,7 +12,7 @@ import { RotateSecretDialog } from "@/components/secrets/rotate-secret-dialog";
 import { notify } from "@/components/ui/toast";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
-import { secretsKeys } from "@/lib/query-keys";
+import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretList } from "@/lib/types/secrets";
 
 export type TSecretChoice = { id: string; name: string; visibility: "masked" | "restricted" };

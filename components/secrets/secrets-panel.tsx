@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from "react";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { notify } from "@/components/ui/toast";
 import { Input } from "@/components/ui/field";
-import { secretsKeys, secretsSearchParams } from "@/lib/query-keys";
+import { secretsKeys, secretsSearchParams } from "@/lib/queries/keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { CheckValueDialog } from "./check-value-dialog";
 import { DeleteSecretDialog } from "./delete-secret-dialog";

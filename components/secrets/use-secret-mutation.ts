@@ -3,7 +3,7 @@
 // thrown call becomes a typed failure so dialogs always have a message to show.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ActionResult } from "@/lib/errors";
-import { secretsKeys } from "@/lib/query-keys";
+import { secretsKeys } from "@/lib/queries/keys";
 
 export function useSecretMutation<TIn, TOut>(
   teamSlug: string,

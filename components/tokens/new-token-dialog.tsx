@@ -1,15 +1,17 @@
 "use client";
 // New token: name, the secrets it may read (each under an optional env name), expiry and optional source
 // ranges. On success the token is shown once, read-only, with a copy button; closing the dialog forgets it.
-import { AlertTriangle, Check, Copy, Plus, X } from "lucide-react";
+import { AlertTriangle, Plus, X } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { createTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
-import { useServerAction } from "@/components/members/use-action";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
+import { ShownOnce } from "@/components/shared/shown-once";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import { tokensKeys } from "@/lib/queries/keys";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
 import type { TCreatedToken } from "@/lib/types/tokens";
 
@@ -21,15 +23,13 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
   const [expires, setExpires] = useState<TExpiryChoice>(DEFAULT_EXPIRY);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
   const [created, setCreated] = useState<TCreatedToken | null>(null);
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const action = useServerAction((input: TCreateTokenInput) => createTokenAction(teamSlug, input));
+  const action = useTeamMutation((input: TCreateTokenInput) => createTokenAction(teamSlug, input), { invalidates: [tokensKeys.all(teamSlug)] });
 
   function reset() {
     setChosen([]);
     setExpires(DEFAULT_EXPIRY);
     setClientErrors(null);
     setCreated(null);
-    setCopied(null);
     action.reset();
   }
 
@@ -77,37 +77,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
       {created ? (
         <DialogContent title="Created: copy it now" description="This is the only time it is shown. Store it where the software that uses it can read it.">
           <div className="space-y-4">
-            <div>
-              <Label htmlFor="created-token">Token</Label>
-              <div className="mt-1.5 flex gap-2">
-                <Input
-                  id="created-token"
-                  readOnly
-                  value={created.token}
-                  onFocus={(e) => e.currentTarget.select()}
-                  className="font-mono text-xs"
-                  autoComplete="off"
-                  spellCheck={false}
-                />
-                <Button
-                  variant="secondary"
-                  onClick={async () => {
-                    try {
-                      await navigator.clipboard.writeText(created.token);
-                      setCopied("yes");
-                    } catch {
-                      setCopied("failed");
-                    }
-                  }}
-                >
-                  {copied === "yes" ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
-                  Copy token
-                </Button>
-              </div>
-              <p role="status" aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-600">
-                {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "The browser refused the clipboard: select the field and copy it yourself." : ""}
-              </p>
-            </div>
+            <ShownOnce label="Token" value={created.token} copyLabel="Copy token" />
             <div className="rounded-md bg-slate-50 p-3 text-xs text-slate-700 ring-1 ring-slate-200">
               <p className="font-medium">Use it</p>
               <pre className="mt-1 overflow-x-auto whitespace-pre-wrap">

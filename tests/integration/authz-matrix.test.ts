@@ -765,6 +765,27 @@ const MATRIX: Record<string, TCase[]> = {
       },
     },
   ],
+  // The settings pages' list data (TanStack Query), one route per page: metadata only, never a token, a
+  // hash or a value.
+  ["app/api/teams/[team]/tokens/route.ts#GET"]: [
+    {
+      does: "lists the team's access tokens, by prefix only",
+      rule: "tokens.manage",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const { token, tokenId, secret } = await seedToken(cell.team);
+        const call = routeCall(fn, `/api/teams/${cell.team.slug}/tokens`, { team: cell.team.slug });
+        return async () => {
+          const res = (await call()) as Response;
+          const text = await res.clone().text();
+          expect(text).not.toContain(token.slice(10));
+          expect(text).not.toContain(secret.value);
+          if (res.ok) expect((JSON.parse(text) as { id: string }[]).map((t) => t.id)).toEqual([tokenId]);
+          return res;
+        };
+      },
+    },
+  ],
   // Bulk import with streamed progress: the invoke reads the whole stream, so the import has finished (and
   // its rows are in the "after" snapshot) when the matrix compares.
   ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [

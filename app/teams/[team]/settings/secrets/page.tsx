@@ -5,7 +5,7 @@ import { FirstRun } from "@/components/secrets/first-run";
 import { listSecrets } from "@/lib/dal/secrets";
 import { findTeamAccess } from "@/lib/dal/teams";
 import { AppError } from "@/lib/errors";
-import { secretsKeys } from "@/lib/query-keys";
+import { secretsKeys } from "@/lib/queries/keys";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 
