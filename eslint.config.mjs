@@ -2,16 +2,19 @@
 // (README "Layout"): the browser side never depends on the DAL, keys or the database at runtime; the DAL never
 // reaches up into routes, components or jobs; only lib/crypto uses node:crypto's key-material functions.
 // Boundaries are written as @typescript-eslint/no-restricted-imports patterns on the import path, which
-// needs no module resolver for the "@/" alias; type-only imports of DTOs stay allowed (they vanish at build).
+// needs no module resolver for the "@/" alias. Client code imports no type of a server module either: DTO types
+// live in type-only modules (lib/types/), so a component never names a server-only file. lib/lint-boundaries.test.ts
+// lints fixtures to prove each rule fires.
 import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 const SERVER_ONLY = [
-  { group: ["@/lib/dal", "@/lib/dal/*", "**/lib/dal/*"], message: "Client code must not import the DAL (only its types).", allowTypeImports: true },
-  { group: ["@/lib/crypto", "@/lib/crypto/*", "**/lib/crypto/*"], message: "Only server code touches keys.", allowTypeImports: true },
-  { group: ["@/db/*", "**/db/*"], message: "Client code must not import the database.", allowTypeImports: true },
-  { group: ["@/lib/jobs/*", "**/lib/jobs/*"], message: "Client code must not import server jobs.", allowTypeImports: true },
+  { group: ["@/lib/dal", "@/lib/dal/*", "**/lib/dal/*"], message: "Client code must not import the DAL: DTO types are in lib/types/." },
+  { group: ["@/lib/crypto", "@/lib/crypto/*", "**/lib/crypto/*"], message: "Only server code touches keys." },
+  { group: ["@/db/*", "**/db/*"], message: "Client code must not import the database (role types: lib/authz/policy)." },
+  { group: ["@/lib/jobs/*", "**/lib/jobs/*"], message: "Client code must not import server jobs." },
+  { regex: "(^@/lib/authz|/lib/authz(/index)?)$", message: "Client code reads the policy from lib/authz/policy (lib/authz itself queries the database)." },
 ];
 
 // node:crypto functions that handle key material: lib/crypto owns them. Hashes and random bytes are free.
@@ -36,6 +39,18 @@ const KEY_FUNCTIONS = [
   "privateDecrypt",
   "sign",
   "verify",
+  "createSign",
+  "createVerify",
+  "privateEncrypt",
+  "publicDecrypt",
+  "createDiffieHellman",
+  "createECDH",
+  "diffieHellman",
+  "webcrypto",
+  "subtle",
+  // `import crypto from "node:crypto"` would reach all of the above as properties (a namespace import is
+  // refused by the rule itself once importNames is set).
+  "default",
 ];
 const NO_KEY_FUNCTIONS = ["node:crypto", "crypto"].map((name) => ({
   name,

@@ -6,7 +6,7 @@ import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions"
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
-import type { TRole } from "@/db/schema";
+import type { TRole } from "@/lib/authz/policy";
 import { useServerAction } from "./use-action";
 
 type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string; email: string };

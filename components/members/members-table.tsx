@@ -12,8 +12,7 @@ import {
 } from "@/app/teams/[team]/settings/members/actions";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import type { TRole } from "@/db/schema";
-import { ROLE_LABELS } from "@/lib/authz/policy";
+import { ROLE_LABELS, type TRole } from "@/lib/authz/policy";
 import { ConfirmDialog } from "./confirm-dialog";
 import { useServerAction } from "./use-action";
 import type { TInvitationDTO, TMemberDTO } from "@/lib/types/members";

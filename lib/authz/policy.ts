@@ -6,6 +6,9 @@
 // permission or visibility rule without a matrix row fails there.
 import type { TRole, TVisibility } from "@/db/schema";
 
+// The role and visibility types, for client code (which imports nothing of db/).
+export type { TRole, TVisibility };
+
 export const ROLES = ["owner", "admin", "editor"] as const satisfies readonly TRole[];
 export const VISIBILITIES = ["masked", "restricted"] as const satisfies readonly TVisibility[];
 

@@ -9,6 +9,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, teams } from "@/db/schema";
+import { FORBIDDEN_MESSAGES } from "@/lib/authz";
 import { recordSignIn } from "@/lib/dal/audit";
 import { acceptInvitation, createInvitation, revokeInvitation } from "@/lib/dal/invitations";
 import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/dal/members";
@@ -134,9 +135,18 @@ describe("every change writes its event", () => {
   it("a refused change writes no event", async () => {
     const t = await makeTeam(owner, [{ user: editor, role: "editor" }]);
     const before = (await allEvents(t.id)).length;
-    await errorOf(createSecret({ actor: editor.actor, teamSlug: t.slug, name: `NO_${runId()}`, value: "x", visibility: "masked", meta: META }));
-    await errorOf(changeMemberRole({ actor: editor.actor, teamSlug: t.slug, userId: owner.id, role: "editor", meta: META }));
-    await errorOf(leaveTeam({ actor: owner.actor, teamSlug: t.slug, meta: META }));
+    // Each call is refused for its own reason (not, say, a typo in the input), so "no event" is about refusals.
+    expect(await errorOf(createSecret({ actor: editor.actor, teamSlug: t.slug, name: `NO_${runId()}`, value: "x", visibility: "masked", meta: META }))).toMatchObject({
+      code: "forbidden",
+      message: FORBIDDEN_MESSAGES["secrets.write"],
+    });
+    expect(await errorOf(changeMemberRole({ actor: editor.actor, teamSlug: t.slug, userId: owner.id, role: "editor", meta: META }))).toMatchObject({
+      code: "forbidden",
+    });
+    expect(await errorOf(leaveTeam({ actor: owner.actor, teamSlug: t.slug, meta: META }))).toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("The last Owner cannot"),
+    });
     expect((await allEvents(t.id)).length).toBe(before);
   });
 });
@@ -244,17 +254,20 @@ describe("listAuditEvents", () => {
 });
 
 describe("the audit table is append-only", () => {
+  // The trigger's own refusal (migration 0002: RAISE ... USING ERRCODE insufficient_privilege), not any failure.
+  const APPEND_ONLY = /Database error 42501: audit_events is append-only/;
+
   it("a direct UPDATE or DELETE of an event fails and leaves it unchanged", async () => {
     const t = await makeTeam(owner);
     const db = await getDb();
     const [event] = await allEvents(t.id);
     expect(event).toBeDefined();
-    await expect(db.execute(sql`update audit_events set action = 'tampered' where id = ${event!.id}`)).rejects.toThrow();
-    await expect(db.update(auditEvents).set({ actorLabel: "someone else" }).where(eq(auditEvents.teamId, t.id))).rejects.toThrow();
-    await expect(db.execute(sql`delete from audit_events where id = ${event!.id}`)).rejects.toThrow();
-    await expect(db.delete(auditEvents).where(eq(auditEvents.teamId, t.id))).rejects.toThrow();
+    await expect(db.execute(sql`update audit_events set action = 'tampered' where id = ${event!.id}`)).rejects.toThrow(APPEND_ONLY);
+    await expect(db.update(auditEvents).set({ actorLabel: "someone else" }).where(eq(auditEvents.teamId, t.id))).rejects.toThrow(APPEND_ONLY);
+    await expect(db.execute(sql`delete from audit_events where id = ${event!.id}`)).rejects.toThrow(APPEND_ONLY);
+    await expect(db.delete(auditEvents).where(eq(auditEvents.teamId, t.id))).rejects.toThrow(APPEND_ONLY);
     // Inside a transaction too (no way around it by batching).
-    await expect(db.transaction(async (tx) => tx.execute(sql`delete from audit_events where team_id = ${t.id}`))).rejects.toThrow();
+    await expect(db.transaction(async (tx) => tx.execute(sql`delete from audit_events where team_id = ${t.id}`))).rejects.toThrow(APPEND_ONLY);
     expect(await allEvents(t.id)).toEqual([event]);
   });
 
