@@ -4,13 +4,14 @@ import "server-only";
 // creation. Only the token's SHA-256 is stored; the token itself is returned once, by createAccessToken.
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import ipaddr from "ipaddr.js";
-import { getDb } from "@/db/client";
+import { getDb, type Database } from "@/db/client";
 import { accessTokens, accessTokenSecrets, rateLimits, secrets, users } from "@/db/schema";
 import { canUseVisibility, requireTeamPermission } from "@/lib/authz";
 import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken } from "@/lib/crypto/tokens";
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
 import { recordAudit } from "./audit";
+import { preparedPerDb } from "./sql";
 import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./token-rate-limit";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TAccessTokenDTO, TCreatedToken } from "@/lib/types/tokens";
@@ -188,6 +189,22 @@ const AUTH_COLUMNS = {
   revokedAt: accessTokens.revokedAt,
 };
 
+// The token and the address's failed-authentication budget in one prepared statement (see preparedPerDb).
+const machineAuthQuery = preparedPerDb((db: Database) => {
+  const budget = (col: "points" | "expire") =>
+    sql`(select ${sql.identifier(col)} from ${rateLimits} where ${rateLimits.key} = ${sql.placeholder("badKey")} and (${rateLimits.expire} > ${sql.placeholder("now")}::timestamptz or ${rateLimits.expire} is null))`;
+  return db
+    .select({
+      ...AUTH_COLUMNS,
+      badPoints: sql<number | null>`${budget("points")}`.mapWith(Number),
+      badExpire: sql<string | null>`${budget("expire")}`,
+    })
+    .from(accessTokens)
+    .where(eq(accessTokens.tokenHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare("machine_auth");
+});
+
 /**
  * The machine API's authentication in one round trip: the token (as authenticateAccessToken) and whether the
  * source address is over its failed-authentication budget (retryAfter > 0: the caller answers 429 whatever the
@@ -200,19 +217,7 @@ export async function authenticateMachineRequest(
 ): Promise<{ retryAfter: number; principal: TTokenPrincipal | null }> {
   if (!token || !looksLikeAccessToken(token)) return { retryAfter: await badAuthRetryAfter(sourceAddress), principal: null };
   const hash = hashAccessToken(token);
-  const db = await getDb();
-  const now = new Date();
-  const budget = (col: "points" | "expire") =>
-    sql`(select ${sql.identifier(col)} from ${rateLimits} where ${rateLimits.key} = ${badAuthKey(sourceAddress)} and (${rateLimits.expire} > ${now.toISOString()}::timestamptz or ${rateLimits.expire} is null))`;
-  const [row] = await db
-    .select({
-      ...AUTH_COLUMNS,
-      badPoints: sql<number | null>`${budget("points")}`.mapWith(Number),
-      badExpire: sql<string | null>`${budget("expire")}`,
-    })
-    .from(accessTokens)
-    .where(eq(accessTokens.tokenHash, hash))
-    .limit(1);
+  const [row] = await machineAuthQuery(await getDb()).execute({ hash, badKey: badAuthKey(sourceAddress), now: new Date().toISOString() });
   if (!row) return { retryAfter: await badAuthRetryAfter(sourceAddress), principal: null };
   const retryAfter = badAuthRetryFromRow(row.badPoints ?? null, row.badExpire ? new Date(row.badExpire) : null);
   return { retryAfter, principal: principalOf(row, hash, sourceAddress) };

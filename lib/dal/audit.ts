@@ -2,11 +2,11 @@ import "server-only";
 // Audit events are written inside the caller's transaction, so an event exists exactly when its change does.
 // Never pass a value, password or token in any field.
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { getDb, type Executor } from "@/db/client";
+import { getDb, type Database, type Executor } from "@/db/client";
 import { auditEvents, memberships } from "@/db/schema";
 import { requireTeamPermission } from "@/lib/authz";
 import type { TAuditQuery } from "@/lib/validation/audit";
-import { containsIgnoreCase } from "./sql";
+import { containsIgnoreCase, preparedPerDb } from "./sql";
 import type { TActor, TMachineActor, TRequestMeta } from "@/lib/types/actor";
 import type { TAuditEventDTO } from "@/lib/types/audit";
 
@@ -24,6 +24,45 @@ export type TAuditInput = {
 
 export async function recordAudit(tx: Executor, e: TAuditInput): Promise<void> {
   await recordAuditMany(tx, [e]);
+}
+
+const auditInsertQuery = preparedPerDb((db: Database) =>
+  db
+    .insert(auditEvents)
+    .values({
+      teamId: sql.placeholder("teamId"),
+      actorId: sql.placeholder("actorId"),
+      actorLabel: sql.placeholder("actorLabel"),
+      action: sql.placeholder("action"),
+      targetType: sql.placeholder("targetType"),
+      targetId: sql.placeholder("targetId"),
+      targetName: sql.placeholder("targetName"),
+      version: sql.placeholder("version"),
+      metadata: sql.placeholder("metadata"),
+      ip: sql.placeholder("ip"),
+      userAgent: sql.placeholder("userAgent"),
+    })
+    .prepare("audit_insert"),
+);
+
+/**
+ * One event written on the database itself, outside any transaction, as a prepared statement: for the secrets
+ * API, whose reads write their event on their own before handing values back (see preparedPerDb).
+ */
+export async function recordAuditNow(db: Database, e: TAuditInput): Promise<void> {
+  await auditInsertQuery(db).execute({
+    teamId: e.teamId,
+    actorId: e.actor.id,
+    actorLabel: e.actor.label,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId ?? null,
+    targetName: e.targetName ?? null,
+    version: e.version ?? null,
+    metadata: e.metadata ?? null,
+    ip: e.meta?.ip?.slice(0, 64) ?? null,
+    userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
+  });
 }
 
 /** Several events in one statement (bulk import writes one per secret): one array per column, unnest()ed. */

@@ -4,8 +4,9 @@ import "server-only";
 // Each value is opened against its secret's CURRENT version (secrets.version), so a ciphertext restored
 // from an old copy does not open. A value that does not open (or has no row) is never skipped: the whole
 // call fails with UndecryptableError naming every such secret, and the caller flags them.
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb, type Executor } from "@/db/client";
+import { and, eq, inArray, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { getDb, type Database, type Executor } from "@/db/client";
+import { preparedPerDb } from "./sql";
 import { accessTokenSecrets, secrets, secretValues } from "@/db/schema";
 import { decryptSecretValue, DecryptError } from "@/lib/crypto";
 import { log, logError } from "@/lib/log";
@@ -100,19 +101,9 @@ async function openRows(teamId: string, rows: readonly TSealedRow[], taintOwner?
 
 export type TTokenValue = TResolvedSecret & { env: string; description: string | null };
 
-/**
- * The values of the secrets bound to a machine token (all, or the one named `only`), in name order, read in
- * ONE statement with the bindings (one snapshot: a concurrent rotation or unbinding is seen whole or not at
- * all). The caller has authenticated the token; every join is scoped by its team.
- */
-export async function resolveTokenSecretValues(
-  teamId: string,
-  tokenId: string,
-  only: string | null,
-  opts: { executor?: Executor; taintOwner?: object; now?: Date } = {},
-): Promise<TTokenValue[]> {
-  const db = opts.executor ?? (await getDb());
-  const rows = await db
+/** The token's bindings with their sealed values (one statement: one snapshot); `team`/`token` are placeholders when prepared. */
+function tokenValuesSelect(db: Executor, nameFilter: SQL | undefined, teamId: string | Placeholder, tokenId: string | Placeholder) {
+  return db
     .select({
       id: secrets.id,
       name: secrets.name,
@@ -128,8 +119,35 @@ export async function resolveTokenSecretValues(
     .from(accessTokenSecrets)
     .innerJoin(secrets, and(eq(secrets.id, accessTokenSecrets.secretId), eq(secrets.teamId, teamId)))
     .leftJoin(secretValues, and(eq(secretValues.secretId, secrets.id), eq(secretValues.teamId, teamId)))
-    .where(and(eq(accessTokenSecrets.tokenId, tokenId), eq(accessTokenSecrets.teamId, teamId), only === null ? undefined : eq(secrets.name, only)))
+    .where(and(eq(accessTokenSecrets.tokenId, tokenId), eq(accessTokenSecrets.teamId, teamId), nameFilter))
     .orderBy(secrets.name);
+}
+const tokenValuesQuery = preparedPerDb((db: Database) =>
+  tokenValuesSelect(db, undefined, sql.placeholder("teamId"), sql.placeholder("tokenId")).prepare("token_values"),
+);
+const tokenValueQuery = preparedPerDb((db: Database) =>
+  tokenValuesSelect(db, eq(secrets.name, sql.placeholder("name")), sql.placeholder("teamId"), sql.placeholder("tokenId")).prepare("token_value"),
+);
+
+/**
+ * The values of the secrets bound to a machine token (all, or the one named `only`), in name order, read in
+ * ONE statement with the bindings (one snapshot: a concurrent rotation or unbinding is seen whole or not at
+ * all). The caller has authenticated the token; every join is scoped by its team.
+ */
+export async function resolveTokenSecretValues(
+  teamId: string,
+  tokenId: string,
+  only: string | null,
+  opts: { executor?: Executor; taintOwner?: object; now?: Date } = {},
+): Promise<TTokenValue[]> {
+  const db = await getDb();
+  const executor = opts.executor ?? db;
+  // On the database itself (the secrets API): one prepared statement; inside a caller's transaction: the same
+  // query built for it.
+  const rows =
+    executor === db
+      ? await (only === null ? tokenValuesQuery(db) : tokenValueQuery(db)).execute({ teamId, tokenId, name: only })
+      : await tokenValuesSelect(executor, only === null ? undefined : eq(secrets.name, only), teamId, tokenId);
   refuseExpired(rows, opts.now ?? new Date());
   const opened = await openRows(teamId, rows, opts.taintOwner);
   return rows.map((r) => {

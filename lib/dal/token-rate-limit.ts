@@ -6,7 +6,8 @@ import "server-only";
 //   store; only failures write, so guessing tokens from one address is slowed down.
 import { sql } from "drizzle-orm";
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
-import { getDb } from "@/db/client";
+import { getDb, type Database } from "@/db/client";
+import { preparedPerDb } from "./sql";
 import { rateLimits } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -69,22 +70,33 @@ type TTokenCount = {
 const TRAILING_SYNC_MS = 1000;
 const counts = () => (globalForLimiters.__tokenBudget ??= new Map());
 
+// Adds a delta to the token's window (a new window when the row's has ended) and returns the total. Prepared
+// (see preparedPerDb): every few requests of a busy token send it.
+const tokenBudgetUpsert = preparedPerDb((db: Database) => {
+  const ended = sql`${rateLimits.expire} is null or ${rateLimits.expire} <= now()`;
+  return db
+    .insert(rateLimits)
+    .values({ key: sql.placeholder("key"), points: sql.placeholder("delta"), expire: sql`now() + interval '${sql.raw(String(WINDOW_SECONDS))} seconds'` })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        points: sql`case when ${ended} then excluded.points else ${rateLimits.points} + excluded.points end`,
+        expire: sql`case when ${ended} then excluded.expire else ${rateLimits.expire} end`,
+      },
+    })
+    .returning({ points: rateLimits.points, expire: rateLimits.expire })
+    .prepare("token_budget");
+});
+
 /** Adds this instance's unsent requests to the shared row and learns the window's total; one in flight per token. */
 function sync(key: string, c: TTokenCount): Promise<void> {
   c.sync ??= (async () => {
     try {
       const delta = c.unsent;
-      const db = await getDb();
-      const res = await db.execute(sql`
-        insert into rate_limits (key, points, expire) values (${key}, ${delta}, now() + ${`${WINDOW_SECONDS} seconds`}::interval)
-        on conflict (key) do update set
-          points = case when rate_limits.expire is null or rate_limits.expire <= now() then excluded.points else rate_limits.points + excluded.points end,
-          expire = case when rate_limits.expire is null or rate_limits.expire <= now() then excluded.expire else rate_limits.expire end
-        returning points, expire`);
-      const row = (Array.isArray(res) ? res[0] : (res as { rows: unknown[] }).rows[0]) as { points: number | string; expire: Date | string };
+      const [row] = await tokenBudgetUpsert(await getDb()).execute({ key, delta });
       c.unsent -= delta;
-      c.known = Number(row.points);
-      c.windowEnd = new Date(row.expire).getTime();
+      c.known = Number(row!.points);
+      c.windowEnd = new Date(row!.expire!).getTime();
     } finally {
       c.sync = null;
     }

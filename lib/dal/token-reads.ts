@@ -6,13 +6,14 @@ import "server-only";
 // A read writes nothing else: Last used (of the token and its secrets) and the version each secret reached
 // this token go to the usage recorder (lib/dal/usage-recorder.ts), which writes them later, coalesced, in
 // one order, outside any reader's transaction — so readers of the same secrets never wait for each other.
-import { and, asc, eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { getDb, type Database } from "@/db/client";
 import { accessTokenSecrets, secrets } from "@/db/schema";
 import type { TTokenPrincipal } from "./access-tokens";
 import { recordUndecryptable, resolveTokenSecretValues, type TTokenValue, UndecryptableError } from "./secret-values";
-import { recordAudit } from "./audit";
+import { recordAuditNow } from "./audit";
 import { withRetry } from "./retry";
+import { preparedPerDb } from "./sql";
 import { recordUsage } from "./usage-recorder";
 import type { TRequestMeta } from "@/lib/types/actor";
 
@@ -22,14 +23,19 @@ export type TApiSecretMeta = Omit<TApiSecret, "value">;
 
 const withDescription = (d: string | null) => (d ? { description: d } : {});
 
-async function bindingsOf(principal: TTokenPrincipal) {
-  const db = await getDb();
-  return db
+// Prepared (see preparedPerDb): `run --watch` polls this.
+const bindingsQuery = preparedPerDb((db: Database) =>
+  db
     .select({ secretId: secrets.id, name: secrets.name, env: accessTokenSecrets.envName, version: secrets.version, description: secrets.description })
     .from(accessTokenSecrets)
-    .innerJoin(secrets, and(eq(secrets.id, accessTokenSecrets.secretId), eq(secrets.teamId, principal.teamId)))
-    .where(and(eq(accessTokenSecrets.tokenId, principal.id), eq(accessTokenSecrets.teamId, principal.teamId)))
-    .orderBy(asc(secrets.name));
+    .innerJoin(secrets, and(eq(secrets.id, accessTokenSecrets.secretId), eq(secrets.teamId, sql.placeholder("teamId"))))
+    .where(and(eq(accessTokenSecrets.tokenId, sql.placeholder("tokenId")), eq(accessTokenSecrets.teamId, sql.placeholder("teamId"))))
+    .orderBy(asc(secrets.name))
+    .prepare("token_bindings"),
+);
+
+async function bindingsOf(principal: TTokenPrincipal) {
+  return bindingsQuery(await getDb()).execute({ teamId: principal.teamId, tokenId: principal.id });
 }
 
 /** Names, env names and versions only (what `run --watch` polls): no value, so no decrypt and no audit event. */
@@ -56,7 +62,7 @@ export async function readTokenSecrets(
     const read = await resolveTokenSecretValues(principal.teamId, principal.id, only, { executor: db, taintOwner });
     if (only !== null && read.length === 0) return null;
     // The actor is a token, not a user: actor id stays null, the label names the token.
-    await recordAudit(db, {
+    await recordAuditNow(db, {
       teamId: principal.teamId,
       actor: { id: null, label: `token ${principal.name} (${principal.prefix}…)` },
       action: "secrets.read_by_token",

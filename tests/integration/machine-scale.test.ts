@@ -160,6 +160,45 @@ describe.runIf(onPostgres)("50 concurrent reads of one token", () => {
   });
 });
 
+/** Postgres protocol messages of one type (e.g. "P", Parse) in what this process writes to sockets meanwhile. */
+async function countFrontendMessages(type: string, run: () => Promise<void>): Promise<number> {
+  const net = await import("node:net");
+  const original = net.Socket.prototype.write;
+  let n = 0;
+  const code = type.charCodeAt(0);
+  net.Socket.prototype.write = function (this: import("node:net").Socket, chunk: unknown, ...rest: unknown[]) {
+    if (Buffer.isBuffer(chunk)) {
+      // Typed messages: one type byte, then an int32 length that counts itself.
+      for (let at = 0; at + 5 <= chunk.length; at += 1 + chunk.readInt32BE(at + 1)) if (chunk[at] === code) n++;
+    }
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof original;
+  try {
+    await run();
+  } finally {
+    net.Socket.prototype.write = original;
+  }
+  return n;
+}
+
+describe.runIf(onPostgres)("the read path's statements", () => {
+  it("are prepared once per connection: steady reads send no Parse (one round trip per statement)", async () => {
+    const { token } = await makeToken(names);
+    const readAll = async (n: number, concurrent: number) => {
+      for (let i = 0; i < n; i += concurrent) {
+        const rs = await Promise.all(Array.from({ length: concurrent }, () => read(token)));
+        expect(rs.map((r) => r.status)).toEqual(rs.map(() => 200));
+      }
+    };
+    await readAll(100, 20); // every pool connection opened and used
+    const reads = 200;
+    const parses = await countFrontendMessages("P", () => readAll(reads, 10));
+    // drizzle sends unnamed statements unless prepared: then every statement of every read is a Parse (and a
+    // Describe round trip before its Bind). Prepared, a connection parses each statement once.
+    expect(parses).toBeLessThan(reads / 4);
+  });
+});
+
 describe("usage recorder on every database", () => {
   it("coalesces uses per consumer and secret, keeping the latest version", async () => {
     (globalThis as { __usageRecorder?: unknown }).__usageRecorder = undefined;
