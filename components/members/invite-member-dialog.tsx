@@ -1,28 +1,30 @@
 "use client";
 // Invite member: email + role; shows the single-use invitation link once, with a copy button.
-import { Check, Copy, UserPlus } from "lucide-react";
+import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions";
+import { ShownOnce } from "@/components/shared/shown-once";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import type { TRole } from "@/lib/authz/policy";
-import { useServerAction } from "./use-action";
+import { membersKeys } from "@/lib/queries/keys";
 
 type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string; email: string };
 
 export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: string; canInviteOwner: boolean }) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-  const [copied, setCopied] = useState(false);
-  const action = useServerAction((input: { email: string; role: TRole }) => inviteMemberAction(teamSlug, input));
+  const action = useTeamMutation((input: { email: string; role: TRole }) => inviteMemberAction(teamSlug, input), {
+    invalidates: [membersKeys.invitations(teamSlug)],
+  });
 
   function onOpenChange(next: boolean) {
     if (action.pending) return;
     setOpen(next);
     if (!next) {
       setCreated(null);
-      setCopied(false);
       action.reset();
     }
   }
@@ -46,28 +48,21 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
         {created ? (
           <div className="space-y-4">
             <div>
-              <Label htmlFor="invitation-link">Invitation link</Label>
-              <div className="mt-1.5 flex gap-2">
-                <Input id="invitation-link" readOnly value={created.link} onFocus={(e) => e.currentTarget.select()} className="font-mono text-xs" />
-                <Button
-                  variant="secondary"
-                  aria-label="Copy link"
-                  onClick={async () => {
-                    await navigator.clipboard?.writeText(created.link).catch(() => undefined);
-                    setCopied(true);
-                  }}
-                >
-                  {copied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
-                </Button>
-              </div>
-              <p role="status" className="mt-2 text-sm text-slate-600">
-                {created.mailed
-                  ? "We also emailed this link to the invitee."
-                  : created.mailConfigured
-                    ? "The email could not be sent: share this link yourself."
-                    : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
-                It is shown only once.
-              </p>
+              <ShownOnce
+                label="Invitation link"
+                value={created.link}
+                copyLabel="Copy link"
+                status={
+                  <>
+                    {created.mailed
+                      ? "We also emailed this link to the invitee."
+                      : created.mailConfigured
+                        ? "The email could not be sent: share this link yourself."
+                        : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
+                    It is shown only once.
+                  </>
+                }
+              />
               {!created.mailConfigured ? (
                 <p role="note" className="mt-2 text-sm font-medium text-amber-800">
                   This is a bearer link: without email configured, addresses cannot be verified, so whoever holds the link can create an

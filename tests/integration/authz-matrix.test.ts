@@ -786,6 +786,37 @@ const MATRIX: Record<string, TCase[]> = {
       },
     },
   ],
+  ["app/api/teams/[team]/members/route.ts#GET"]: [
+    {
+      does: "lists the team's members",
+      rule: "members.read",
+      allowed: TEAM_MEMBERS,
+      prepare: (fn, cell) => routeCall(fn, `/api/teams/${cell.team.slug}/members`, { team: cell.team.slug }),
+      verify: async (_cell, res) => {
+        const body = (await (res as Response).json()) as { members: { email: string }[] };
+        expect(body.members.map((m) => m.email).sort()).toEqual([users.admin.email, users.editor.email, users.owner.email].sort());
+      },
+    },
+  ],
+  ["app/api/teams/[team]/invitations/route.ts#GET"]: [
+    {
+      does: "lists pending invitations, without their links",
+      rule: "members.invite",
+      allowed: MANAGERS,
+      prepare: async (fn, cell) => {
+        const email = `li-${tag}-${runId()}@test.example`;
+        const inv = await createInvitation({ actor: users.owner.actor, teamSlug: cell.team.slug, email, role: "editor" });
+        const call = routeCall(fn, `/api/teams/${cell.team.slug}/invitations`, { team: cell.team.slug });
+        return async () => {
+          const res = (await call()) as Response;
+          const text = await res.clone().text();
+          expect(text).not.toContain(inv.token.slice(4));
+          if (res.ok) expect((JSON.parse(text) as { email: string }[]).map((i) => i.email)).toEqual([email]);
+          return res;
+        };
+      },
+    },
+  ],
   // Bulk import with streamed progress: the invoke reads the whole stream, so the import has finished (and
   // its rows are in the "after" snapshot) when the matrix compares.
   ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [
