@@ -115,7 +115,7 @@ export const secrets = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
-    // Last time a consumer (webhook delivery, machine token read) resolved the value.
+    // Last time a consumer received the value (a machine token read, a webhook delivery its receiver accepted).
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     // When non-empty, the value is only ever sent to these hosts (webhooks).
     allowedHosts: jsonb("allowed_hosts").$type<string[]>().notNull().default([]),
@@ -398,6 +398,48 @@ export const accessTokenSecrets = pgTable(
     envName: text("env_name").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.secretId] }), index("access_token_secrets_secret_idx").on(t.secretId)],
+);
+
+// ---- Which version of each secret each consumer last received (issue 12, "consumers on an old version").
+// One row per secret and consumer (an access token or a webhook): the version it last received and when.
+// Written only by the usage recorder's flush (lib/dal/usage-recorder.ts), never on a read's path, in primary
+// key order. No foreign key to the secret or the consumer: an FK check would make the flush wait for a
+// rotation's row lock. Rows go with their secret or webhook (deleted in the same transaction); reads join
+// the live consumers (lib/dal/consumer-versions.ts), so a revoked token's or unbound webhook's row is ignored.
+export const consumerKindEnum = pgEnum("secret_consumer_kind", ["token", "webhook"]);
+
+export const consumerSecretVersions = pgTable(
+  "consumer_secret_versions",
+  {
+    secretId: uuid("secret_id").notNull(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    consumerKind: consumerKindEnum("consumer_kind").notNull(),
+    consumerId: uuid("consumer_id").notNull(),
+    version: integer("version").notNull(),
+    lastFetchedAt: timestamp("last_fetched_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.secretId, t.consumerKind, t.consumerId] }),
+    index("consumer_secret_versions_consumer_idx").on(t.consumerKind, t.consumerId),
+    index("consumer_secret_versions_team_idx").on(t.teamId),
+  ],
+);
+
+// The newest version of each secret for which `secret.consumers_current` was emitted: the event's
+// once-only guard (an INSERT … ON CONFLICT that only moves forward, so two instances' flushes emit it once).
+export const secretConsumersCurrent = pgTable(
+  "secret_consumers_current",
+  {
+    secretId: uuid("secret_id").primaryKey(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    reachedAt: timestamp("reached_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("secret_consumers_current_team_idx").on(t.teamId)],
 );
 
 // Standard Webhooks signing secrets ("whsec_" + base64 of 32 random bytes), envelope-encrypted like secret

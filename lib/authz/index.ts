@@ -34,6 +34,7 @@ export const FORBIDDEN_MESSAGES: Record<TPermission, string> = {
   "secrets.write": "Only Owners and Admins can create, rotate or delete secrets.",
   "secrets.check": "You cannot check values of this team's secrets.",
   "secrets.details": "Only Owners and Admins can edit a secret's details.",
+  "secrets.consumer_versions": "Only Owners and Admins can see which version each consumer received.",
   "members.read": "You do not have access to this team's members.",
   "members.invite": "Only Owners and Admins can invite members.",
   "members.invite_owner": "Only an Owner can invite another Owner.",

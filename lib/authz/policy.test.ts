@@ -26,7 +26,15 @@ describe("the permission table", () => {
   });
 
   it("keeps secrets, tokens, the audit log and signing secrets from Editors", () => {
-    for (const p of ["secrets.write", "tokens.manage", "audit.read", "webhooks.signing_secret", "webhooks.redeliver", "members.invite"] as const) {
+    for (const p of [
+      "secrets.write",
+      "secrets.consumer_versions",
+      "tokens.manage",
+      "audit.read",
+      "webhooks.signing_secret",
+      "webhooks.redeliver",
+      "members.invite",
+    ] as const) {
       expect(rolesWith(p), p).toEqual(["owner", "admin"]);
     }
     expect(rolesWith("webhooks.write")).toEqual(["owner", "admin", "editor"]);

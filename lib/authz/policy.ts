@@ -23,6 +23,10 @@ export const PERMISSIONS = [
   "secrets.check",
   // Edit a secret's details (description, expiry and rotation policy) without touching its value.
   "secrets.details",
+  // See which consumers (access tokens, webhooks) last received which version of a secret, and when: the
+  // row's "2 of 5 consumers still on v3", the History and Rotate dialogs' lists, the list route's field.
+  // Owners/Admins only, like the tokens it names (tokens.manage): Editors get null whatever the visibility.
+  "secrets.consumer_versions",
   "members.read",
   // Invite Admins and Editors, revoke their invitations.
   "members.invite",
@@ -50,6 +54,7 @@ const ADMIN: readonly TPermission[] = [
   ...EDITOR,
   "secrets.write",
   "secrets.details",
+  "secrets.consumer_versions",
   "members.invite",
   "members.manage",
   "audit.read",

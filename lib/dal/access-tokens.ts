@@ -11,6 +11,7 @@ import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
 import { recordAudit } from "./audit";
+import { closeOutRotations } from "./consumer-versions";
 import { preparedPerDb } from "./sql";
 import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./token-rate-limit";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
@@ -135,6 +136,12 @@ export async function revokeAccessToken(input: { actor: TActor; teamSlug: string
       .where(and(eq(accessTokens.id, input.tokenId), eq(accessTokens.teamId, team.id), isNull(accessTokens.revokedAt)))
       .returning({ name: accessTokens.name, prefix: accessTokens.prefix });
     if (!row) throw new AppError("stale", "This token no longer exists or was already revoked.");
+    // A revoked token is no longer a consumer: if it was the last one behind on a rotation, that closes it out.
+    const bound = await tx
+      .select({ secretId: accessTokenSecrets.secretId })
+      .from(accessTokenSecrets)
+      .where(and(eq(accessTokenSecrets.tokenId, input.tokenId), eq(accessTokenSecrets.teamId, team.id)));
+    await closeOutRotations(tx, team.id, bound.map((b) => b.secretId));
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,

@@ -1,13 +1,16 @@
 import "server-only";
 // The version history of a secret: one secret_versions row per version (who made it, when, how, its
 // fingerprint), written in the same transaction as the version, by the only two write paths (insertSecretsTx
-// and writeNewVersionTx in ./secrets). Past values are not kept anywhere: a rotation overwrites the only
-// ciphertext, so the history is metadata only. Read by any member of the team; what each role sees of it
-// comes from secretPolicy (lib/authz).
+// and writeNewVersionTx in ./secrets), and which consumers last received each version (./consumer-versions).
+// Past values are not kept anywhere: a rotation overwrites the only ciphertext, so the history is metadata
+// only. Read by any member of the team; what each role sees of it comes from lib/authz (secretPolicy, and
+// secrets.consumer_versions for the consumers).
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, secretVersions, users, type TVersionSource } from "@/db/schema";
-import { requireTeamPermission, secretPolicy } from "@/lib/authz";
+import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
+import { consumerVersionsOf, fetchedVersionsBySecret } from "./consumer-versions";
+import { consumersBySecret } from "./secret-usage";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "@/lib/types/actor";
 import type { TSecretHistoryDTO } from "@/lib/types/secrets";
@@ -41,7 +44,8 @@ export async function getSecretHistory(actor: TActor, teamSlug: string, secretId
     .where(and(eq(secrets.id, secretId), eq(secrets.teamId, team.id)));
   if (!secret) throw new AppError("not_found", "This secret no longer exists.");
   const policy = secretPolicy(role, secret.visibility);
-  const [rows, [counted]] = await Promise.all([
+  const seesVersions = roleCan(role, "secrets.consumer_versions");
+  const [rows, [counted], consumers, fetched] = await Promise.all([
     db
       .select({
         version: secretVersions.version,
@@ -61,11 +65,16 @@ export async function getSecretHistory(actor: TActor, teamSlug: string, secretId
       .select({ n: sql<number>`count(*)::int` })
       .from(secretVersions)
       .where(and(eq(secretVersions.secretId, secret.id), eq(secretVersions.teamId, team.id))),
+    seesVersions ? consumersBySecret(db, team.id, [secret.id]) : null,
+    seesVersions ? fetchedVersionsBySecret(db, team.id, [secret.id]) : null,
   ]);
+  const consumerVersions =
+    consumers && fetched ? consumerVersionsOf(team.slug, secret.version, consumers.get(secret.id) ?? [], fetched.get(secret.id)) : null;
   return {
     secret,
     canSeeFingerprints: policy.canSeeFingerprint,
     total: counted?.n ?? rows.length,
+    consumerVersions,
     versions: rows.map((r) => ({
       version: r.version,
       createdAt: r.createdAt.toISOString(),
@@ -74,6 +83,7 @@ export async function getSecretHistory(actor: TActor, teamSlug: string, secretId
       fingerprint: policy.canSeeFingerprint ? r.fingerprint : null,
       fingerprintKnown: r.fingerprint !== null,
       isCurrent: r.version === secret.version,
+      consumers: consumerVersions ? consumerVersions.consumers.filter((c) => c.version === r.version) : null,
     })),
   };
 }

@@ -21,6 +21,7 @@ import { applyDetailsTx, dueCondition, type TLifecyclePatch } from "./secret-det
 import { insertVersionRowsTx } from "./secret-history";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TSecretList } from "@/lib/types/secrets";
+import { consumerVersionsOf, deleteSecretConsumerRowsTx, fetchedVersionsBySecret } from "./consumer-versions";
 
 const updater = alias(users, "updater");
 
@@ -73,7 +74,12 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       .offset((query.page - 1) * query.pageSize),
     db.select({ n: count() }).from(secrets).where(where),
   ]);
-  const consumers = await consumersBySecret(db, team.id, rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const seesVersions = roleCan(role, "secrets.consumer_versions");
+  const [consumers, fetched] = await Promise.all([
+    consumersBySecret(db, team.id, ids),
+    seesVersions ? fetchedVersionsBySecret(db, team.id, ids) : null,
+  ]);
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -93,6 +99,7 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       usedBy: (consumers.get(r.id) ?? []).map((c) => ({ ...c, href: consumerHref(team.slug, c) })),
       undecryptable: r.undecryptable === true,
       canCheck: secretPolicy(role, r.visibility).canCheck,
+      consumerVersions: fetched ? consumerVersionsOf(team.slug, r.version, consumers.get(r.id) ?? [], fetched.get(r.id)) : null,
     })),
     total: totalRow?.n ?? 0,
     page: query.page,
@@ -342,6 +349,7 @@ export async function deleteSecret(
         `${row.name} is in use by ${names}. Remove it from ${inUse.length === 1 ? "that consumer" : "those consumers"} first; nothing was deleted.`,
       );
     }
+    await deleteSecretConsumerRowsTx(tx, team.id, row.id);
     await tx.delete(secretValues).where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)));
     await tx.delete(secrets).where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
     await recordAudit(tx, {

@@ -15,7 +15,7 @@ import "server-only";
 //   written by whoever holds it, or at the next flush).
 // - A failed flush keeps its entries for the next one (logged by kind and code only).
 //
-// API (h12 records "which version did each consumer last receive" through the same entries):
+// API (the version each consumer last received is written from the same entries: ./consumer-versions.ts):
 //   recordUsage({ teamId, consumerKind: "token" | "webhook", consumerId, secretId, version, at? })
 //     one call per secret a consumer received (secretId + version), or with secretId/version null for a use
 //     that carried no value (`?values=false`). Entries coalesce by (kind, consumer, secret): the latest `at`
@@ -28,6 +28,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
+import { writeConsumerVersions, type TVersionEntry } from "./consumer-versions";
 
 export type TUsageConsumerKind = "token" | "webhook";
 export type TUsage = {
@@ -132,7 +133,18 @@ const writeSecretsLastUsed: TUsageWriter = (db, entries) => touch(db, "secrets",
 const writeTokensLastUsed: TUsageWriter = (db, entries) =>
   touch(db, "access_tokens", latestPerRow("access_tokens", entries, (e) => (e.consumerKind === "token" ? e.consumerId : null)));
 
-export const USAGE_WRITERS: TUsageWriter[] = [writeSecretsLastUsed, writeTokensLastUsed];
+/**
+ * Which version of each secret each consumer last received (consumer_secret_versions), and the close-out of
+ * rotations that this completes (`secret.consumers_current`): see ./consumer-versions.ts.
+ */
+const writeVersions: TUsageWriter = (db, entries) =>
+  writeConsumerVersions(
+    db,
+    entries.filter((e): e is TUsageEntry & TVersionEntry => e.secretId !== null && e.version !== null),
+    due,
+  );
+
+export const USAGE_WRITERS: TUsageWriter[] = [writeSecretsLastUsed, writeTokensLastUsed, writeVersions];
 
 async function flushOnce(): Promise<void> {
   const s = state();

@@ -11,8 +11,9 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
-import { checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
+import { allReferences, checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
 import { recordAudit } from "./audit";
+import { closeOutRotations, forgetWebhookSecretsTx } from "./consumer-versions";
 import { bindSecretsTx, requireWebhookUse } from "./webhook-bindings";
 import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
@@ -223,6 +224,11 @@ export async function updateWebhook(input: TWrite & { webhookId: string; data: T
       .where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
     await tx.delete(webhookSecrets).where(and(eq(webhookSecrets.webhookId, row.id), eq(webhookSecrets.teamId, team.id)));
     await bindSecretsTx(tx, team.id, row.id, selected.map((s) => s.id));
+    // A secret it no longer sends (unselected, or no longer in its template) is not one it is behind on; and
+    // if it was the last consumer behind, that rotation is now closed out.
+    const referenced = new Set(allReferences(d));
+    const forgotten = await forgetWebhookSecretsTx(tx, team.id, row.id, selected.filter((s) => referenced.has(s.name)).map((s) => s.id));
+    await closeOutRotations(tx, team.id, forgotten);
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,
@@ -242,7 +248,9 @@ export async function deleteWebhook(input: TWrite & { webhookId: string }): Prom
   const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
   return db.transaction(async (tx) => {
     const row = await lockWebhook(tx, team.id, input.webhookId, role, "delete");
+    const forgotten = await forgetWebhookSecretsTx(tx, team.id, row.id, []);
     await tx.delete(webhooks).where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
+    await closeOutRotations(tx, team.id, forgotten);
     await recordAudit(tx, {
       teamId: team.id,
       actor: input.actor,

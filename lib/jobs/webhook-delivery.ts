@@ -165,10 +165,6 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
 
   if (resolved.size) {
     await recordSecretsResolved(d, hook, resolved.values());
-    // Last used (and the version this webhook received) through the recorder: never a hot-row write here.
-    for (const r of resolved.values()) {
-      recordUsage({ teamId: d.teamId, consumerKind: "webhook", consumerId: hook.id, secretId: r.id, version: r.version });
-    }
   }
 
   let rendered;
@@ -231,7 +227,14 @@ async function attempt(d: TClaimed, log: TLog): Promise<{ outcome: TOutcome; ret
     } else {
       log.responseBody = redactor.redact(res.body.toString("utf8"), res.truncated).slice(0, LOG_BYTES);
     }
-    if (res.status >= 200 && res.status < 300) return { outcome: "succeeded", retryable: false };
+    if (res.status >= 200 && res.status < 300) {
+      // The receiver took it: Last used, and the version this webhook now holds (what "consumers on an old
+      // version" counts), through the recorder — never a hot-row write here. A failed attempt changes neither.
+      for (const r of resolved.values()) {
+        recordUsage({ teamId: d.teamId, consumerKind: "webhook", consumerId: hook.id, secretId: r.id, version: r.version });
+      }
+      return { outcome: "succeeded", retryable: false };
+    }
     if (res.status >= 300 && res.status < 400) {
       // A Location header is receiver text too.
       const to = res.location && !carriesSecrets ? ` to ${redactor.redact(res.location)}` : "";

@@ -2,6 +2,7 @@
 // History, Check value). Type-only modules like this one are what client code imports, never a server-only
 // DAL file. Metadata only: no type here has room for a value or a ciphertext.
 import type { TRole, TVersionSource, TVisibility } from "@/db/schema";
+import type { TConsumerVersion, TConsumerVersions } from "@/lib/consumer-versions";
 import type { TSecretStatus } from "@/lib/secret-lifecycle";
 
 export type TConsumerKind = "webhook" | "token";
@@ -32,6 +33,11 @@ export type TSecretDTO = {
   undecryptable: boolean;
   /** The viewer may check a candidate value against this secret's (Check value). */
   canCheck: boolean;
+  /**
+   * Which version each consumer last received, and the row's "2 of 5 consumers still on v3". Owners/Admins
+   * only (secrets.consumer_versions); null for other roles.
+   */
+  consumerVersions: TConsumerVersions | null;
 };
 
 export type TSecretList = {
@@ -56,6 +62,8 @@ export type TSecretVersionDTO = {
   fingerprint: string | null;
   fingerprintKnown: boolean;
   isCurrent: boolean;
+  /** The consumers whose last received version is this one (Owners/Admins; null for other roles). */
+  consumers: TConsumerVersion[] | null;
 };
 
 export type TSecretHistoryDTO = {
@@ -64,6 +72,8 @@ export type TSecretHistoryDTO = {
   versions: TSecretVersionDTO[];
   /** How many versions exist in all (more than `versions.length` past HISTORY_LIMIT). */
   total: number;
+  /** Every consumer with what it last received (secrets.consumer_versions: Owners/Admins; else null). */
+  consumerVersions: TConsumerVersions | null;
 };
 
 export type TCheckResult = { name: string; matches: boolean; version: number };

@@ -37,6 +37,7 @@ import { listInvitations } from "@/lib/dal/invitations";
 import { listMembers } from "@/lib/dal/members";
 import { listSecrets } from "@/lib/dal/secrets";
 import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
+import { getSecretHistory } from "@/lib/dal/secret-history";
 import { listWebhooks } from "@/lib/dal/webhooks";
 import {
   PERMISSIONS,
@@ -197,8 +198,8 @@ const routeCall = (fn: TEntry["fn"], url: string, params: Record<string, string>
     params: Promise.resolve(params),
   });
 /** A secret of the cell's team and an access token (created by its Owner) bound to it. */
-async function seedToken(team: TTestTeam) {
-  const s = await seedSecret(team);
+async function seedToken(team: TTestTeam, visibility: "masked" | "restricted" = "masked") {
+  const s = await seedSecret(team, visibility);
   const data = ZCreateTokenInput.parse({ name: `mx-token-${runId()}`, secrets: [{ name: s.name }] });
   const t = await createAccessToken({ actor: users.owner.actor, teamSlug: team.slug, data });
   return { secret: s, token: t.token, tokenId: t.id };
@@ -938,6 +939,29 @@ const PAGE_READS: TPageRead[] = [
   },
   { does: "lists access tokens (Access tokens page)", rule: "tokens.manage", allowed: MANAGERS, read: (c) => listAccessTokens(c.user.actor, c.team.slug) },
   { does: "lists audit events (Audit log page)", rule: "audit.read", allowed: MANAGERS, read: (c) => listAuditEvents(c.user.actor, c.team.slug, ZAuditQuery.parse({})) },
+  ...VISIBILITIES.flatMap((visibility): TPageRead[] => [
+    {
+      does: `sees which version each consumer of a ${visibility} secret received (Team secrets page, list route)`,
+      rule: "secrets.consumer_versions",
+      allowed: MANAGERS,
+      read: async (c) => {
+        const { secret } = await seedToken(c.team, visibility);
+        const list = await listSecrets(c.user.actor, c.team.slug, ZListSecretsQuery.parse({}));
+        return list.items.find((i) => i.id === secret.id);
+      },
+      sees: (item) => (item as { consumerVersions: { consumers: unknown[] } | null } | undefined)?.consumerVersions?.consumers.length === 1,
+    },
+    {
+      does: `sees which consumers received each version of a ${visibility} secret (History dialog)`,
+      rule: "secrets.consumer_versions",
+      allowed: MANAGERS,
+      read: async (c) => {
+        const { secret } = await seedToken(c.team, visibility);
+        return getSecretHistory(c.user.actor, c.team.slug, secret.id);
+      },
+      sees: (h) => (h as { consumerVersions: unknown | null }).consumerVersions !== null,
+    },
+  ]),
   ...VISIBILITIES.map(
     (visibility): TPageRead => ({
       does: `sees the fingerprint of a ${visibility} secret (Team secrets page)`,
