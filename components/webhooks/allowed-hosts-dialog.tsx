@@ -3,18 +3,21 @@
 import { Globe } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { setAllowedHostsAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { useServerAction } from "@/components/members/use-action";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
+import { secretsKeys, webhooksKeys } from "@/lib/queries/keys";
 import type { TSecretOption } from "@/lib/types/webhooks";
 
 export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: string; secretOptions: TSecretOption[] }) {
   const [open, setOpen] = useState(false);
   const [secretId, setSecretId] = useState("");
   const [hosts, setHosts] = useState("");
-  const save = useServerAction(setAllowedHostsAction.bind(null, teamSlug));
+  const save = useTeamMutation((input: { secretId: string; hosts: string[] }) => setAllowedHostsAction(teamSlug, input), {
+    invalidates: [webhooksKeys.list(teamSlug), secretsKeys.all(teamSlug)],
+  });
   const errors = save.failure?.fieldErrors ?? {};
 
   function pick(id: string) {

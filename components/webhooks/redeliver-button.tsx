@@ -4,11 +4,14 @@
 // appears in the log.
 import { RotateCcw } from "lucide-react";
 import { redeliverAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { useServerAction } from "@/components/members/use-action";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
+import { webhooksKeys } from "@/lib/queries/keys";
 
 export function RedeliverButton({ teamSlug, deliveryId }: { teamSlug: string; deliveryId: string }) {
-  const redeliver = useServerAction(redeliverAction.bind(null, teamSlug));
+  const redeliver = useTeamMutation((input: { deliveryId: string }) => redeliverAction(teamSlug, input), {
+    invalidates: [webhooksKeys.all(teamSlug)],
+  });
   const result = redeliver.result?.ok ? redeliver.result.data : null;
   return (
     <div className="space-y-1">

@@ -4,15 +4,19 @@
 import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { rotateSigningSecretAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { useServerAction } from "@/components/members/use-action";
+import { ShownOnce } from "@/components/shared/shown-once";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
-import { SigningSecretReveal } from "./signing-secret-reveal";
+import { webhooksKeys } from "@/lib/queries/keys";
+import { SIGNING_SECRET_HINT } from "./webhook-dialog";
 
 const timeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
 export function RotateSigningSecret({ teamSlug, webhookId, name }: { teamSlug: string; webhookId: string; name: string }) {
-  const rotate = useServerAction(rotateSigningSecretAction.bind(null, teamSlug));
+  const rotate = useTeamMutation((input: { webhookId: string }) => rotateSigningSecretAction(teamSlug, input), {
+    invalidates: [webhooksKeys.all(teamSlug)],
+  });
   const [shown, setShown] = useState<{ signingSecret: string; previousValidUntil: string | null } | null>(null);
   return (
     <>
@@ -50,7 +54,7 @@ export function RotateSigningSecret({ teamSlug, webhookId, name }: { teamSlug: s
             }
           >
             <div className="space-y-4">
-              <SigningSecretReveal secret={shown.signingSecret} />
+              <ShownOnce label="Signing secret" value={shown.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
               <div className="flex justify-end">
                 <DialogClose asChild>
                   <Button type="button">Done</Button>

@@ -4,16 +4,17 @@
 // answers with field errors that name the field and the reference. After creating one, Owners/Admins see
 // its signing secret once; closing the dialog forgets it.
 import { Plus, Trash2 } from "lucide-react";
-import { useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { useServerAction } from "@/components/members/use-action";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
-import { SigningSecretReveal } from "@/components/webhooks/signing-secret-reveal";
+import { ShownOnce } from "@/components/shared/shown-once";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
+import { webhooksKeys } from "@/lib/queries/keys";
 import { WEBHOOK_METHODS } from "@/lib/validation/webhooks";
 import { isTeamEvent, TEAM_EVENT_CATALOGUE, TEAM_EVENTS, type TTeamEvent } from "@/lib/webhooks/events";
 import type { TWebhookDTO } from "@/lib/types/webhooks";
@@ -28,6 +29,9 @@ type TForm = {
   events: TTeamEvent[];
   secrets: TSecretChoice[];
 };
+
+export const SIGNING_SECRET_HINT =
+  "Shown only now. Your receiver verifies every delivery with it (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature headers).";
 
 let rowKey = 0;
 const initial = (w?: TWebhookDTO): TForm => ({
@@ -54,11 +58,13 @@ export function WebhookDialog({
   canAttachRestricted: boolean;
   trigger: ReactNode;
 }) {
-  const router = useRouter();
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<TForm>(() => initial(webhook));
   const [saved, setSaved] = useState<{ name: string; signingSecret: string } | null>(null);
-  const save = useServerAction(webhook ? updateWebhookAction.bind(null, teamSlug) : createWebhookAction.bind(null, teamSlug));
+  const save = useTeamMutation((input: unknown) => (webhook ? updateWebhookAction(teamSlug, input) : createWebhookAction(teamSlug, input)), {
+    invalidates: [webhooksKeys.all(teamSlug)],
+  });
   const errors = save.failure?.fieldErrors ?? {};
   const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
 
@@ -81,7 +87,7 @@ export function WebhookDialog({
     const headers = form.headers.filter((h) => h.name.trim() || h.value).map(({ name, value }) => ({ name: name.trim(), value }));
     const { secrets, ...rest } = form;
     const data = { ...rest, headers, secretIds: secrets.map((s) => s.id), ...(webhook ? { webhookId: webhook.id } : {}) };
-    save.run(data as never, (result) => {
+    save.run(data, (result) => {
       const signingSecret = (result as { signingSecret?: string | null } | undefined)?.signingSecret;
       setForm(initial(webhook));
       if (signingSecret) setSaved({ name: form.name.trim(), signingSecret });
@@ -100,7 +106,7 @@ export function WebhookDialog({
         // Same title as the form it replaces, so the dialog keeps its accessible name.
         <DialogContent title="New webhook" description={`Saved ${saved.name}. Copy its signing secret now: this is the only time it is shown.`}>
           <div className="space-y-4">
-            <SigningSecretReveal secret={saved.signingSecret} />
+            <ShownOnce label="Signing secret" value={saved.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
             <div className="flex justify-end">
               <DialogClose asChild>
                 <Button type="button">Done</Button>
@@ -225,7 +231,7 @@ export function WebhookDialog({
                     canCreate={canCreateSecret}
                     canRotate={canCreateSecret}
                     // The Allowed hosts list on this page learns about the new secret.
-                    onCreated={() => router.refresh()}
+                    onCreated={() => void queryClient.invalidateQueries({ queryKey: webhooksKeys.list(teamSlug) })}
                     invalid={!!errors.secretIds}
                     describedBy={describe("secretIds", `${base}-secrets-label`)}
                   />

@@ -17,13 +17,13 @@ import { closeOutRotations, forgetWebhookSecretsTx } from "./consumer-versions";
 import { bindSecretsTx, requireWebhookUse } from "./webhook-bindings";
 import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
-import type { TSecretOption, TWebhookDTO } from "@/lib/types/webhooks";
+import type { TSecretOption, TWebhookDTO, TWebhookList } from "@/lib/types/webhooks";
 
 // Only the Allowed hosts editor (Owners/Admins) still lists secrets up front; the webhook dialog's Secrets
 // picker searches the secrets list route instead, so it is not bound by this cap.
 const SECRET_OPTIONS_LIMIT = 2000;
 
-export async function listWebhooks(actor: TActor, teamSlug: string) {
+export async function listWebhooks(actor: TActor, teamSlug: string): Promise<TWebhookList> {
   const db = await getDb();
   const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
   const rows = await db

@@ -23,6 +23,9 @@ export const membersKeys = {
   invitations: (teamSlug: string) => ["members", teamSlug, "invitations"] as const,
 };
 
+/** How many delivery attempts the Webhooks page shows (its route and its prefetch). */
+export const DELIVERY_LOG_SIZE = 50;
+
 export const webhooksKeys = {
   all: (teamSlug: string) => ["webhooks", teamSlug] as const,
   list: (teamSlug: string) => ["webhooks", teamSlug, "list"] as const,

@@ -1,6 +1,6 @@
 // Webhooks and their delivery log as the Webhooks page shows them. Delivery texts are stored redacted
 // templates; a response that may hold a value is withheld.
-import type { TVisibility } from "@/db/schema";
+import type { TRole, TVisibility } from "@/db/schema";
 
 export type TWebhookSecretRef = { id: string; name: string; visibility: TVisibility };
 export type TWebhookDTO = {
@@ -25,6 +25,20 @@ export type TWebhookDTO = {
 };
 
 export type TSecretOption = TWebhookSecretRef & { allowedHosts: string[] };
+
+/** The Webhooks page's list: the webhooks, and what the viewer's role may do on the page. */
+export type TWebhookList = {
+  items: TWebhookDTO[];
+  role: TRole;
+  /** Edit secrets' allowed hosts, create (and rotate) a secret from the dialog. */
+  canWriteSecrets: boolean;
+  canAttachRestricted: boolean;
+  /** See a new webhook's signing secret and rotate it. */
+  canSign: boolean;
+  canRedeliver: boolean;
+  /** The team's secrets with their allowed hosts (only for those who may write secrets). */
+  secretOptions: TSecretOption[];
+};
 
 export type TDeliveryAttemptDTO = {
   id: string;

@@ -818,6 +818,32 @@ const MATRIX: Record<string, TCase[]> = {
       },
     },
   ],
+  ["app/api/teams/[team]/webhooks/route.ts#GET"]: [
+    {
+      does: "lists the team's webhooks",
+      rule: "webhooks.read",
+      allowed: TEAM_MEMBERS,
+      prepare: async (fn, cell) => {
+        const id = await seedWebhook(cell.team);
+        const call = routeCall(fn, `/api/teams/${cell.team.slug}/webhooks`, { team: cell.team.slug });
+        return async () => {
+          const res = (await call()) as Response;
+          if (res.ok) expect(((await res.clone().json()) as { items: { id: string }[] }).items.map((w) => w.id)).toEqual([id]);
+          return res;
+        };
+      },
+    },
+  ],
+  // Which deliveries a role sees (none of a webhook carrying a Restricted secret, for Editors) is a page read below.
+  ["app/api/teams/[team]/webhooks/deliveries/route.ts#GET"]: [
+    {
+      does: "lists the team's webhook deliveries",
+      rule: "webhooks.read",
+      allowed: TEAM_MEMBERS,
+      prepare: (fn, cell) => routeCall(fn, `/api/teams/${cell.team.slug}/webhooks/deliveries`, { team: cell.team.slug }),
+      verify: async (_cell, res) => expect(await (res as Response).json()).toEqual([]),
+    },
+  ],
   // Bulk import with streamed progress: the invoke reads the whole stream, so the import has finished (and
   // its rows are in the "after" snapshot) when the matrix compares.
   ["app/api/teams/[team]/secrets/import/route.ts#POST"]: [
