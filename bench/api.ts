@@ -73,13 +73,20 @@ async function startFloor(env: NodeJS.ProcessEnv): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-type TRound = { rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number };
+type TRound = { rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number; codes: string };
 async function load(url: string, token: string, connections: number, duration: number): Promise<TRound> {
   const r = await autocannon({ url, connections, duration, headers: { authorization: `Bearer ${token}` } });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts };
+  // Which statuses, when any answer was not a 2xx (a benchmark that hides its failures measures nothing).
+  const codes = r.non2xx
+    ? Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith("2"))
+        .map(([code, { count }]) => `${code}×${count}`)
+        .join(" ")
+    : "";
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts, codes };
 }
 const fmt = (r: TRound) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}  timeouts ${r.timeouts}`;
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${r.codes ? ` (${r.codes})` : ""}  timeouts ${r.timeouts}`;
 
 async function main() {
   const serverEnv: NodeJS.ProcessEnv = {

@@ -18,6 +18,7 @@ vi.mock("@/lib/crypto", async (importOriginal) => {
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets } from "@/db/schema";
 import { importSecrets, previewImport } from "@/lib/dal/secret-import";
+import { INSERT_CHUNK } from "@/lib/dal/secrets";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret } from "@/lib/dal/secrets";
 import { errorOf, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -103,6 +104,17 @@ describe("bulk import", () => {
     await expect(importSecrets({ actor: owner.actor, teamSlug: team.slug, text, fileName: null, visibility: "masked", rotate: [EXISTING] })).rejects.toThrow(
       "simulated failure",
     );
+    expect(await snapshot([team.id])).toEqual(before);
+  });
+
+  it("all or nothing past the first chunk: a value that fails while the chunk before it is being written writes nothing", async () => {
+    // The import seals chunk n+1 while the database writes chunk n (lib/dal/secrets.ts): a failure in that
+    // overlap must still roll back everything, chunk n included, and leave no stray rejection behind.
+    const before = await snapshot([team.id]);
+    const lines = Array.from({ length: INSERT_CHUNK + 100 }, (_, i) => `BULK_${i}_${tag}=${i === INSERT_CHUNK + 50 ? "FAIL_HERE" : `v${i}`}`);
+    await expect(
+      importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [] }),
+    ).rejects.toThrow("simulated failure");
     expect(await snapshot([team.id])).toEqual(before);
   });
 
