@@ -209,6 +209,11 @@ async function main() {
     );
   }
 
+  // A round with refusals or failures: what the server logged (kinds and codes only; it never logs values).
+  if (Object.values(results).some((rs) => rs.some((r) => r.non2xx + r.errors > 0))) {
+    console.log(`\n--- server log (last 30 lines), since some rounds had errors or non-2xx ---\n${server!.log().split("\n").slice(-30).join("\n")}`);
+  }
+
   // ---- CLI start-up: CLI start to the child's exit.
   const cli = (): number => {
     const s = performance.now();
