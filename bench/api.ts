@@ -248,7 +248,7 @@ async function profile(token: string) {
   const { getDb } = await import("@/db/client");
   const { sql } = await import("drizzle-orm");
   const { authenticateAccessToken, authenticateMachineRequest } = await import("@/lib/dal/access-tokens");
-  const { badAuthRetryAfter, consumeTokenRequest } = await import("@/lib/dal/token-rate-limit");
+  const { badAuthRetryAfter, consumeTokenRequest } = await import("@/lib/dal/rate-limit");
   const { listTokenSecretVersions, readTokenSecrets } = await import("@/lib/dal/token-reads");
   const { handleSecretsRequest } = await import("@/lib/api/secrets-api");
   const db = await getDb();

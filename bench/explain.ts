@@ -1,18 +1,14 @@
 import "server-only";
 // Where the page's time goes on the database side: the real DAL call (`listSecrets`) timed in-process, and
-// EXPLAIN ANALYZE of the list and count queries. The two queries are rebuilt here in the shape listSecrets
-// uses (same WHERE, ORDER BY, LIMIT/OFFSET); keep them in step with lib/dal/secrets.ts.
+// EXPLAIN ANALYZE of the list and count queries, built by the DAL's own secretListQueries (the one listSecrets
+// runs), so the plan is the real query's.
 import { performance } from "node:perf_hooks";
-import { and, count, eq, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { secrets, users } from "@/db/schema";
-import { listSecrets, SECRET_LIST_ORDER } from "@/lib/dal/secrets";
-import { containsIgnoreCase } from "@/lib/dal/sql";
+import { listSecrets, secretListQueries } from "@/lib/dal/secrets";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { fmtMs } from "./seed";
 
-const updater = alias(users, "updater");
 function rowsOf(res: unknown): Record<string, unknown>[] {
   return Array.isArray(res) ? res : ((res as { rows?: Record<string, unknown>[] }).rows ?? []);
 }
@@ -24,34 +20,10 @@ async function explain(label: string, q: SQL): Promise<void> {
   for (const r of rowsOf(res)) console.log(`    ${String(Object.values(r)[0])}`);
 }
 
-/** EXPLAIN ANALYZE of the list query and the count query for one team and one page query. */
+/** EXPLAIN ANALYZE of the list query and the count query for one team and one page query: the DAL's own builders. */
 export async function explainList(teamId: string, raw: Record<string, string>): Promise<void> {
-  const db = await getDb();
-  const query = ZListSecretsQuery.parse(raw);
-  const where = and(
-    eq(secrets.teamId, teamId),
-    query.q ? containsIgnoreCase(secrets.name, query.q) : undefined,
-  );
-  const list = db
-    .select({
-      id: secrets.id,
-      name: secrets.name,
-      visibility: secrets.visibility,
-      version: secrets.version,
-      fingerprint: secrets.fingerprint,
-      createdAt: secrets.createdAt,
-      updatedAt: secrets.updatedAt,
-      updaterName: updater.name,
-      updaterEmail: updater.email,
-    })
-    .from(secrets)
-    .leftJoin(updater, eq(updater.id, secrets.updatedBy))
-    .where(where)
-    .orderBy(...SECRET_LIST_ORDER[query.sort])
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize);
-  const total = db.select({ n: count() }).from(secrets).where(where);
-  await explain(`list ${JSON.stringify(raw)}`, list.getSQL());
+  const { rows, total } = secretListQueries(await getDb(), teamId, ZListSecretsQuery.parse(raw), new Date());
+  await explain(`list ${JSON.stringify(raw)}`, rows.getSQL());
   await explain(`count ${JSON.stringify(raw)}`, total.getSQL());
 }
 

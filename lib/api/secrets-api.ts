@@ -5,7 +5,7 @@ import "server-only";
 // 401; the reason is not told to the caller.
 import { KeyProviderUnavailableError } from "@/lib/crypto";
 import { authenticateMachineRequest } from "@/lib/dal/access-tokens";
-import { consumeTokenRequest, recordBadAuth } from "@/lib/dal/token-rate-limit";
+import { consumeTokenRequest, recordBadAuth } from "@/lib/dal/rate-limit";
 import { SecretExpiredError, UndecryptableError } from "@/lib/dal/secret-values";
 import { listTokenSecretVersions, readTokenSecrets } from "@/lib/dal/token-reads";
 import { log, logError, logWarning } from "@/lib/log";

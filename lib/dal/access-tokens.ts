@@ -13,7 +13,7 @@ import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
 import { recordAudit } from "./audit";
 import { closeOutRotations } from "./consumer-versions";
 import { preparedPerDb } from "./sql";
-import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./token-rate-limit";
+import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./rate-limit";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TAccessTokenDTO, TCreatedToken } from "@/lib/types/tokens";
 

@@ -4,7 +4,7 @@ import "server-only";
 // from explicit columns: neither a value nor a ciphertext ever leaves this module.
 import { and, asc, count, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { getDb, type Tx } from "@/db/client";
+import { getDb, type Executor, type Tx } from "@/db/client";
 import { secrets, secretValues, users, type TVersionSource, type TVisibility } from "@/db/schema";
 import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
 import { encryptSecretValue } from "@/lib/crypto";
@@ -25,8 +25,8 @@ import { consumerVersionsOf, deleteSecretConsumerRowsTx, fetchedVersionsBySecret
 
 const updater = alias(users, "updater");
 
-/** ORDER BY of each list sort (exported for the benchmark's EXPLAIN of the same query). */
-export const SECRET_LIST_ORDER: Record<TListSecretsQuery["sort"], SQL[]> = {
+/** ORDER BY of each list sort. */
+const SECRET_LIST_ORDER: Record<TListSecretsQuery["sort"], SQL[]> = {
   name: [asc(sql`lower(${secrets.name})`)],
   "-name": [desc(sql`lower(${secrets.name})`)],
   updated: [desc(secrets.updatedAt), asc(secrets.id)],
@@ -35,19 +35,20 @@ export const SECRET_LIST_ORDER: Record<TListSecretsQuery["sort"], SQL[]> = {
   "-version": [asc(secrets.version), asc(sql`lower(${secrets.name})`)],
 };
 
-/** A page of the team's secrets. `now` is the clock of the status texts and of the Due filter (tests fix it). */
-export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery, now: Date = new Date()): Promise<TSecretList> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+/**
+ * The list page's two queries for one team (authorized by the caller): its rows (metadata columns only) and
+ * its count. listSecrets runs them; the benchmark EXPLAINs these same builders, so it measures the real query.
+ */
+export function secretListQueries(db: Executor, teamId: string, query: TListSecretsQuery, now: Date) {
   const where = and(
-    eq(secrets.teamId, team.id),
+    eq(secrets.teamId, teamId),
     // The filter finds a secret by its name or by words of its description.
     query.q ? or(containsIgnoreCase(secrets.name, query.q), containsIgnoreCase(sql`coalesce(${secrets.description}, '')`, query.q)) : undefined,
     query.visibility ? eq(secrets.visibility, query.visibility) : undefined,
     query.due ? dueCondition(now) : undefined,
   );
-  const [rows, [totalRow]] = await Promise.all([
-    db
+  return {
+    rows: db
       .select({
         id: secrets.id,
         name: secrets.name,
@@ -72,8 +73,16 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
       .orderBy(...SECRET_LIST_ORDER[query.sort])
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ n: count() }).from(secrets).where(where),
-  ]);
+    total: db.select({ n: count() }).from(secrets).where(where),
+  };
+}
+
+/** A page of the team's secrets. `now` is the clock of the status texts and of the Due filter (tests fix it). */
+export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery, now: Date = new Date()): Promise<TSecretList> {
+  const db = await getDb();
+  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const list = secretListQueries(db, team.id, query, now);
+  const [rows, [totalRow]] = await Promise.all([list.rows, list.total]);
   const ids = rows.map((r) => r.id);
   const seesVersions = roleCan(role, "secrets.consumer_versions");
   const [consumers, fetched] = await Promise.all([

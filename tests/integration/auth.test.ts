@@ -131,7 +131,7 @@ describe("sign-in rate limit (per account, in the database)", () => {
     expect(await signInRetryAfter(email, null)).toBeGreaterThan(0);
 
     // A second "instance": the limiter cache dropped and the module loaded again.
-    delete (globalThis as { __signInLimiters?: unknown }).__signInLimiters;
+    delete (globalThis as { __rateLimiters?: unknown }).__rateLimiters;
     vi.resetModules();
     const second = await import("@/lib/dal/rate-limit");
     const wait = await second.signInRetryAfter(email, null);
