@@ -112,7 +112,7 @@ export default tseslint.config(
             { group: ["@/app/*", "**/app/*"], message: "The DAL must not import routes or pages." },
             { group: ["@/components/*", "**/components/*"], message: "The DAL must not import components." },
             { group: ["@/lib/jobs/*", "**/lib/jobs/*"], message: "The DAL sits below lib/jobs." },
-            { group: ["@/lib/server-action", "@/lib/team-action", "@/lib/route-handler"], message: "The DAL must not import the action or route frame." },
+            { group: ["@/lib/server-action", "@/lib/team-action", "@/lib/route-handler", "@/lib/team-route"], message: "The DAL must not import the action or route frame." },
           ],
         },
       ],

@@ -267,11 +267,8 @@ export const auditEvents = pgTable(
   (t) => [index("audit_team_created_idx").on(t.teamId, t.createdAt)],
 );
 
-export type TUser = typeof users.$inferSelect;
-export type TTeam = typeof teams.$inferSelect;
 export type TRole = (typeof roleEnum.enumValues)[number];
 export type TVisibility = (typeof visibilityEnum.enumValues)[number];
-export type TSecretRow = typeof secrets.$inferSelect;
 export type TVersionSource = (typeof secretVersionSourceEnum.enumValues)[number];
 
 // Invitations: only a SHA-256 of the link's token is stored; the link is shown once.

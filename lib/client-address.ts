@@ -37,7 +37,7 @@ export function normalizeAddress(raw: string | null | undefined): string | null 
 }
 
 /** The socket's peer address as server.mjs recorded it, or null when not running under server.mjs. */
-export function peerAddress(headers: Headers): string | null {
+function peerAddress(headers: Headers): string | null {
   if ((globalThis as Record<symbol, unknown>)[PEER_FLAG] !== true) return null;
   return normalizeAddress(headers.get(PEER_HEADER));
 }

@@ -67,6 +67,7 @@ describe("the DAL does not reach up a layer", () => {
     'import { runTeamAction } from "@/lib/team-action";\nexport const x = runTeamAction;\n',
     'import { toActionResult } from "@/lib/server-action";\nexport const x = toActionResult;\n',
     'import { failureResponse } from "@/lib/route-handler";\nexport const x = failureResponse;\n',
+    'import { teamReadRoute } from "@/lib/team-route";\nexport const x = teamReadRoute;\n',
   ];
   it.each(refused)("%#: refuses %s", async (code) => {
     expect(await boundaryErrors("lib/dal/fixture.ts", code)).toHaveLength(1);

@@ -57,7 +57,7 @@ export function isExpiredOn(expiresOn: string | null, now: Date): boolean {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function expiryLabel(expiresInDays: number): string {
+function expiryLabel(expiresInDays: number): string {
   if (expiresInDays > 0) return `Expires in ${plural(expiresInDays, "day")}`;
   if (expiresInDays === 0) return "Expired today";
   return `Expired ${plural(-expiresInDays, "day")} ago`;

@@ -5,6 +5,9 @@ import "server-only";
 import { AppError, type ActionResult } from "@/lib/errors";
 import { logError } from "@/lib/log";
 
+/** The result of an action whose caller is not signed in (any more). */
+export const UNAUTHENTICATED = { ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." } as const;
+
 export async function toActionResult<T>(where: string, fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return { ok: true, data: await fn() };

@@ -6,14 +6,13 @@ import { z } from "zod";
 import type { TSessionUser } from "@/lib/dal/users";
 import type { ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
-import { toActionResult, validationFailure } from "@/lib/server-action";
+import { toActionResult, UNAUTHENTICATED, validationFailure } from "@/lib/server-action";
 import { actorOf, currentUser } from "@/lib/session";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export const ZTeamSlug = z.string().min(1).max(80);
 
-export const UNAUTHENTICATED = { ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." } as const;
-export const UNKNOWN_TEAM = { ok: false, code: "not_found", message: "Team not found." } as const;
+const UNKNOWN_TEAM = { ok: false, code: "not_found", message: "Team not found." } as const;
 
 export type TActionContext = { user: TSessionUser; actor: TActor; teamSlug: string; meta: TRequestMeta };
 

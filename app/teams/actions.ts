@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createTeam } from "@/lib/dal/teams";
 import type { ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
-import { toActionResult, validationFailure } from "@/lib/server-action";
+import { toActionResult, UNAUTHENTICATED, validationFailure } from "@/lib/server-action";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZTeamName } from "@/lib/validation/secrets";
 
@@ -13,7 +13,7 @@ export async function createTeamAction(formData: FormData): Promise<ActionResult
   const parsed = z.object({ name: ZTeamName }).safeParse({ name: formData.get("name") });
   if (!parsed.success) return validationFailure(z.flattenError(parsed.error).fieldErrors);
   const user = await currentUser();
-  if (!user) return { ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." };
+  if (!user) return UNAUTHENTICATED;
   const meta = await requestMeta();
   const result = await toActionResult("createTeam", () => createTeam(actorOf(user), parsed.data.name, meta));
   if (!result.ok) return result;

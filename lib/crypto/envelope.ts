@@ -51,7 +51,7 @@ function openValueLayer(dataKey: Buffer, nonce: Buffer, sealed: Buffer, associat
 }
 
 /** The key id an envelope (or stored key material) names, without opening it. */
-export function envelopeKeyId(envelope: string): string {
+function envelopeKeyId(envelope: string): string {
   const keyId = envelope.split(":", 3)[1];
   if (!keyId) throw new DecryptError("Malformed ciphertext");
   return keyId;

@@ -6,7 +6,7 @@ import "server-only";
 import * as React from "react";
 import { randomBytes } from "node:crypto";
 import { keyMaterialContext, type SealContext } from "./aad";
-import { envelopeKeyId, open, openKey, rewrap, rewrapKey, seal, sealKey } from "./envelope";
+import { open, openKey, rewrap, rewrapKey, seal, sealKey } from "./envelope";
 import { fingerprint, FingerprintKey, sameFingerprint } from "./fingerprint";
 import { getKeyring } from "./keyring";
 import { LocalKeyProvider } from "./providers/local";
@@ -69,9 +69,6 @@ export async function rewrapSecretValue(ciphertext: string, ctx: SealContext): P
   const out = await rewrap(getKeyring(), ciphertext, ctx);
   return out && { ciphertext: out.envelope, keyId: out.keyId };
 }
-
-/** The key id a stored ciphertext or key material names (for the indexed key_id columns). */
-export const ciphertextKeyId = envelopeKeyId;
 
 /**
  * A new fingerprint key, wrapped for storage. With a local master key it is the key fingerprints were

@@ -10,7 +10,7 @@ import type { SealContext } from "./aad";
 import { open, rewrap, seal } from "./envelope";
 import { getKeyring } from "./keyring";
 
-export const SIGNING_SECRET_PREFIX = "whsec_";
+const SIGNING_SECRET_PREFIX = "whsec_";
 const SIGNING_KEY_BYTES = 32;
 
 /**

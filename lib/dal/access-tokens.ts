@@ -161,7 +161,7 @@ export async function revokeAccessToken(input: { actor: TActor; teamSlug: string
 export type TTokenPrincipal = { id: string; teamId: string; name: string; prefix: string };
 
 /** Is `address` inside one of the ranges? IPv4-mapped IPv6 addresses count as their IPv4 address. */
-export function addressAllowed(address: string | null, cidrs: readonly string[]): boolean {
+function addressAllowed(address: string | null, cidrs: readonly string[]): boolean {
   if (cidrs.length === 0) return true;
   if (!address) return false;
   let addr: ipaddr.IPv4 | ipaddr.IPv6;

@@ -7,7 +7,7 @@ import type { Executor } from "@/db/client";
 import { keyMaterial } from "@/db/schema";
 import { newFingerprintKeyMaterial, openFingerprintKey, type FingerprintKey } from "@/lib/crypto";
 
-export const FINGERPRINT_KEY = "fingerprint";
+const FINGERPRINT_KEY = "fingerprint";
 
 const globalForKeys = globalThis as unknown as { __teamSecretsFingerprintKey?: Promise<FingerprintKey> };
 

@@ -12,7 +12,7 @@ import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 export type TTeamSummary = { slug: string; name: string; role: TRole };
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const base = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -12,7 +12,7 @@ import { recordAudit } from "./audit";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
 /** How long a rotated-out signing secret still signs deliveries (alongside the new one). */
-export const SIGNING_ROTATION_OVERLAP_HOURS = 24;
+const SIGNING_ROTATION_OVERLAP_HOURS = 24;
 
 /** Inside the caller's transaction: stores a new current signing secret of a webhook; returns the plaintext. */
 export async function insertSigningSecretTx(tx: Executor, teamId: string, webhookId: string, version: number): Promise<string> {

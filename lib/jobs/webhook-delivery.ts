@@ -29,7 +29,7 @@ import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } 
 import { allReferences, destinationUrl, RenderError, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 const LOG_BYTES = 4096;
 const READ_CAP = 64 * 1024;
 const USER_AGENT = "TeamSecrets-Webhooks/1.0";

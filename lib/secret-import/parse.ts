@@ -15,7 +15,7 @@ export { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES };
 export type TParsedEntry = { name: string; value: string; problem: string | null; line?: number };
 export type TParsedFile = { format: TImportFormat; entries: TParsedEntry[]; error: string | null };
 
-export function detectFormat(text: string, fileName?: string | null): TImportFormat {
+function detectFormat(text: string, fileName?: string | null): TImportFormat {
   if (fileName && /\.json$/i.test(fileName)) return "json";
   if (fileName && /(^|\.)env($|\.)/i.test(fileName)) return "dotenv";
   return text.trimStart().startsWith("{") ? "json" : "dotenv";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ZEmail } from "./auth";
 
-export const ZRole = z.enum(["owner", "admin", "editor"], { error: "Choose a role." });
+const ZRole = z.enum(["owner", "admin", "editor"], { error: "Choose a role." });
 
 export const ZInviteInput = z.object({ email: ZEmail, role: ZRole });
 export const ZMemberRef = z.object({ userId: z.uuid({ error: "Unknown member." }) });

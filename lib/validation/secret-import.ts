@@ -4,7 +4,7 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "./secret-rules";
 import { ZVisibility } from "./secrets";
 
 // Characters, not bytes: the byte limit itself is the parser's (it says "larger than 4 MiB").
-export const ZImportText = z
+const ZImportText = z
   .string({ error: "Upload a file or paste its contents." })
   .max(IMPORT_MAX_BYTES + 64 * 1024, "The file is larger than 4 MiB.");
 const ZFileName = z.string().max(255).nullable().default(null);

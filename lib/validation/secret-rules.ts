@@ -10,7 +10,7 @@ export const SECRET_VALUE_MAX_BYTES = 64 * 1024;
 export const IMPORT_MAX_ENTRIES = 10_000;
 export const IMPORT_MAX_BYTES = 4 * 1024 * 1024;
 
-export const NAME_TOO_LONG = `Names are at most ${SECRET_NAME_MAX} characters.`;
+const NAME_TOO_LONG = `Names are at most ${SECRET_NAME_MAX} characters.`;
 
 export const byteLength = (s: string) => new TextEncoder().encode(s).length;
 

@@ -38,7 +38,7 @@ export const ZSecretDescription = z
   .transform((v) => v?.trim() || null);
 
 /** "Expires on": a calendar date 'YYYY-MM-DD' (UTC), or blank / null for none. */
-export const ZExpiresOn = z
+const ZExpiresOn = z
   .string({ error: "Enter a date (YYYY-MM-DD)." })
   .nullable()
   .superRefine((v, ctx) => {
@@ -48,7 +48,7 @@ export const ZExpiresOn = z
   .transform((v) => v?.trim() || null);
 
 /** "Rotate every (days)": a whole number 1..3650 (a form's text or a number), or blank / null for none. */
-export const ZRotateEveryDays = z
+const ZRotateEveryDays = z
   .union([z.string(), z.number(), z.null()], { error: "Enter a whole number of days." })
   .superRefine((v, ctx) => {
     const problem = v === null ? null : rotateEveryDaysProblem(String(v));
@@ -57,7 +57,7 @@ export const ZRotateEveryDays = z
   .transform((v) => (v === null || String(v).trim() === "" ? null : Number(String(v).trim())));
 
 /** "Stop serving after expiry": a checkbox ("on" when ticked) or a boolean; missing or null is off. */
-export const ZStopServing = z
+const ZStopServing = z
   .union([z.boolean(), z.enum(["on", "true", "false", "off"]), z.null()], { error: "Choose whether to stop serving after expiry." })
   .transform((v) => v === true || v === "on" || v === "true");
 
@@ -109,7 +109,7 @@ export const ZUpdateSecretDetailsInput = z.object({
 });
 export type TUpdateSecretDetailsInput = z.infer<typeof ZUpdateSecretDetailsInput>;
 
-export const SECRET_SORTS = ["name", "-name", "updated", "-updated", "version", "-version"] as const;
+const SECRET_SORTS = ["name", "-name", "updated", "-updated", "version", "-version"] as const;
 export const ZListSecretsQuery = z.object({
   q: z.string().trim().max(SECRET_NAME_MAX).catch("").default(""),
   sort: z.enum(SECRET_SORTS).catch("name").default("name"),

@@ -6,9 +6,9 @@ import { z } from "zod";
 import { ZSecretName } from "./secrets";
 import { unsafeEnvNameReason } from "./unsafe-env-names.mjs";
 
-export const TOKEN_NAME_MAX = 64;
-export const TOKEN_SECRETS_MAX = 100;
-export const TOKEN_CIDRS_MAX = 20;
+const TOKEN_NAME_MAX = 64;
+const TOKEN_SECRETS_MAX = 100;
+const TOKEN_CIDRS_MAX = 20;
 
 export const EXPIRY_CHOICES = [
   { value: "30", label: "30 days" },
@@ -19,7 +19,7 @@ export const EXPIRY_CHOICES = [
 export type TExpiryChoice = (typeof EXPIRY_CHOICES)[number]["value"];
 export const DEFAULT_EXPIRY: TExpiryChoice = "90";
 
-export const ZTokenName = z
+const ZTokenName = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
@@ -27,7 +27,7 @@ export const ZTokenName = z
   .regex(/^[^\p{Cc}]+$/u, "Names cannot contain control characters.");
 
 // What a process can take as an environment variable name on every platform we expect.
-export const ZEnvName = z
+const ZEnvName = z
   .string()
   .trim()
   .max(128, "Environment names are at most 128 characters.")
@@ -59,13 +59,13 @@ export function normalizeCidr(input: string): string | null {
 }
 
 /** Splits free text (commas, spaces or new lines) into ranges. */
-export const splitCidrs = (text: string) =>
+const splitCidrs = (text: string) =>
   text
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
 
-export const ZCidrList = z
+const ZCidrList = z
   .string()
   .max(4000, "Too many address ranges.")
   .default("")
@@ -87,7 +87,7 @@ export const ZCidrList = z
     return out;
   });
 
-export const ZTokenBinding = z.object({
+const ZTokenBinding = z.object({
   name: ZSecretName,
   // Empty means: the secret's own name.
   env: z.union([z.literal(""), ZEnvName]).optional(),

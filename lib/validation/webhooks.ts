@@ -3,7 +3,7 @@ import { z } from "zod";
 import { TEAM_EVENTS } from "@/lib/webhooks/events";
 
 export const WEBHOOK_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
-export const WEBHOOK_PAYLOAD_MAX = 64 * 1024;
+const WEBHOOK_PAYLOAD_MAX = 64 * 1024;
 
 /** Set by the sender on every delivery (Standard Webhooks signature headers and ours), lower case. */
 export const SENDER_HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature", "x-webhook-event", "x-webhook-delivery"] as const;
@@ -14,7 +14,7 @@ const RESERVED_HEADERS = new Set<string>([
   "proxy-authorization", "proxy-connection", ...SENDER_HEADERS,
 ]);
 
-export const ZHeaderRow = z.object({
+const ZHeaderRow = z.object({
   name: z
     .string()
     .trim()

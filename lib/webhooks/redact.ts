@@ -11,7 +11,7 @@ type TPattern = { text: string; name: string };
  * Below this length a value cannot be redacted without giving itself away (replacing every "a" in a log
  * says the value is "a"): texts of a delivery that resolved such a value are withheld from the log whole.
  */
-export const MIN_REDACTABLE_LENGTH = 6;
+const MIN_REDACTABLE_LENGTH = 6;
 
 export class Redactor {
   private readonly patterns: TPattern[];

@@ -101,7 +101,7 @@ function classifyName(name: string): string | null {
  * A host as compared with allowlists: lower case, no IPv6 brackets, no trailing dots (`example.com.` is the
  * same host as `example.com`), addresses in ipaddr's canonical form.
  */
-export function hostKey(host: string): string {
+function hostKey(host: string): string {
   const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.+$/, "");
   return ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare;
 }

@@ -107,7 +107,7 @@ export class RenderError extends Error {
 // What HTTP (and Node) accept in a header value: tab, visible ASCII and space, Latin-1.
 const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-export function renderHeaderValue(headerName: string, value: string, values: TValues): string {
+function renderHeaderValue(headerName: string, value: string, values: TValues): string {
   return parseTemplate(value)
     .map((p) => {
       if (p.kind === "text") return p.text;

@@ -34,7 +34,7 @@ export function gcmOpen(key: Buffer, nonce: Buffer, sealed: Buffer, associated: 
   }
 }
 
-export function parseLocalKey(base64: string, label: string): Buffer {
+function parseLocalKey(base64: string, label: string): Buffer {
   const trimmed = base64.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
     throw new KeyringError(`${label} must be base64 of exactly 32 bytes (e.g. \`openssl rand -base64 32\`)`);
@@ -44,7 +44,7 @@ export function parseLocalKey(base64: string, label: string): Buffer {
   return key;
 }
 
-export const localKeyId = (key: Buffer) =>
+const localKeyId = (key: Buffer) =>
   "k" + createHash("sha256").update("team-secrets key id\0").update(key).digest("hex").slice(0, 10);
 
 export class LocalKeyProvider implements KeyProvider {

@@ -11,7 +11,7 @@ import { AppError, HTTP_STATUS, type ActionResult } from "@/lib/errors";
 import { requestMeta } from "@/lib/request-meta";
 import { logError } from "@/lib/log";
 import { jsonResponse } from "@/lib/route-handler";
-import { validationFailure } from "@/lib/server-action";
+import { UNAUTHENTICATED, validationFailure } from "@/lib/server-action";
 import { actorOf, currentUser } from "@/lib/session";
 import { ZImportSecretsInput } from "@/lib/validation/secret-import";
 import { z } from "zod";
@@ -38,7 +38,7 @@ function isSameOrigin(req: NextRequest): boolean {
 
 export async function POST(req: NextRequest, { params }: { params: Promise<{ team: string }> }) {
   const user = await currentUser();
-  if (!user) return json({ ok: false, code: "unauthenticated", message: "Your session has ended. Sign in again." }, HTTP_STATUS.unauthenticated);
+  if (!user) return json(UNAUTHENTICATED, HTTP_STATUS.unauthenticated);
   if (!isSameOrigin(req) || !req.headers.get("content-type")?.startsWith("application/json")) {
     return json({ ok: false, code: "forbidden", message: "Cross-origin requests are refused." }, HTTP_STATUS.forbidden);
   }
