@@ -4,17 +4,15 @@
 // is a textarea (multi-line values such as PEM keys or JSON can be checked), obfuscated while typed,
 // uncontrolled, and gone when the dialog closes. An answer is cleared as soon as the candidate changes, so it
 // never stands beside a value it was not about. Nothing the server returns contains the candidate.
-import { useMutation } from "@tanstack/react-query";
 import { SearchCheck } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { checkSecretValueAction } from "@/app/teams/[team]/settings/secrets/actions";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
-import type { ActionResult } from "@/lib/errors";
 import { candidateValueProblem } from "@/lib/validation/secret-rules";
-import type { TCheckResult } from "@/lib/types/secrets";
 
 export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secret: { id: string; name: string } }) {
   const id = useId();
@@ -22,19 +20,13 @@ export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secre
   const [revealed, setRevealed] = useState(false);
   const [clientError, setClientError] = useState<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
-  const mutation = useMutation({
-    mutationFn: async (fd: FormData): Promise<ActionResult<TCheckResult>> => {
-      try {
-        return await checkSecretValueAction(teamSlug, fd);
-      } catch {
-        return { ok: false, code: "unexpected", message: "Could not reach the server; please try again." };
-      }
-    },
+  // A check changes no list: nothing to invalidate.
+  const mutation = useTeamMutation((fd: FormData) => checkSecretValueAction(teamSlug, fd), {
+    invalidates: [],
     onSettled: () => field.current?.focus(),
   });
-  const pending = mutation.isPending;
-  const result = mutation.data?.ok ? mutation.data.data : null;
-  const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
+  const { pending, failure } = mutation;
+  const result = mutation.result?.ok ? mutation.result.data : null;
   const fieldErrors = clientError ? [clientError] : failure?.fieldErrors?.candidate;
   const fieldId = `${id}-candidate`;
   const errorId = `${id}-error`;
@@ -61,12 +53,12 @@ export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secre
     }
     // Cleared first, so the same answer twice is still announced as a new one.
     mutation.reset();
-    mutation.mutate(new FormData(e.currentTarget));
+    mutation.run(new FormData(e.currentTarget));
   }
 
   function onInput() {
     // The answer was about the previous candidate.
-    if (mutation.data) mutation.reset();
+    if (mutation.result) mutation.reset();
     setClientError(null);
   }
 

@@ -12,7 +12,8 @@ import { FormAlert } from "@/components/ui/field";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
 import { LifecycleFields, lifecycleInput, lifecycleProblems, type TLifecycleErrors } from "./lifecycle-fields";
-import { useSecretMutation } from "./use-secret-mutation";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretDTO } from "@/lib/types/secrets";
 
 type TDetailsInput = { secretId: string; description: string } & ReturnType<typeof lifecycleInput>;
@@ -32,12 +33,15 @@ export function EditSecretDetailsDialog({
   const [clientErrors, setClientErrors] = useState<TErrors | null>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  const mutation = useSecretMutation(teamSlug, (input: TDetailsInput) => updateSecretDetailsAction(teamSlug, input), (data) => {
-    setOpen(false);
-    onSaved(data.name, data.changed.length > 0);
+  const mutation = useTeamMutation((input: TDetailsInput) => updateSecretDetailsAction(teamSlug, input), {
+    invalidates: [secretsKeys.all(teamSlug)],
+    onSuccess: (data) => {
+      setOpen(false);
+      onSaved(data.name, data.changed.length > 0);
+    },
   });
-  const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
-  const pending = mutation.isPending;
+  const failure = mutation.failure;
+  const pending = mutation.pending;
   const errors: TErrors = clientErrors ?? (failure?.fieldErrors as TErrors | undefined) ?? {};
   const hasFieldErrors = ORDER.some((f) => errors[f]?.length);
 
@@ -74,7 +78,7 @@ export function EditSecretDetailsDialog({
       return;
     }
     setClientErrors(null);
-    mutation.mutate({ secretId: secret.id, description, ...lifecycleInput(form) });
+    mutation.run({ secretId: secret.id, description, ...lifecycleInput(form) });
   }
 
   return (

@@ -8,6 +8,7 @@ import { History, Loader2, Lock } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys } from "@/lib/queries/keys";
 import { cellClass } from "./secrets-table";
 import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/types/secrets";
@@ -16,15 +17,8 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 
 const SOURCE_LABELS: Record<NonNullable<TSecretVersionDTO["source"]>, string> = { ui: "UI", import: "Import", api: "API" };
 
-async function fetchHistory(teamSlug: string, secretId: string): Promise<TSecretHistoryDTO> {
-  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets/${encodeURIComponent(secretId)}/history`, { cache: "no-store" });
-  if (!res.ok) {
-    if (res.status === 401) throw new Error("Your session has ended. Sign in again.");
-    if (res.status === 404) throw new Error("This secret no longer exists.");
-    throw new Error("Could not load the history.");
-  }
-  return res.json();
-}
+const fetchHistory = (teamSlug: string, secretId: string) =>
+  fetchTeamData<TSecretHistoryDTO>(teamApiPath(teamSlug, `secrets/${encodeURIComponent(secretId)}/history`), "the history", "This secret no longer exists.");
 
 function FingerprintCell({ v, history }: { v: TSecretVersionDTO; history: TSecretHistoryDTO }) {
   if (!history.canSeeFingerprints) {

@@ -3,10 +3,10 @@
 // The server parses it and answers a preview (each name with its state: new, already exists — skip or
 // rotate, invalid and why); values are never shown. The import is one transaction on the server, every row
 // or none, streamed back as progress lines so a 10,000-line file shows how far it has got.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Upload } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
+import { UNREACHABLE as unreachable, useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
@@ -53,10 +53,8 @@ async function runImport(teamSlug: string, input: TSource & { rotate: string[]; 
   }
   return unreachable;
 }
-const unreachable = { ok: false, code: "unexpected", message: "Could not reach the server. Nothing was changed; please try again." } as const;
 
 export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string; onImported: (message: string) => void }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [file, setFile] = useState<TSource | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -72,28 +70,24 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
 
   const source: TSource | null = file ?? (paste.trim() ? { text: paste, fileName: null } : null);
 
-  const mutation = useMutation({
-    mutationFn: async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
-      try {
-        // The streaming route reports progress; should it fail unexpectedly, the server action does the same import.
-        const streamed = await runImport(teamSlug, input, setProgress).catch(() => unreachable);
-        if (streamed.ok || streamed.code !== "unexpected") return streamed;
-        return await importSecretsAction(teamSlug, input);
-      } catch {
-        return unreachable;
-      }
+  const mutation = useTeamMutation(
+    async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
+      // The streaming route reports progress; should it fail unexpectedly, the server action does the same import.
+      const streamed = await runImport(teamSlug, input, setProgress).catch(() => unreachable);
+      if (streamed.ok || streamed.code !== "unexpected") return streamed;
+      return await importSecretsAction(teamSlug, input);
     },
-    onSuccess: async (r) => {
-      if (!r.ok) return;
-      await queryClient.invalidateQueries({ queryKey: secretsKeys.all(teamSlug) });
-      const d = r.data;
-      onImported(
-        `Imported: ${d.created} new, ${d.rotated} rotated, ${d.skipped} skipped${d.invalid ? `, ${d.invalid} invalid not imported` : ""}.`,
-      );
-      close();
+    {
+      invalidates: [secretsKeys.all(teamSlug)],
+      onSuccess: (d) => {
+        onImported(
+          `Imported: ${d.created} new, ${d.rotated} rotated, ${d.skipped} skipped${d.invalid ? `, ${d.invalid} invalid not imported` : ""}.`,
+        );
+        close();
+      },
     },
-  });
-  const pending = mutation.isPending;
+  );
+  const { pending } = mutation;
 
   // The preview follows the input: a new file or a pause in typing asks the server again.
   useEffect(() => {
@@ -159,7 +153,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
     entries.length <= PREVIEW_ROWS
       ? entries
       : [...entries.filter((e) => e.state !== "new"), ...entries.filter((e) => e.state === "new")].slice(0, Math.max(PREVIEW_ROWS, counts.invalid + counts.exists));
-  const importFailure = mutation.data && !mutation.data.ok ? mutation.data : null;
+  const importFailure = mutation.failure;
 
   return (
     <Dialog
@@ -185,7 +179,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
           onSubmit={(e) => {
             e.preventDefault();
             if (!source || !canImport) return;
-            mutation.mutate({ ...source, rotate: [...rotate], visibility });
+            mutation.run({ ...source, rotate: [...rotate], visibility });
           }}
           noValidate
         >

@@ -14,7 +14,8 @@ import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/se
 import { DescriptionField } from "./description-field";
 import { LifecycleFields, lifecycleProblems } from "./lifecycle-fields";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
-import { useSecretMutation } from "./use-secret-mutation";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { secretsKeys } from "@/lib/queries/keys";
 
 const VISIBILITY_OPTIONS = [
   { value: "masked", label: "Masked", hint: "Every member sees its fingerprint; Editors can use it in webhooks." },
@@ -42,12 +43,15 @@ export function NewSecretDialog({
   const formRef = useRef<HTMLFormElement>(null);
   const visibilityRef = useRef<HTMLInputElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
-  const mutation = useSecretMutation(teamSlug, (fd: FormData) => createSecretAction(teamSlug, fd), (data) => {
-    setOpen(false);
-    onCreated(data.name);
+  const mutation = useTeamMutation((fd: FormData) => createSecretAction(teamSlug, fd), {
+    invalidates: [secretsKeys.all(teamSlug)],
+    onSuccess: (data) => {
+      setOpen(false);
+      onCreated(data.name);
+    },
   });
-  const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
-  const pending = mutation.isPending;
+  const failure = mutation.failure;
+  const pending = mutation.pending;
   const errors: TFieldErrors = clientErrors ?? (failure?.fieldErrors as TFieldErrors | undefined) ?? {};
 
   function focusFirst(e: TFieldErrors) {
@@ -91,7 +95,7 @@ export function NewSecretDialog({
       return;
     }
     setClientErrors(null);
-    mutation.mutate(fd);
+    mutation.run(fd);
   }
 
   const fieldMessages = FIELD_ORDER.some((k) => errors[k]?.length);

@@ -11,7 +11,8 @@ import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/
 import { FormAlert } from "@/components/ui/field";
 import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
-import { useSecretMutation } from "./use-secret-mutation";
+import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { secretsKeys } from "@/lib/queries/keys";
 import { ConsumerList } from "./used-by";
 import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
 import type { TSecretDTO } from "@/lib/types/secrets";
@@ -52,12 +53,15 @@ export function RotateSecretDialog({
   const formRef = useRef<HTMLFormElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
   const anywayRef = useRef<HTMLButtonElement>(null);
-  const mutation = useSecretMutation(teamSlug, (fd: FormData) => rotateSecretAction(teamSlug, fd), (data) => {
-    setOpen(false);
-    onRotated(data.name, data.version);
+  const mutation = useTeamMutation((fd: FormData) => rotateSecretAction(teamSlug, fd), {
+    invalidates: [secretsKeys.all(teamSlug)],
+    onSuccess: (data) => {
+      setOpen(false);
+      onRotated(data.name, data.version);
+    },
   });
-  const failure = mutation.data && !mutation.data.ok ? mutation.data : null;
-  const pending = mutation.isPending;
+  const failure = mutation.failure;
+  const pending = mutation.pending;
   const current = failure?.code === "stale" ? failure.current : undefined;
   const valueErrors = clientError?.field === "value" ? [clientError.message] : failure?.fieldErrors?.value;
   const fileErrors = clientError?.field === "file" ? [clientError.message] : failure?.fieldErrors?.file;
@@ -102,7 +106,7 @@ export function RotateSecretDialog({
     }
     const fd = new FormData(form);
     fd.set("expectedVersion", String(version));
-    mutation.mutate(fd);
+    mutation.run(fd);
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {

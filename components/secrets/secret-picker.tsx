@@ -12,6 +12,7 @@ import { RotateSecretDialog } from "@/components/secrets/rotate-secret-dialog";
 import { notify } from "@/components/ui/toast";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
+import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretList } from "@/lib/types/secrets";
 
@@ -23,9 +24,7 @@ const CREATE = "create";
 /** The current version and consumers of one secret, found by its exact name (what Rotate needs). */
 async function secretByName(teamSlug: string, name: string): Promise<TSecretList["items"][number] | null> {
   const sp = new URLSearchParams({ pageSize: "100", q: name });
-  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${sp}`, { cache: "no-store" });
-  if (!res.ok) throw new Error("Could not load the secret.");
-  const data = (await res.json()) as TSecretList;
+  const data = await fetchTeamData<TSecretList>(`${teamApiPath(teamSlug, "secrets")}?${sp}`, "the secret");
   return data.items.find((s) => s.name === name) ?? null;
 }
 
@@ -62,9 +61,7 @@ async function searchSecrets(teamSlug: string, q: string, onlyMasked: boolean): 
   const sp = new URLSearchParams({ pageSize: String(PAGE_SIZE) });
   if (q) sp.set("q", q);
   if (onlyMasked) sp.set("visibility", "masked");
-  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${sp}`, { cache: "no-store" });
-  if (!res.ok) throw new Error("Could not load secrets.");
-  const data = (await res.json()) as TSecretList;
+  const data = await fetchTeamData<TSecretList>(`${teamApiPath(teamSlug, "secrets")}?${sp}`, "secrets");
   return data.items.map((s) => ({ id: s.id, name: s.name, visibility: s.visibility }));
 }
 

@@ -12,6 +12,7 @@ import { useEffect, useRef, useState } from "react";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { notify } from "@/components/ui/toast";
 import { Input } from "@/components/ui/field";
+import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys, secretsSearchParams } from "@/lib/queries/keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
 import { CheckValueDialog } from "./check-value-dialog";
@@ -25,13 +26,8 @@ import { RotateSecretDialog } from "./rotate-secret-dialog";
 import { SecretsTable } from "./secrets-table";
 import type { TSecretList } from "@/lib/types/secrets";
 
-async function fetchSecrets(teamSlug: string, query: TListSecretsQuery): Promise<TSecretList> {
-  const res = await fetch(`/api/teams/${encodeURIComponent(teamSlug)}/secrets?${secretsSearchParams(query)}`, {
-    cache: "no-store",
-  });
-  if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended. Sign in again." : "Could not load secrets.");
-  return res.json();
-}
+const fetchSecrets = (teamSlug: string, query: TListSecretsQuery) =>
+  fetchTeamData<TSecretList>(`${teamApiPath(teamSlug, "secrets")}?${secretsSearchParams(query)}`, "secrets");
 
 export function SecretsPanel({ teamSlug, initialQuery }: { teamSlug: string; initialQuery: TListSecretsQuery }) {
   const [query, setQuery] = useState(initialQuery);

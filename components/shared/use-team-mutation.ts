@@ -7,7 +7,8 @@
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import type { ActionResult } from "@/lib/errors";
 
-const UNREACHABLE = {
+/** What a call that never reached the server (network, server down) answers. */
+export const UNREACHABLE = {
   ok: false,
   code: "unexpected",
   message: "Could not reach the server. Nothing was changed; please try again.",
@@ -19,6 +20,8 @@ export function useTeamMutation<TIn, TOut>(
     /** What the change makes stale: each key and everything under it is refetched. */
     invalidates: readonly QueryKey[];
     onSuccess?: (data: TOut, input: TIn) => void;
+    /** After every answer, success or refusal (e.g. to put focus back on the field). */
+    onSettled?: () => void;
   },
 ) {
   const queryClient = useQueryClient();
@@ -37,6 +40,7 @@ export function useTeamMutation<TIn, TOut>(
       await refresh();
       options.onSuccess?.(result.data, input);
     },
+    onSettled: () => options.onSettled?.(),
   });
   const result = mutation.data ?? null;
   return {

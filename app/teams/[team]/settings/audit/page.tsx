@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { PageHeader } from "@/components/shared/page-header";
 import { inputClass } from "@/components/ui/field";
+import { Table, TableBody, TableHeader, Td } from "@/components/ui/table";
 import { listAuditEvents } from "@/lib/dal/audit";
-import { findTeamAccess } from "@/lib/dal/teams";
-import { actorOf, currentUser } from "@/lib/session";
 import { AUDIT_ACTIONS, ZAuditQuery, type TAuditQuery } from "@/lib/validation/audit";
+import { openSettingsPage } from "../settings-page";
 
 export const metadata = { title: "Audit log" };
 
@@ -31,12 +31,11 @@ export default async function AuditPage({
   params: Promise<{ team: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { team } = await params;
-  const user = await currentUser();
-  if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/teams/${team}/settings/audit`)}`);
-  const access = await findTeamAccess(user.id, team);
-  if (!access) notFound();
-  if (!access.can.canReadAudit) {
+  // Server-rendered with GET filters and links (it works without JavaScript and changes nothing), so it has no
+  // client query; its opening and table chrome are the other pages'.
+  const settings = await openSettingsPage(params, "audit");
+  const { team } = settings;
+  if (!settings.access.can.canReadAudit) {
     return (
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Audit log</h1>
@@ -47,26 +46,27 @@ export default async function AuditPage({
     );
   }
   const q = ZAuditQuery.parse(await searchParams);
-  const { events, total, page, pageSize } = await listAuditEvents(actorOf(user), team, q);
+  const { events, total, page, pageSize } = await listAuditEvents(settings.actor, team, q);
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   const base = `/teams/${team}/settings/audit`;
   const exportBase = `/api/teams/${team}/audit/export`;
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Audit log</h1>
-          <p className="mt-1 text-sm text-slate-600">Every change to secrets and members, and every sign-in, newest first. Times are UTC.</p>
-        </div>
-        <div className="flex gap-2">
+      <PageHeader
+        title="Audit log"
+        actions={
+          <>
           <a href={`${exportBase}?${queryString(q, { format: "csv" })}`} download className="rounded-md bg-white px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50" role="button">
             Export CSV
           </a>
           <a href={`${exportBase}?${queryString(q, { format: "json" })}`} download className="rounded-md bg-white px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50" role="button">
             Export JSON
           </a>
-        </div>
-      </div>
+          </>
+        }
+      >
+        <p className="mt-1 text-sm text-slate-600">Every change to secrets and members, and every sign-in, newest first. Times are UTC.</p>
+      </PageHeader>
       <form method="get" className="grid gap-3 rounded-lg bg-white p-4 shadow-xs ring-1 ring-slate-200 sm:grid-cols-6" aria-label="Filter events">
         <label className="text-sm sm:col-span-1">
           <span className="font-medium">Actor</span>
@@ -104,41 +104,36 @@ export default async function AuditPage({
           </Link>
         </div>
       </form>
-      <div tabIndex={0} role="region" aria-label="Audit log, scrollable" className="relative overflow-x-auto rounded-lg bg-white shadow-xs ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Audit events</caption>
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-semibold">Time</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Actor</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Action</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Target</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Details</th>
-              <th scope="col" className="px-4 py-3 font-semibold">Source</th>
+      <Table
+        label="Audit log"
+        caption="Audit events"
+        after={events.length === 0 ? <p className="px-6 py-10 text-center text-sm text-slate-600">No events match these filters.</p> : null}
+      >
+        <TableHeader columns={["Time", "Actor", "Action", "Target", "Details", "Source"]} />
+        <TableBody>
+          {events.map((e) => (
+            <tr key={e.id}>
+              <Td dense className="whitespace-nowrap text-slate-600">
+                <time dateTime={e.createdAt}>{dateTime.format(new Date(e.createdAt))}</time>
+              </Td>
+              <Td dense>{e.actor}</Td>
+              <Td dense className="font-mono text-xs">
+                {e.action}
+              </Td>
+              <Td dense>
+                {e.target}
+                {e.version ? <span className="ml-1 text-xs text-slate-500">v{e.version}</span> : null}
+              </Td>
+              <Td dense className="text-xs text-slate-600">
+                {describe(e.details)}
+              </Td>
+              <Td dense className="text-xs text-slate-500" title={e.userAgent ?? undefined}>
+                {e.ip ?? "—"}
+              </Td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td className="whitespace-nowrap px-4 py-2 text-slate-600">
-                  <time dateTime={e.createdAt}>{dateTime.format(new Date(e.createdAt))}</time>
-                </td>
-                <td className="px-4 py-2">{e.actor}</td>
-                <td className="px-4 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-4 py-2">
-                  {e.target}
-                  {e.version ? <span className="ml-1 text-xs text-slate-500">v{e.version}</span> : null}
-                </td>
-                <td className="px-4 py-2 text-xs text-slate-600">{describe(e.details)}</td>
-                <td className="px-4 py-2 text-xs text-slate-500" title={e.userAgent ?? undefined}>
-                  {e.ip ?? "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {events.length === 0 ? <p className="px-6 py-10 text-center text-sm text-slate-600">No events match these filters.</p> : null}
-      </div>
+          ))}
+        </TableBody>
+      </Table>
       {total > pageSize ? (
         <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-600">
           <p>
