@@ -1,8 +1,9 @@
 "use client";
 // History of one secret: a table with one row per version (who made it, when, how, its fingerprint where the
-// viewer's role allows). Any member may open it; it is read-only. Past values do not exist (a rotation
-// destroys the previous one), and the dialog says so. Data comes from the history route through TanStack
-// Query, fetched when the dialog opens and refreshed with every secrets mutation.
+// viewer's role allows, and for Owners/Admins which consumers last received it). Any member may open it; it
+// is read-only. Past values do not exist (a rotation destroys the previous one), and the dialog says so.
+// Data comes from the history route through TanStack Query, fetched when the dialog opens and refreshed with
+// every secrets mutation.
 import { useQuery } from "@tanstack/react-query";
 import { History, Loader2, Lock } from "lucide-react";
 import { useState } from "react";
@@ -12,6 +13,8 @@ import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys } from "@/lib/queries/keys";
 import { cellClass } from "./secrets-table";
 import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/types/secrets";
+import type { TConsumerVersion } from "@/lib/consumer-versions";
+import { ConsumersBehind, ConsumerVersionLine } from "./consumer-versions";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -36,6 +39,20 @@ function FingerprintCell({ v, history }: { v: TSecretVersionDTO; history: TSecre
   );
 }
 
+/** The consumers whose last received version is this one (Owners/Admins only). */
+function ConsumersCell({ consumers, currentVersion }: { consumers: TConsumerVersion[]; currentVersion: number }) {
+  if (consumers.length === 0) return <span className="text-slate-500">—</span>;
+  return (
+    <ul className="space-y-0.5 text-left">
+      {consumers.map((c) => (
+        <li key={`${c.kind}-${c.id}`}>
+          <ConsumerVersionLine c={c} currentVersion={currentVersion} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function VersionsTable({ history }: { history: TSecretHistoryDTO }) {
   const name = history.secret.name;
   return (
@@ -43,7 +60,7 @@ function VersionsTable({ history }: { history: TSecretHistoryDTO }) {
       <caption className="sr-only">Versions of {name}</caption>
       <thead className="bg-slate-50 text-slate-700 max-md:sr-only">
         <tr>
-          {["Version", "Created", "By", "How", "Fingerprint"].map((h) => (
+          {["Version", "Created", "By", "How", "Fingerprint", ...(history.consumerVersions ? ["Consumers on it"] : [])].map((h) => (
             <th key={h} scope="col" className="whitespace-nowrap px-4 py-2 text-left font-semibold">
               {h}
             </th>
@@ -71,6 +88,11 @@ function VersionsTable({ history }: { history: TSecretHistoryDTO }) {
             <td data-label="Fingerprint" className={cellClass}>
               <FingerprintCell v={v} history={history} />
             </td>
+            {v.consumers ? (
+              <td data-label="Consumers on it" className={cellClass}>
+                <ConsumersCell consumers={v.consumers} currentVersion={history.secret.version} />
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>
@@ -85,6 +107,7 @@ export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: 
     queryFn: () => fetchHistory(teamSlug, secret.id),
     enabled: open,
   });
+  const notFetched = data?.consumerVersions?.consumers.filter((c) => c.version === null) ?? [];
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
@@ -108,9 +131,22 @@ export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: 
             </p>
           ) : (
             <>
+              <ConsumersBehind versions={data.consumerVersions} className="text-sm" />
               <div className="rounded-lg ring-1 ring-slate-200">
                 <VersionsTable history={data} />
               </div>
+              {notFetched.length ? (
+                <div className="text-xs text-slate-600">
+                  <p>Consumers that have not fetched {secret.name} yet (they hold no old value):</p>
+                  <ul className="mt-1 space-y-0.5">
+                    {notFetched.map((c) => (
+                      <li key={`${c.kind}-${c.id}`}>
+                        <ConsumerVersionLine c={c} currentVersion={data.secret.version} />
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
               {data.total > data.versions.length ? (
                 <p className="text-xs text-slate-600">
                   Showing the newest {data.versions.length} of {data.total} versions.

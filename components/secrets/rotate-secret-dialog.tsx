@@ -14,6 +14,7 @@ import { SecretValueField, type TSecretValueHandle } from "./secret-value-field"
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
 import { ConsumerList } from "./used-by";
+import { ConsumersBehind, ConsumerVersionList } from "./consumer-versions";
 import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
 import type { TSecretDTO } from "@/lib/types/secrets";
 
@@ -41,7 +42,8 @@ export function RotateSecretDialog({
   trigger,
 }: {
   teamSlug: string;
-  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] } & TLifecycleValues;
+  /** consumerVersions: what each consumer last received (Owners/Admins; absent or null: the plain list). */
+  secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"]; consumerVersions?: TSecretDTO["consumerVersions"] } & TLifecycleValues;
   onRotated: (name: string, version: number) => void;
   trigger?: React.ReactNode;
 }) {
@@ -139,7 +141,14 @@ export function RotateSecretDialog({
                     ? "The next delivery of these webhooks sends the new value; these tokens read it on their next request:"
                     : "These access tokens read the new value on their next request:"}
                 </p>
-                <ConsumerList consumers={secret.usedBy} />
+                {secret.consumerVersions ? (
+                  <>
+                    <ConsumersBehind versions={secret.consumerVersions} className="mb-2 text-sm" />
+                    <ConsumerVersionList versions={secret.consumerVersions} currentVersion={secret.version} />
+                  </>
+                ) : (
+                  <ConsumerList consumers={secret.usedBy} />
+                )}
               </div>
             ) : (
               <p className="text-sm text-slate-700 [overflow-wrap:anywhere]">Nothing uses {secret.name} yet.</p>

@@ -12,6 +12,7 @@ import { cn } from "@/lib/cn";
 import { DUE_WITHIN_DAYS } from "@/lib/secret-lifecycle";
 import { CopyNameButton } from "./copy-name-button";
 import { UsedByCell } from "./used-by";
+import { ConsumersBehind } from "./consumer-versions";
 import type { TSecretDTO } from "@/lib/types/secrets";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
@@ -234,7 +235,10 @@ export function SecretsTable({
                 v{s.version}
               </td>
               <td data-label="Used by" className={cellClass}>
-                <UsedByCell secretName={s.name} consumers={s.usedBy} />
+                <span className="flex flex-col items-end gap-1 md:items-start">
+                  <UsedByCell secretName={s.name} consumers={s.usedBy} />
+                  <ConsumersBehind versions={s.consumerVersions} />
+                </span>
               </td>
               <td data-label="Last used" className={cn(cellClass, "text-slate-700")}>
                 {s.lastUsedAt ? <time dateTime={s.lastUsedAt}>{dateFormat.format(new Date(s.lastUsedAt))}</time> : <span className="text-slate-600">Never</span>}
