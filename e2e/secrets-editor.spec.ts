@@ -88,7 +88,7 @@ test("forged server actions are refused for the editor and change nothing", asyn
   await expect(deleteDialog.getByRole("alert")).toBeVisible();
   await deleteDialog.getByRole("button", { name: "Cancel" }).click();
   await expectRefusedThenAccepted(forgedDelete);
-  expect(await editor.apiFind(name)).toEqual(original);
+  expect(await admin.apiFind(name)).toEqual(original); // the Admin's view: an Editor's carries no consumerVersions
 
   // Rotate.
   const rotateDialog = await admin.openRotate(name);
@@ -97,7 +97,7 @@ test("forged server actions are refused for the editor and change nothing", asyn
   await expect(rotateDialog.getByRole("alert")).toBeVisible();
   await rotateDialog.getByRole("button", { name: "Cancel" }).click();
   await expectRefusedThenAccepted(forgedRotate);
-  expect(await editor.apiFind(name)).toEqual(original);
+  expect(await admin.apiFind(name)).toEqual(original);
 
   // Create.
   const created = `FORGED_NEW_${tag}`;
