@@ -20,16 +20,26 @@ export type SealContext = { teamId: string; secretId: string; version: number };
  * opening and re-wrapping a data key under another key (any provider) all call this.
  */
 export function envelopeAad(ctx: SealContext, layer: "key" | "value"): WrapContext {
-  return { purpose: "secret-value", layer, team: ctx.teamId, secret: ctx.secretId, version: String(ctx.version) };
+  // Frozen: its bytes can be computed once however many times it is used (a re-wrap unwraps and wraps with it).
+  return Object.freeze({ purpose: "secret-value", layer, team: ctx.teamId, secret: ctx.secretId, version: String(ctx.version) });
 }
 
 /** The context of a piece of key material kept wrapped in the database (e.g. the fingerprint key). */
 export function keyMaterialContext(name: string): WrapContext {
-  return { purpose: "key-material", name };
+  return Object.freeze({ purpose: "key-material", name });
 }
+
+// Bytes of frozen contexts (they cannot change), held no longer than the context itself. Callers only read
+// the buffer (it is associated data, never written to).
+const frozenBytes = new WeakMap<WrapContext, Buffer>();
 
 /** Canonical, unambiguous bytes of a context: JSON of its entries sorted by key. */
 export function aadBytes(context: WrapContext): Buffer {
+  const known = Object.isFrozen(context) ? frozenBytes.get(context) : undefined;
+  if (known) return known;
   const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Buffer.from(`team-secrets/aad/v2\0${JSON.stringify(entries)}`, "utf8");
+  const bytes = Buffer.from(`team-secrets/aad/v2\0${JSON.stringify(entries)}`, "utf8");
+  if (Object.isFrozen(context)) frozenBytes.set(context, bytes);
+  return bytes;
 }
+

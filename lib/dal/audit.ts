@@ -65,18 +65,37 @@ export async function recordAuditNow(db: Database, e: TAuditInput): Promise<void
   });
 }
 
+/**
+ * The columns of an event besides its team and metadata, as stored: for DAL statements that write events
+ * from SQL (the key re-wrap counts what its UPDATE changed, per team, in the same statement).
+ */
+export function auditEventColumns(e: Omit<TAuditInput, "teamId" | "metadata">) {
+  return {
+    actorId: e.actor.id,
+    actorLabel: e.actor.label,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId ?? null,
+    targetName: e.targetName ?? null,
+    version: e.version ?? null,
+    ip: e.meta?.ip?.slice(0, 64) ?? null,
+    userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
+  };
+}
+
 /** Several events in one statement (bulk import writes one per secret): one array per column, unnest()ed. */
 export async function recordAuditMany(tx: Executor, events: TAuditInput[]): Promise<void> {
   if (events.length === 0) return;
-  const col = <T>(f: (e: TAuditInput) => T) => sql.param(events.map(f));
+  const rows = events.map((e) => ({ teamId: e.teamId, metadata: e.metadata ? JSON.stringify(e.metadata) : null, ...auditEventColumns(e) }));
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => sql.param(rows.map((r) => r[k]));
   await tx.execute(sql`
     INSERT INTO audit_events (team_id, actor_id, actor_label, action, target_type, target_id, target_name, version, metadata, ip, user_agent)
     SELECT * FROM unnest(
-      ${col((e) => e.teamId)}::uuid[], ${col((e) => e.actor.id)}::uuid[], ${col((e) => e.actor.label)}::text[],
-      ${col((e) => e.action)}::text[], ${col((e) => e.targetType)}::text[], ${col((e) => e.targetId ?? null)}::text[],
-      ${col((e) => e.targetName ?? null)}::text[], ${col((e) => e.version ?? null)}::int[],
-      ${col((e) => (e.metadata ? JSON.stringify(e.metadata) : null))}::jsonb[], ${col((e) => e.meta?.ip?.slice(0, 64) ?? null)}::text[],
-      ${col((e) => e.meta?.userAgent?.slice(0, 512) ?? null)}::text[])`);
+      ${col("teamId")}::uuid[], ${col("actorId")}::uuid[], ${col("actorLabel")}::text[],
+      ${col("action")}::text[], ${col("targetType")}::text[], ${col("targetId")}::text[],
+      ${col("targetName")}::text[], ${col("version")}::int[],
+      ${col("metadata")}::jsonb[], ${col("ip")}::text[],
+      ${col("userAgent")}::text[])`);
 }
 
 /** A sign-in shows in the audit log of every team the user belongs to. */

@@ -1,6 +1,8 @@
 import "server-only";
 // Small SQL helpers shared by the DAL.
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { Executor } from "@/db/client";
 
 /** Case-insensitive "contains", with LIKE's wildcards in the needle taken literally. */
 export function containsIgnoreCase(column: AnyColumn | SQL, needle: string): SQL {
@@ -24,4 +26,20 @@ export function preparedPerDb<D extends object, T>(build: (db: D) => T): (db: D)
     if (p === undefined) cache.set(db, (p = build(db)));
     return p;
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A raw statement of fixed text (parameters bound, never spliced in) sent as a prepared statement, rows as
+ * objects. drizzle's `db.execute()` always sends an unnamed one (see preparedPerDb) and has no `.prepare()`;
+ * this goes through the same session call its query builders' `.prepare()` makes. postgres.js names and caches
+ * the statement per connection by its text, so a caller in a loop pays the Parse once per connection. On
+ * PGlite, and with DATABASE_PREPARED_STATEMENTS=false, it is an ordinary query.
+ */
+export async function executePrepared<T>(db: Executor, query: SQL): Promise<T[]> {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, "raw", false);
+  // postgres.js answers the rows; PGlite a result with `rows`.
+  const result = (await prepared.execute()) as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
 }

@@ -3,14 +3,14 @@ import "server-only";
 // data key unwrapped by the key that wrapped it and wrapped again by the active key; values themselves are
 // not re-encrypted. Batches of `batchSize`, each one transaction (lib/dal/key-rewrap.ts), so a crash or
 // kill -9 at any point leaves every row either old-and-readable or new-and-readable, and a rerun continues
-// where it stopped (it selects by key id). Safe beside a serving app: the swap is compare-and-set on the
-// ciphertext, so a value rotated meanwhile is skipped, not overwritten.
+// where it stopped (values already under the active key are passed over). Safe beside a serving app: the
+// swap is compare-and-set on the ciphertext, so a value rotated meanwhile is skipped, not overwritten.
 import { DecryptError, listKeyringKeys, rewrapKeyMaterial, rewrapSecretValue } from "@/lib/crypto";
 import { rewrapWebhookSigningSecret } from "@/lib/crypto/webhook-signing";
 import {
   countSecretValuesNotUnder,
   listKeyMaterialNotUnder,
-  listSecretValuesNotUnder,
+  pageSecretValuesNotUnder,
   listSigningSecretsNotUnder,
   swapKeyMaterial,
   swapSigningSecret,
@@ -75,8 +75,8 @@ export async function rewrapAll(
     progress.total = progress.done + pending - failedIds.size;
     // Pipelined: the next batch is selected and re-wrapped while the current one commits.
     const prepare = async (after: string | null) => {
-      const rows = await listSecretValuesNotUnder(active.keyId, after, batchSize);
-      const todo = rows.filter((r) => !failedIds.has(r.secretId));
+      const page = await pageSecretValuesNotUnder(active.keyId, after, batchSize);
+      const todo = page.rows.filter((r) => !failedIds.has(r.secretId));
       const results = await mapLimit(todo, opts.concurrency ?? 8, async (r) => {
         try {
           const out = await rewrapSecretValue(r.ciphertext, { teamId: r.teamId, secretId: r.secretId, version: r.version });
@@ -89,7 +89,7 @@ export async function rewrapAll(
           return null;
         }
       });
-      return { lastId: rows.at(-1)?.secretId ?? null, todo: todo.length, swaps: results.filter((s): s is TSwap => s !== null) };
+      return { lastId: page.lastId, todo: todo.length, swaps: results.filter((s): s is TSwap => s !== null) };
     };
     let next = prepare(null);
     for (;;) {

@@ -2,7 +2,7 @@
 // values re-wrapped from key A to key B while a loop reads and rotates secrets. No read fails, nothing is
 // lost, only wrapped keys change, and afterwards a keyring holding only key B opens every value.
 import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, secretValues } from "@/db/schema";
@@ -14,6 +14,7 @@ import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { insertSecretsTx, rotateSecret } from "@/lib/dal/secrets";
 import { rewrapAll } from "@/lib/jobs/key-rewrap";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
+import { withOwnerDb } from "../support/owner-db";
 import { makeTeam, makeUser, rowsOf, type TTestTeam, type TTestUser } from "../support/fixtures";
 
 const KEY_A = process.env.SECRETS_MASTER_KEY!;
@@ -158,6 +159,46 @@ describe("keys rotate", () => {
       expect(fp1!.fingerprint).toBe(fpBefore!.fingerprint);
     }
   }, 240_000);
+
+  it("a batch whose keys.rewrapped event cannot be written changes nothing (swap and event are one transaction)", async () => {
+    const db = await getDb();
+    const keyB = buildKeyring({ SECRETS_MASTER_KEY: KEY_B }).active.keyId;
+    const KEY_C = randomBytes(32).toString("base64");
+    const keyC = buildKeyring({ SECRETS_MASTER_KEY: KEY_C }).active.keyId;
+    const valuesBefore = await db.select().from(secretValues);
+    expect(valuesBefore.every((r) => r.keyId === keyB)).toBe(true);
+    const events = () => db.select().from(auditEvents).where(and(eq(auditEvents.action, "keys.rewrapped"), eq(auditEvents.targetName, keyC)));
+    const asOwner = (q: SQL) => withOwnerDb((owner) => owner.execute(q));
+    await asOwner(sql`
+      CREATE FUNCTION test_fail_rewrap_audit() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.action = 'keys.rewrapped' THEN RAISE EXCEPTION 'injected audit failure'; END IF;
+        RETURN NEW;
+      END;
+      $$ LANGUAGE plpgsql`);
+    await asOwner(sql`CREATE TRIGGER test_fail_rewrap_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_fail_rewrap_audit()`);
+    setProcessKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_C, SECRETS_PREVIOUS_MASTER_KEYS: KEY_B }));
+    try {
+      const err = await rewrapAll({ batchSize: 100 }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(`${err?.message} ${(err?.cause as Error | undefined)?.message}`).toContain("injected audit failure");
+      // Not one value moved to key C: the failed event took its batch's swaps with it.
+      expect(await db.select().from(secretValues)).toEqual(expect.arrayContaining(valuesBefore));
+      expect((await db.select().from(secretValues)).filter((r) => r.keyId !== keyB)).toEqual([]);
+      expect(await events()).toEqual([]);
+    } finally {
+      await asOwner(sql`DROP TRIGGER IF EXISTS test_fail_rewrap_audit ON audit_events`);
+      await asOwner(sql`DROP FUNCTION IF EXISTS test_fail_rewrap_audit()`);
+    }
+    // Without the fault the same re-wrap completes: one event per team per batch, counting every value.
+    const done = await rewrapAll({ batchSize: 100 });
+    expect(done).toMatchObject({ remaining: 0, failed: 0, rewrapped: N, skipped: 0, keyId: keyC });
+    const after = await events();
+    expect(after.length).toBe((N / 100) * teams.length);
+    expect(after.reduce((n, e) => n + Number(e.metadata!.rewrapped), 0)).toBe(N);
+  });
 
   it("covers every column that holds envelopes", async () => {
     const db = await getDb();
