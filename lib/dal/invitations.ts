@@ -15,6 +15,9 @@ import { emitTeamEvent } from "./team-events";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TInvitationDTO } from "@/lib/types/members";
 
+/** Neither accepted nor revoked (an expired invitation is still pending: its row says why it no longer works). */
+const isPending = () => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
 export async function createInvitation(input: {
@@ -50,8 +53,7 @@ export async function createInvitation(input: {
         and(
           eq(invitations.teamId, team.id),
           eq(invitations.email, input.email),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
+          isPending(),
         ),
       );
     if (pending.some((p) => !invitationPolicy(actorRole, p.role).canReplace)) {
@@ -61,7 +63,7 @@ export async function createInvitation(input: {
     await tx
       .update(invitations)
       .set({ revokedAt: sql`now()` })
-      .where(and(eq(invitations.teamId, team.id), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(and(eq(invitations.teamId, team.id), eq(invitations.email, input.email), isPending()));
     const [row] = await tx
       .insert(invitations)
       .values({ teamId: team.id, email: input.email, role: input.role, tokenHash: hashToken(token), invitedBy: input.actor.id, expiresAt })
@@ -97,7 +99,7 @@ export async function listInvitations(actor: TActor, teamSlug: string): Promise<
     })
     .from(invitations)
     .leftJoin(users, eq(users.id, invitations.invitedBy))
-    .where(and(eq(invitations.teamId, team.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(and(eq(invitations.teamId, team.id), isPending()))
     .orderBy(desc(invitations.createdAt));
   const now = Date.now();
   return rows.map((r) => ({
@@ -123,8 +125,7 @@ export async function revokeInvitation(input: { actor: TActor; teamSlug: string;
         and(
           eq(invitations.id, input.invitationId),
           eq(invitations.teamId, team.id),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
+          isPending(),
           // Admins do not manage Owners: an Owner invitation is revoked by an Owner only.
           inArray(invitations.role, ROLES.filter((r) => invitationPolicy(actorRole, r).canRevoke)),
         ),
@@ -240,8 +241,7 @@ export async function acceptInvitation(input: {
       .where(
         and(
           eq(invitations.tokenHash, hashToken(input.token)),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
+          isPending(),
           gt(invitations.expiresAt, sql`now()`),
         ),
       )

@@ -16,7 +16,8 @@ import {
   type TReminderMail,
 } from "@/lib/dal/secret-reminders";
 import { env, isMailConfigured } from "@/lib/env";
-import { log, logError } from "@/lib/log";
+import { log } from "@/lib/log";
+import { startPeriodic, type TWorker } from "./periodic";
 import { sendMail } from "@/lib/mail";
 import { daysBetween, dueReminders, reminderText, utcDay } from "@/lib/secret-lifecycle";
 
@@ -108,41 +109,9 @@ export function composeReminderMail(
   return { subject, text };
 }
 
-/** `running()`: the run in progress (or the last one), for shutdown and tests. */
-type TWorker = { stop: () => Promise<void>; running: () => Promise<void> };
-const globalForWorker = globalThis as unknown as { __remindersWorker?: TWorker };
-
 /** Runs the job now and then every `intervalMs` (default REMINDERS_INTERVAL_MS). Once per process. */
 export function startRemindersWorker(opts: { intervalMs?: number } = {}): TWorker {
-  if (globalForWorker.__remindersWorker) return globalForWorker.__remindersWorker;
-  const intervalMs = opts.intervalMs ?? env().REMINDERS_INTERVAL_MS;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-
-  const tick = async () => {
-    try {
-      await runReminders();
-    } catch (err) {
-      logError("remindersWorker", err);
-    }
-    if (!stopped) schedule(intervalMs);
-  };
-  const schedule = (ms: number) => {
-    timer = setTimeout(() => void (current = tick()), ms);
-    timer.unref?.();
-  };
-  current = tick();
-
-  const worker: TWorker = {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-      if (globalForWorker.__remindersWorker === worker) globalForWorker.__remindersWorker = undefined;
-    },
-    running: () => current,
-  };
-  globalForWorker.__remindersWorker = worker;
-  return worker;
+  return startPeriodic("remindersWorker", { intervalMs: opts.intervalMs ?? env().REMINDERS_INTERVAL_MS, immediately: true }, async () => {
+    await runReminders();
+  });
 }

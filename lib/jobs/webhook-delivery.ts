@@ -13,6 +13,7 @@ import {
   recordAttempt,
   recordSecretsResolved,
   requeueForRedelivery,
+  type TAttemptRecord,
   type TClaimed,
 } from "@/lib/dal/webhook-deliveries";
 import { liveSigningKeys } from "@/lib/dal/webhook-signing";
@@ -37,19 +38,8 @@ const USER_AGENT = "TeamSecrets-Webhooks/1.0";
 type TOutcome = "succeeded" | "http_error" | TFailureKind | "refused";
 export type TAttemptResult = { deliveryId: string; attempt: number; outcome: TOutcome; statusCode: number | null; status: string };
 
-type TLog = {
-  method: string;
-  url: string;
-  headers: { name: string; value: string }[];
-  body: string;
-  responseBody: string | null;
-  responseWithheld: boolean;
-  responseHeaderNames: string[];
-  responseBytes: number | null;
-  carriedRestricted: boolean;
-  statusCode: number | null;
-  error: string | null;
-};
+/** What an attempt writes to the delivery log, gathered while it runs (timing and outcome are added last). */
+type TLog = Omit<TAttemptRecord, "startedAt" | "durationMs" | "outcome">;
 
 /** Sends one claimed delivery and records the attempt. Never throws for a failed send. */
 export async function processDelivery(d: TClaimed): Promise<TAttemptResult> {

@@ -3,43 +3,14 @@ import "server-only";
 // claims keep them from sending a delivery twice). Started once per process from instrumentation.
 import { processDueDeliveries } from "./webhook-delivery";
 import { env } from "@/lib/env";
-import { logError } from "@/lib/log";
+import { startPeriodic, type TWorker } from "./periodic";
 
-type TWorker = { stop: () => Promise<void> };
-const globalForWorker = globalThis as unknown as { __webhookWorker?: TWorker };
-
+/** Polls every WEBHOOK_POLL_MS (or `intervalMs`), sending batches while there is work. Once per process. */
 export function startDeliveryWorker(opts: { intervalMs?: number; batch?: number } = {}): TWorker {
-  if (globalForWorker.__webhookWorker) return globalForWorker.__webhookWorker;
-  const intervalMs = opts.intervalMs ?? env().WEBHOOK_POLL_MS;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const tick = async () => {
-    try {
-      // Keep going while there is work; then wait for the next poll.
-      while (!stopped && (await processDueDeliveries(opts.batch ?? 5)) > 0) {
-        // next batch
-      }
-    } catch (err) {
-      logError("webhookWorker", err);
+  return startPeriodic("webhookWorker", { intervalMs: opts.intervalMs ?? env().WEBHOOK_POLL_MS, immediately: false }, async (isStopped) => {
+    // Keep going while there is work; then wait for the next poll.
+    while (!isStopped() && (await processDueDeliveries(opts.batch ?? 5)) > 0) {
+      // next batch
     }
-    if (!stopped) schedule();
-  };
-  const schedule = () => {
-    timer = setTimeout(() => void (running = tick()), intervalMs);
-    timer.unref?.();
-  };
-  schedule();
-
-  const worker: TWorker = {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      if (globalForWorker.__webhookWorker === worker) globalForWorker.__webhookWorker = undefined;
-    },
-  };
-  globalForWorker.__webhookWorker = worker;
-  return worker;
+  });
 }
