@@ -121,25 +121,51 @@ function config(opts) {
 
 // ---- The API
 
+/**
+ * One GET over node:http / node:https. Not fetch(): loading undici (fetch's engine) was half of this program's
+ * start-up CPU, and `run` is on every job's and pod's start path. No redirect is followed (a 3xx is an error,
+ * as fetch's redirect: "error" was); the answer is read whole (it is small JSON) within 15 s.
+ */
+async function get(url, headers) {
+  const { request } = await import(url.startsWith("https:") ? "node:https" : "node:http");
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "GET", headers, timeout: 15_000 }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "timed out" })));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const jsonOrNull = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
 async function api(cfg, path) {
   const url = `${cfg.base}/api/v1/secrets${path}`;
   let res;
   try {
-    res = await fetch(url, {
-      headers: { authorization: `Bearer ${cfg.token}`, accept: "application/json", "user-agent": `team-secrets-cli/${VERSION}` },
-      redirect: "error",
-      signal: AbortSignal.timeout(15_000),
-    });
+    res = await get(url, { authorization: `Bearer ${cfg.token}`, accept: "application/json", "user-agent": `team-secrets-cli/${VERSION}` });
   } catch (e) {
-    const cause = e?.cause;
-    const code = cause?.code ?? cause?.errors?.[0]?.code ?? (e?.name === "TimeoutError" ? "timed out" : "network error");
+    const code = e?.code ?? e?.errors?.[0]?.code ?? "network error";
     throw new CliError(`cannot reach the Team Secrets server at ${cfg.base} (${code}). Check TEAM_SECRETS_URL and your network.`);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new CliError(`the server answered with a redirect (${res.status}); it is not followed. Check TEAM_SECRETS_URL (https, no trailing path).`);
   }
   if (res.status === 401) {
     throw new CliError("the server refused the token (401): it is wrong, expired or revoked, or this machine's address is not allowed for it.");
   }
   if (res.status === 429) {
-    const after = res.headers.get("retry-after");
+    const after = res.headers["retry-after"];
     const err = new CliError(`rate limited by the server (429); try again in ${after ?? "a few"} seconds.`);
     err.retryAfter = Number(after) || 10;
     throw err;
@@ -148,11 +174,11 @@ async function api(cfg, path) {
     const name = decodeURIComponent(path.slice(1));
     throw new CliError(`secret ${name} is not available to this token (404). Check the name, or bind it to the token.`);
   }
-  if (res.status === 503 && (await res.clone().json().catch(() => null))?.error === "key_provider_unavailable") {
+  if (res.status === 503 && jsonOrNull(res.body)?.error === "key_provider_unavailable") {
     throw new CliError("the server's key provider (HSM or KMS) is unavailable (503); no values were sent. Try again later.");
   }
   if (res.status === 410) {
-    const body = await res.json().catch(() => null);
+    const body = jsonOrNull(res.body);
     if (body?.error === "secret_expired" && Array.isArray(body.secrets)) {
       throw new CliError(
         `${body.secrets.join(", ")} expired and ${body.secrets.length === 1 ? "is" : "are"} no longer served (410: "Stop serving after expiry" is on). Ask an Owner or Admin to rotate it or move its expiry date.`,
@@ -160,15 +186,16 @@ async function api(cfg, path) {
     }
   }
   if (res.status === 500) {
-    const body = await res.json().catch(() => null);
+    const body = jsonOrNull(res.body);
     if (body?.error === "undecryptable" && Array.isArray(body.secrets)) {
       throw new CliError(`the server cannot decrypt ${body.secrets.join(", ")} (500): its stored value does not open. Ask an Owner or Admin to rotate it.`);
     }
   }
-  if (!res.ok) throw new CliError(`the server answered ${res.status}. Try again later.`);
-  const type = res.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new CliError(`${cfg.base} did not answer like a Team Secrets server (check TEAM_SECRETS_URL).`);
-  return res.json();
+  if (res.status < 200 || res.status >= 300) throw new CliError(`the server answered ${res.status}. Try again later.`);
+  const type = String(res.headers["content-type"] ?? "");
+  const body = type.includes("application/json") ? jsonOrNull(res.body) : null;
+  if (body === null) throw new CliError(`${cfg.base} did not answer like a Team Secrets server (check TEAM_SECRETS_URL).`);
+  return body;
 }
 
 function checkSecret(s) {

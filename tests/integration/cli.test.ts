@@ -147,3 +147,49 @@ describe("run --redact: every form the delivery redactor knows, at any chunk bou
     }
   });
 });
+
+describe("the CLI's one request", () => {
+  // A loopback server that answers every request with `answer` and records what reached it.
+  async function answering(answer: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void) {
+    const seen: { url: string; authorization: string | undefined }[] = [];
+    const s = createServer((req, res) => {
+      seen.push({ url: req.url ?? "", authorization: req.headers.authorization });
+      answer(req, res);
+    });
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    return { url, seen, close: () => new Promise((r) => s.close(r)) };
+  }
+
+  it("does not follow a redirect: the token never reaches the place it points to, and the user is told", async () => {
+    const elsewhere = await answering((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"secrets":[]}'));
+    const redirecting = await answering((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/api/v1/secrets` }).end());
+    try {
+      const token = `tsk_${"A".repeat(43)}`;
+      const r = await runCli(["run", "--", process.execPath, "-e", "0"], { TEAM_SECRETS_URL: redirecting.url, TEAM_SECRETS_TOKEN: token });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("redirect (302)");
+      expect(r.stderr).not.toContain(token);
+      expect(redirecting.seen).toHaveLength(1);
+      expect(elsewhere.seen).toEqual([]);
+    } finally {
+      await redirecting.close();
+      await elsewhere.close();
+    }
+  });
+
+  it("an answer that is not JSON, or a server that is not there, gets a clear message", async () => {
+    const html = await answering((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>sign in</html>"));
+    try {
+      const env = { TEAM_SECRETS_URL: html.url, TEAM_SECRETS_TOKEN: `tsk_${"B".repeat(43)}` };
+      const r = await runCli(["run", "--", process.execPath, "-e", "0"], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("did not answer like a Team Secrets server");
+    } finally {
+      await html.close();
+    }
+    const gone = await runCli(["run", "--", process.execPath, "-e", "0"], { TEAM_SECRETS_URL: html.url, TEAM_SECRETS_TOKEN: `tsk_${"B".repeat(43)}` });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/cannot reach the Team Secrets server at .* \(ECONNREFUSED\)/);
+  });
+});
