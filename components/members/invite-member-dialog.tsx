@@ -3,10 +3,10 @@
 import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions";
-import { ShownOnce } from "@/components/shared/shown-once";
+import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import type { TRole } from "@/lib/authz/policy";
 import { membersKeys } from "@/lib/queries/keys";
@@ -46,36 +46,28 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
       </DialogTrigger>
       <DialogContent title="Invite member" description="The invitation link works once and expires in 7 days.">
         {created ? (
-          <div className="space-y-4">
-            <div>
-              <ShownOnce
-                label="Invitation link"
-                value={created.link}
-                copyLabel="Copy link"
-                status={
-                  <>
-                    {created.mailed
-                      ? "We also emailed this link to the invitee."
-                      : created.mailConfigured
-                        ? "The email could not be sent: share this link yourself."
-                        : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
-                    It is shown only once.
-                  </>
-                }
-              />
-              {!created.mailConfigured ? (
-                <p role="note" className="mt-2 text-sm font-medium text-amber-800">
-                  This is a bearer link: without email configured, addresses cannot be verified, so whoever holds the link can create an
-                  account for {created.email} and join. Send it only over a channel you trust.
-                </p>
-              ) : null}
-            </div>
-            <div className="flex justify-end">
-              <DialogClose asChild>
-                <Button variant="secondary">Done</Button>
-              </DialogClose>
-            </div>
-          </div>
+          <ShownOnceBody
+            label="Invitation link"
+            value={created.link}
+            copyLabel="Copy link"
+            status={
+              <>
+                {created.mailed
+                  ? "We also emailed this link to the invitee."
+                  : created.mailConfigured
+                    ? "The email could not be sent: share this link yourself."
+                    : "Email is not configured, so the link was not mailed: share it yourself."}{" "}
+                It is shown only once.
+              </>
+            }
+          >
+            {!created.mailConfigured ? (
+              <p role="note" className="text-sm font-medium text-amber-800">
+                This is a bearer link: without email configured, addresses cannot be verified, so whoever holds the link can create an
+                account for {created.email} and join. Send it only over a channel you trust.
+              </p>
+            ) : null}
+          </ShownOnceBody>
         ) : (
           <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={action.pending} className="space-y-4">
@@ -103,9 +95,7 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
               </div>
               {f && !f.fieldErrors?.email && !f.fieldErrors?.role ? <FormAlert message={f.message} /> : null}
               <div className="flex justify-end gap-2 pt-2">
-                <DialogClose asChild>
-                  <Button variant="secondary">Cancel</Button>
-                </DialogClose>
+                <DialogCloseButton>Cancel</DialogCloseButton>
                 <Button type="submit">{action.pending ? "Creating…" : "Create invitation"}</Button>
               </div>
             </fieldset>

@@ -12,6 +12,7 @@ import {
   transferOwnershipAction,
 } from "@/app/teams/[team]/settings/members/actions";
 import { ConfirmDialog } from "@/components/shared/confirm-dialog";
+import { QueryError } from "@/components/shared/query-error";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
@@ -25,14 +26,6 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
 const COLUMNS = ["Name", "Email", "Role", "Joined", "Last active", { key: "actions", label: "Actions", align: "right" }] as const;
-
-function LoadError({ error }: { error: Error | null }) {
-  return error ? (
-    <p role="alert" className="text-sm text-red-700">
-      {error.message}
-    </p>
-  ) : null;
-}
 
 function RoleCell({ teamSlug, member }: { teamSlug: string; member: TMemberDTO }) {
   const action = useTeamMutation((input: { userId: string; role: TRole }) => changeMemberRoleAction(teamSlug, input), {
@@ -68,7 +61,7 @@ export function MembersTable({ teamSlug, teamName }: { teamSlug: string; teamNam
   const router = useRouter();
   const [status, setStatus] = useState("");
   const { data, error } = useMembers(teamSlug);
-  if (!data) return <LoadError error={error} />;
+  if (!data) return <QueryError error={error} />;
   const { members } = data;
   const self = members.find((m) => m.isSelf);
   const invalidates = [membersKeys.all(teamSlug)];
@@ -158,7 +151,7 @@ export function MembersTable({ teamSlug, teamName }: { teamSlug: string; teamNam
 
 export function InvitationsList({ teamSlug }: { teamSlug: string }) {
   const { data: invitations, error } = useInvitations(teamSlug);
-  if (!invitations) return <LoadError error={error} />;
+  if (!invitations) return <QueryError error={error} />;
   if (invitations.length === 0) return <p className="text-sm text-slate-600">No pending invitations.</p>;
   return (
     <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-xs ring-1 ring-slate-200">

@@ -9,7 +9,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { checkSecretValueAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { candidateValueProblem } from "@/lib/validation/secret-rules";
@@ -123,9 +123,7 @@ export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secre
             </p>
             {failure && !failure.fieldErrors?.candidate ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2">
-              <DialogClose asChild>
-                <Button variant="secondary">Close</Button>
-              </DialogClose>
+              <DialogCloseButton>Close</DialogCloseButton>
               <Button type="submit">Check</Button>
             </div>
           </fieldset>

@@ -7,7 +7,7 @@ import { FileText } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
@@ -107,9 +107,7 @@ export function EditSecretDetailsDialog({
             />
             {failure && !hasFieldErrors ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
-              <DialogClose asChild>
-                <Button variant="secondary">Cancel</Button>
-              </DialogClose>
+              <DialogCloseButton>Cancel</DialogCloseButton>
               <Button type="submit">{pending ? "Saving…" : "Save details"}</Button>
             </div>
           </fieldset>

@@ -8,7 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import { History, Loader2, Lock } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys } from "@/lib/queries/keys";
 import { cellClass } from "./secrets-table";
@@ -158,9 +158,7 @@ export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: 
             </>
           )}
           <div className="flex justify-end pt-1">
-            <DialogClose asChild>
-              <Button variant="secondary">Close</Button>
-            </DialogClose>
+            <DialogCloseButton>Close</DialogCloseButton>
           </div>
         </div>
       </DialogContent>

@@ -8,7 +8,7 @@ import { Plus } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
 import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
@@ -193,9 +193,7 @@ export function NewSecretDialog({
             </fieldset>
             {failure && !fieldMessages ? <FormAlert message={failure.message} /> : null}
             <div className="flex justify-end gap-2 pt-2">
-              <DialogClose asChild>
-                <Button variant="secondary">Cancel</Button>
-              </DialogClose>
+              <DialogCloseButton>Cancel</DialogCloseButton>
               <Button type="submit">{pending ? "Adding…" : "Add secret"}</Button>
             </div>
           </fieldset>

@@ -11,7 +11,7 @@ import { FieldError, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { checkUploadedValue, SECRET_VALUE_MAX_BYTES, secretValueProblem } from "@/lib/validation/secret-rules";
 
-export type TValueProblem = { field: "value" | "file"; message: string };
+type TValueProblem = { field: "value" | "file"; message: string };
 export type TSecretValueHandle = {
   /** What the browser can tell before submitting: an empty or oversized value, or the chosen file's problem. */
   problem(): TValueProblem | null;

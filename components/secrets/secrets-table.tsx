@@ -17,7 +17,7 @@ import type { TSecretDTO } from "@/lib/types/secrets";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
-export type SortKey = "name" | "updated" | "version";
+type SortKey = "name" | "updated" | "version";
 
 /** Cell classes: a labelled line of a card on phones, a plain cell from md up. */
 export const cellClass =
@@ -146,7 +146,7 @@ function DescriptionCell({ secret }: { secret: TSecretDTO }) {
   );
 }
 
-export function VisibilityBadge({ visibility }: { visibility: TSecretDTO["visibility"] }) {
+function VisibilityBadge({ visibility }: { visibility: TSecretDTO["visibility"] }) {
   return visibility === "restricted" ? (
     <span
       title="Restricted: Editors see only that it exists; only Owners and Admins see its fingerprint and can use it"

@@ -6,9 +6,10 @@
 import { Check, Copy } from "lucide-react";
 import { useId, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { DialogCloseButton, DialogFooter } from "@/components/ui/dialog";
 import { Input, Label } from "@/components/ui/field";
 
-export function ShownOnce({
+function ShownOnce({
   label,
   value,
   copyLabel,
@@ -66,6 +67,19 @@ export function ShownOnce({
         {status && copied ? " " : null}
         {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "The browser refused the clipboard: select the field and copy it yourself." : ""}
       </p>
+    </div>
+  );
+}
+
+/** A dialog's whole body after the credential was made: the shown-once field, what the caller adds, and Done. */
+export function ShownOnceBody({ children, ...field }: Parameters<typeof ShownOnce>[0] & { children?: ReactNode }) {
+  return (
+    <div className="space-y-4">
+      <ShownOnce {...field} />
+      {children}
+      <DialogFooter>
+        <DialogCloseButton>Done</DialogCloseButton>
+      </DialogFooter>
     </div>
   );
 }

@@ -6,10 +6,10 @@ import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { createTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
-import { ShownOnce } from "@/components/shared/shown-once";
+import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { tokensKeys } from "@/lib/queries/keys";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
@@ -76,20 +76,14 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
       </DialogTrigger>
       {created ? (
         <DialogContent title="Created: copy it now" description="This is the only time it is shown. Store it where the software that uses it can read it.">
-          <div className="space-y-4">
-            <ShownOnce label="Token" value={created.token} copyLabel="Copy token" />
+          <ShownOnceBody label="Token" value={created.token} copyLabel="Copy token">
             <div className="rounded-md bg-slate-50 p-3 text-xs text-slate-700 ring-1 ring-slate-200">
               <p className="font-medium">Use it</p>
               <pre className="mt-1 overflow-x-auto whitespace-pre-wrap">
                 {`export TEAM_SECRETS_URL=${typeof window === "undefined" ? "" : window.location.origin}\nexport TEAM_SECRETS_TOKEN=<the token>\nnpx team-secrets run -- <your command>`}
               </pre>
             </div>
-            <div className="flex justify-end">
-              <DialogClose asChild>
-                <Button variant="secondary">Done</Button>
-              </DialogClose>
-            </div>
-          </div>
+          </ShownOnceBody>
         </DialogContent>
       ) : (
         <DialogContent title="New token" description="A token reads only the secrets you choose here. It cannot change anything." className="max-w-xl">
@@ -204,9 +198,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
 
               {f && !["name", "secrets", "expires", "cidrs"].some((k) => f.fieldErrors?.[k]?.length) ? <FormAlert message={f.message} /> : null}
               <div className="flex justify-end gap-2 pt-2">
-                <DialogClose asChild>
-                  <Button variant="secondary">Cancel</Button>
-                </DialogClose>
+                <DialogCloseButton>Cancel</DialogCloseButton>
                 <Button type="submit">{action.pending ? "Creating…" : "Create token"}</Button>
               </div>
             </fieldset>

@@ -5,6 +5,7 @@ import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { revokeTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
 import { ConfirmDialog } from "@/components/shared/confirm-dialog";
+import { QueryError } from "@/components/shared/query-error";
 import { Button } from "@/components/ui/button";
 import { RowHeader, Table, TableBody, TableHeader, Td } from "@/components/ui/table";
 import { tokensKeys } from "@/lib/queries/keys";
@@ -25,13 +26,7 @@ const COLUMNS = ["Name", "Token", "Secrets", "Created by", "Created", "Last used
 export function TokensTable({ teamSlug }: { teamSlug: string }) {
   const [status, setStatus] = useState("");
   const { data: tokens, error } = useTokens(teamSlug);
-  if (!tokens) {
-    return error ? (
-      <p role="alert" className="text-sm text-red-700">
-        {error.message}
-      </p>
-    ) : null;
-  }
+  if (!tokens) return <QueryError error={error} />;
   return (
     <div className="space-y-3">
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-700">

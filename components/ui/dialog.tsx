@@ -3,10 +3,11 @@
 import { Dialog as D } from "radix-ui";
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/lib/cn";
+import { Button } from "./button";
 
 export const Dialog = D.Root;
 export const DialogTrigger = D.Trigger;
-export const DialogClose = D.Close;
+const DialogClose = D.Close;
 
 export function DialogContent({
   title,
@@ -32,5 +33,21 @@ export function DialogContent({
         <div className="mt-4">{children}</div>
       </D.Content>
     </D.Portal>
+  );
+}
+
+/** A dialog's closing row: its buttons, right-aligned. */
+export function DialogFooter({ className, ...props }: ComponentProps<"div">) {
+  return <div className={cn("flex justify-end gap-2", className)} {...props} />;
+}
+
+/** A button that closes the dialog (Cancel, Close, Done). */
+export function DialogCloseButton({ children, ...props }: ComponentProps<typeof Button>) {
+  return (
+    <DialogClose asChild>
+      <Button variant="secondary" {...props}>
+        {children}
+      </Button>
+    </DialogClose>
   );
 }

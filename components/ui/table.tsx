@@ -33,7 +33,7 @@ export function Table({
   );
 }
 
-export type TColumn = string | { key: string; label: ReactNode; align?: "right" };
+type TColumn = string | { key: string; label: ReactNode; align?: "right" };
 
 export function TableHeader({ columns }: { columns: readonly (TColumn | false | null)[] }) {
   return (

@@ -5,6 +5,7 @@
 // deliveries of webhooks that carry a Restricted secret; the notice names them. The log comes from TanStack
 // Query (hydrated from the page's prefetch) and refetches after a test, a redelivery or an edit.
 import { triggerLabel } from "@/lib/webhooks/events";
+import { QueryError } from "@/components/shared/query-error";
 import { RoleNotice } from "@/components/ui/role-notice";
 import { Table, TableBody, TableHeader, Td } from "@/components/ui/table";
 import { useDeliveries, useWebhooks } from "./queries";
@@ -45,11 +46,7 @@ export function DeliveriesTable({ teamSlug }: { teamSlug: string }) {
           secret, so only Owners and Admins can see {hiddenWebhooks.length === 1 ? "its" : "their"} deliveries or send tests.
         </RoleNotice>
       ) : null}
-      {error && !deliveries ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error.message}
-        </p>
-      ) : null}
+      {deliveries ? null : <QueryError error={error} />}
       <Table label="Deliveries">
         <TableHeader columns={columns} />
         <TableBody className="align-top">

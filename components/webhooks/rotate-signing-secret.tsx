@@ -4,10 +4,10 @@
 import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import { rotateSigningSecretAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { ShownOnce } from "@/components/shared/shown-once";
+import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { webhooksKeys } from "@/lib/queries/keys";
 import { SIGNING_SECRET_HINT } from "./webhook-dialog";
 
@@ -53,14 +53,7 @@ export function RotateSigningSecret({ teamSlug, webhookId, name }: { teamSlug: s
                 : "Deliveries are signed with this secret from now on."
             }
           >
-            <div className="space-y-4">
-              <ShownOnce label="Signing secret" value={shown.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
-              <div className="flex justify-end">
-                <DialogClose asChild>
-                  <Button type="button">Done</Button>
-                </DialogClose>
-              </div>
-            </div>
+            <ShownOnceBody label="Signing secret" value={shown.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
           </DialogContent>
         ) : null}
       </Dialog>

@@ -2,7 +2,7 @@
 // same text is in the README. Server component: no client JS. The receiver's environment read below is text
 // shown to the reader, its dot escaped (\u002e) so that a search for reads of the app's own environment
 // (lib/env.ts alone) does not find it.
-export const NODE_VERIFY = `// npm install standardwebhooks
+const NODE_VERIFY = `// npm install standardwebhooks
 import { Webhook } from "standardwebhooks";
 const wh = new Webhook(process\u002eenv.WEBHOOK_SIGNING_SECRET); // "whsec_..."
 
@@ -11,7 +11,7 @@ const wh = new Webhook(process\u002eenv.WEBHOOK_SIGNING_SECRET); // "whsec_..."
 const event = wh.verify(rawBody, req.headers);
 // Then refuse a webhook-id you have already processed (a replay inside the 5 minutes).`;
 
-export const PYTHON_VERIFY = `# pip install standardwebhooks
+const PYTHON_VERIFY = `# pip install standardwebhooks
 import os
 from standardwebhooks.webhooks import Webhook
 

@@ -8,10 +8,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
-import { ShownOnce } from "@/components/shared/shown-once";
+import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { webhooksKeys } from "@/lib/queries/keys";
@@ -105,14 +105,7 @@ export function WebhookDialog({
       {saved ? (
         // Same title as the form it replaces, so the dialog keeps its accessible name.
         <DialogContent title="New webhook" description={`Saved ${saved.name}. Copy its signing secret now: this is the only time it is shown.`}>
-          <div className="space-y-4">
-            <ShownOnce label="Signing secret" value={saved.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
-            <div className="flex justify-end">
-              <DialogClose asChild>
-                <Button type="button">Done</Button>
-              </DialogClose>
-            </div>
-          </div>
+          <ShownOnceBody label="Signing secret" value={saved.signingSecret} copyLabel="Copy signing secret" hint={SIGNING_SECRET_HINT} />
         </DialogContent>
       ) : (
         <DialogContent
@@ -266,11 +259,7 @@ export function WebhookDialog({
                 </p>
               ) : null}
               <div className="flex justify-end gap-2 pt-2">
-                <DialogClose asChild>
-                  <Button type="button" variant="secondary">
-                    Cancel
-                  </Button>
-                </DialogClose>
+                <DialogCloseButton>Cancel</DialogCloseButton>
                 <Button type="submit">{save.pending ? "Saving…" : "Save webhook"}</Button>
               </div>
             </fieldset>

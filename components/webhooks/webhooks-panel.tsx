@@ -5,6 +5,7 @@
 // (hydrated from the page's prefetch); every change refetches it and the delivery log.
 import { Pencil, Plus, Send, Trash2, Webhook } from "lucide-react";
 import { ConfirmDialog } from "@/components/shared/confirm-dialog";
+import { QueryError } from "@/components/shared/query-error";
 import { PageHeader } from "@/components/shared/page-header";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
@@ -25,13 +26,7 @@ const COLUMNS = ["Name", "Destination", "Events", "Secrets", "Last delivery", { 
 
 export function WebhooksPanel({ teamSlug }: { teamSlug: string }) {
   const { data, error } = useWebhooks(teamSlug);
-  if (!data) {
-    return error ? (
-      <p role="alert" className="text-sm text-red-700">
-        {error.message}
-      </p>
-    ) : null;
-  }
+  if (!data) return <QueryError error={error} />;
   const { items: webhooks, secretOptions, canWriteSecrets, canAttachRestricted, canSign } = data;
   const can = { canWriteSecrets, canAttachRestricted, canSign };
   return (
