@@ -28,6 +28,9 @@ const DEMO_SECRETS = [
   { team: "acme", name: "STRIPE_API_KEY", visibility: "masked" as const },
   { team: "acme", name: "DATABASE_PASSWORD", visibility: "restricted" as const },
   { team: "globex", name: "GLOBEX_TOKEN", visibility: "masked" as const },
+  // Rotate every 90 days, value set 100 days ago: shows "Rotation due", the Due filter and the tab's badge
+  // (nothing in the UI can age a value). In Globex, so Acme's table stays as the e2e specs expect it.
+  { team: "globex", name: "GLOBEX_SIGNING_KEY", visibility: "masked" as const, rotateEveryDays: 90, setDaysAgo: 100 },
 ];
 
 export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: number; teams: number; secrets: number }> {
@@ -72,6 +75,7 @@ export async function seed(password = SEED_PASSWORD_DEFAULT): Promise<{ users: n
         fingerprint: sealed.fingerprint,
         createdBy: owner?.id,
         updatedBy: owner?.id,
+        ...("rotateEveryDays" in s ? { rotateEveryDays: s.rotateEveryDays, valueSetAt: new Date(Date.now() - (s.setDaysAgo ?? 0) * 86_400_000) } : {}),
       });
       await tx.insert(secretValues).values({ secretId: id, teamId, version: 1, ciphertext: sealed.ciphertext, keyId: sealed.keyId });
       // Its history row (source left unset: seeded, neither the UI, an import nor the API).

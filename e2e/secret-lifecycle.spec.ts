@@ -100,3 +100,17 @@ test("Edit details and Rotate show the policy and change it; a bad period is ref
   await expect(secrets.row(name)).toContainText("v2");
   await expect(secrets.row(name)).toContainText("Expires in 3 days");
 });
+
+test("a value older than its rotation period shows Rotation due, is in Due, and counts in the Secrets tab (seeded: Globex)", async ({ asRole, leak }) => {
+  // db/seed.ts: GLOBEX_SIGNING_KEY rotates every 90 days and its value was set 100 days ago.
+  const page = await asRole("outsider");
+  const secrets = new SecretsPage(page, leak, "globex");
+  await secrets.goto();
+  await expect(secrets.row("GLOBEX_SIGNING_KEY")).toContainText("Rotation due");
+  await expect(secrets.row("GLOBEX_TOKEN")).not.toContainText("Rotation due");
+  await page.getByRole("checkbox", { name: "Due" }).check();
+  await expect(secrets.row("GLOBEX_SIGNING_KEY")).toBeVisible();
+  await expect(secrets.row("GLOBEX_TOKEN")).toBeHidden();
+  const tab = page.getByRole("navigation", { name: "Team settings" }).getByRole("link", { name: /^Secrets, \d+ due$/ });
+  await expect(tab).toBeVisible();
+});
