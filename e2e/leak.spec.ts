@@ -6,6 +6,9 @@ import { expect, test } from "./fixtures";
 import { newTag, SecretsPage, secretField } from "./support/secrets-page";
 
 test("values typed into the app never come back: pages, RSC, server actions, JSON, redirects, server log", async ({ asRole, leak }) => {
+  // The tour opens every settings page as three roles: about 30 s on a quiet machine, so the default 30 s
+  // budget of one test is too tight for it on a loaded one.
+  test.setTimeout(120_000);
   const tag = newTag();
   const adminPage = await asRole("admin");
   const admin = new SecretsPage(adminPage, leak);
