@@ -17,7 +17,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { stats } from "./http";
-import { build, buildIsFresh, DIST_DIR, freePort, start, type TServer } from "./server";
+import { build, buildIsFresh, DIST_DIR, freePort, productionEnv, start, type TServer } from "./server";
 import { startPgBouncer, type TPgBouncer } from "../scripts/pgbouncer.mjs";
 
 const args = process.argv.slice(2);
@@ -89,16 +89,11 @@ const fmt = (r: TRound) =>
   `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${r.codes ? ` (${r.codes})` : ""}  timeouts ${r.timeouts}`;
 
 async function main() {
-  const serverEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_DIST_DIR: DIST_DIR,
-    AUTH_TRUST_HOST: "true",
-    NEXT_TELEMETRY_DISABLED: "1",
+  const serverEnv = productionEnv({
     DATABASE_POOL_SIZE: String(POOL),
     // The budget is tested elsewhere; here it must not be what is measured.
     API_TOKEN_REQUESTS_PER_MINUTE: "100000000",
-  };
+  });
   console.log(`Secrets API benchmark — Postgres${flag("pgbouncer") ? " through PgBouncer (transaction pooling)" : ""}, pool ${POOL} per server, ${ROUNDS} interleaved rounds of ${DURATION} s`);
   if (flag("no-build")) console.log(`build: skipped (--no-build)${buildIsFresh() ? "" : "; WARNING: sources are newer than the build"}`);
   else if (buildIsFresh()) console.log(`build: ${DIST_DIR} is newer than every source file, reused`);

@@ -5,9 +5,15 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { processGroup } from "../scripts/child-process.mjs";
 
 // BENCH_DIST_DIR reuses another production build (e.g. the e2e suite's .next-e2e) with --no-build.
 export const DIST_DIR = process.env.BENCH_DIST_DIR || ".next-bench";
+
+/** The environment of a production build and server of the benchmark (this process's, plus `extra`). */
+export function productionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, NODE_ENV: "production", NEXT_DIST_DIR: DIST_DIR, AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" };
+}
 const NEXT_BIN = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 const SOURCES = ["server.mjs", "app", "components", "lib", "db", "auth.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
 
@@ -63,29 +69,13 @@ export async function start(env: NodeJS.ProcessEnv, fixedPort?: number, readyPat
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-
-  const stop = async () => {
-    if (exited || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + 5000;
-    while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (!exited) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
-  };
+  const group = processGroup(child);
+  const stop = () => group.stop("SIGTERM", 5000);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`server exited early:\n${output}`);
+    if (group.exited()) throw new Error(`server exited early:\n${output}`);
     try {
       await fetch(`${url}${readyPath}`, { redirect: "manual" }).then((r) => r.arrayBuffer());
       break;

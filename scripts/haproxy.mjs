@@ -4,29 +4,10 @@
 // process group; stop() ends it. Not used in production (docs/deploy.md has a production-shaped config).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { processGroup, waitForPort } from "./child-process.mjs";
 
 export const HAPROXY_BIN = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].find((p) => existsSync(p)) ?? null;
-
-function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve();
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
 
 /** @param {{ port: number, backends: { name: string, port: number }[], dir: string }} opts */
 export async function startHaproxy({ port, backends, dir }) {
@@ -60,25 +41,10 @@ export async function startHaproxy({ port, backends, dir }) {
   const child = spawn(HAPROXY_BIN, ["-db", "-f", cfg], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   child.stderr.on("data", (d) => (err += d));
-  let exited = false;
-  child.on("exit", () => (exited = true));
+  const group = processGroup(child);
   await waitForPort(port, 10_000).catch((e) => {
     throw new Error(`haproxy did not start: ${err.slice(-500)}`, { cause: e });
   });
-  const stop = async () => {
-    if (exited) return;
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + 3000;
-    while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (!exited) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
-  };
+  const stop = () => group.stop("SIGTERM", 3000);
   return { url: `http://127.0.0.1:${port}`, stop, log: () => err };
 }

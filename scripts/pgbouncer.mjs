@@ -3,29 +3,10 @@
 // is its own process group and stop() ends it. Returns the pooled URL. Not used in production.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { processGroup, waitForPort } from "./child-process.mjs";
 
 export const PGBOUNCER_BIN = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((p) => existsSync(p)) ?? null;
-
-function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve();
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
 
 /** @param {{ databaseUrl: string, port: number, dir: string, poolSize?: number }} opts */
 export async function startPgBouncer({ databaseUrl, port, dir, poolSize = 20 }) {
@@ -63,30 +44,13 @@ export async function startPgBouncer({ databaseUrl, port, dir, poolSize = 20 }) 
   const child = spawn(PGBOUNCER_BIN, [...asUser, ini], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   child.stderr.on("data", (d) => (err += d));
-  let exited = false;
-  child.on("exit", () => (exited = true));
+  const group = processGroup(child);
   try {
     await waitForPort(port, 10_000);
   } catch (e) {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
+    await group.stop("SIGKILL", 0);
     throw new Error(`pgbouncer did not start: ${err.slice(-500)}`, { cause: e });
   }
-  const stop = async () => {
-    if (exited) return;
-    try {
-      process.kill(-child.pid, "SIGINT");
-    } catch {
-      return;
-    }
-    const deadline = Date.now() + 3000;
-    while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (!exited) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
-  };
+  const stop = () => group.stop("SIGINT", 3000);
   return { url: `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${db}`, version, stop, log: () => err };
 }

@@ -50,19 +50,7 @@ const auditInsertQuery = preparedPerDb((db: Database) =>
  * API, whose reads write their event on their own before handing values back (see preparedPerDb).
  */
 export async function recordAuditNow(db: Database, e: TAuditInput): Promise<void> {
-  await auditInsertQuery(db).execute({
-    teamId: e.teamId,
-    actorId: e.actor.id,
-    actorLabel: e.actor.label,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId ?? null,
-    targetName: e.targetName ?? null,
-    version: e.version ?? null,
-    metadata: e.metadata ?? null,
-    ip: e.meta?.ip?.slice(0, 64) ?? null,
-    userAgent: e.meta?.userAgent?.slice(0, 512) ?? null,
-  });
+  await auditInsertQuery(db).execute({ teamId: e.teamId, metadata: e.metadata ?? null, ...auditEventColumns(e) });
 }
 
 /**
