@@ -6,7 +6,7 @@ import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions"
 import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import type { TRole } from "@/lib/authz/policy";
 import { membersKeys } from "@/lib/queries/keys";
@@ -94,10 +94,7 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
                 <FieldError id="invite-role-error" messages={f?.fieldErrors?.role} />
               </div>
               {f && !f.fieldErrors?.email && !f.fieldErrors?.role ? <FormAlert message={f.message} /> : null}
-              <div className="flex justify-end gap-2 pt-2">
-                <DialogCloseButton>Cancel</DialogCloseButton>
-                <Button type="submit">{action.pending ? "Creating…" : "Create invitation"}</Button>
-              </div>
+              <DialogFormFooter submit="Create invitation" pendingSubmit="Creating…" pending={action.pending} />
             </fieldset>
           </form>
         )}

@@ -7,7 +7,7 @@ import { FileText } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
@@ -106,10 +106,7 @@ export function EditSecretDetailsDialog({
               onEdit={(f) => clientErrors?.[f] && setClientErrors((c) => (c ? { ...c, [f]: undefined } : c))}
             />
             {failure && !hasFieldErrors ? <FormAlert message={failure.message} /> : null}
-            <div className="flex justify-end gap-2 pt-2">
-              <DialogCloseButton>Cancel</DialogCloseButton>
-              <Button type="submit">{pending ? "Saving…" : "Save details"}</Button>
-            </div>
+            <DialogFormFooter submit="Save details" pendingSubmit="Saving…" pending={pending} />
           </fieldset>
         </form>
       </DialogContent>

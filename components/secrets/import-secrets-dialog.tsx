@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { UNREACHABLE as unreachable, useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/errors";
 import { secretsKeys } from "@/lib/queries/keys";
@@ -342,12 +342,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
               </div>
             ) : null}
             {importFailure ? <FormAlert message={importFailure.fieldErrors?.text?.[0] ?? importFailure.message} /> : null}
-            <div className="flex items-center justify-end gap-2 pt-2">
-              <DialogCloseButton>Cancel</DialogCloseButton>
-              <Button type="submit" disabled={!canImport}>
-                {pending ? "Importing…" : "Import secrets"}
-              </Button>
-            </div>
+            <DialogFormFooter submit="Import secrets" pendingSubmit="Importing…" pending={pending} disabled={!canImport} />
           </fieldset>
         </form>
       </DialogContent>

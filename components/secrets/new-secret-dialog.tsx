@@ -8,7 +8,7 @@ import { Plus } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
 import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
@@ -192,10 +192,7 @@ export function NewSecretDialog({
               <FieldError id="new-secret-visibility-error" messages={errors.visibility} />
             </fieldset>
             {failure && !fieldMessages ? <FormAlert message={failure.message} /> : null}
-            <div className="flex justify-end gap-2 pt-2">
-              <DialogCloseButton>Cancel</DialogCloseButton>
-              <Button type="submit">{pending ? "Adding…" : "Add secret"}</Button>
-            </div>
+            <DialogFormFooter submit="Add secret" pendingSubmit="Adding…" pending={pending} />
           </fieldset>
         </form>
       </DialogContent>

@@ -7,7 +7,7 @@ import { Pencil } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { rotateSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
 import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
@@ -162,12 +162,7 @@ export function RotateSecretDialog({
             />
             {current ? <StaleNotice current={current} buttonRef={anywayRef} onRotateAnyway={() => submit(current.version)} /> : null}
             {failure && !current && !failure.fieldErrors?.value && !failure.fieldErrors?.file && !policyRefused ? <FormAlert message={failure.message} /> : null}
-            <div className="flex justify-end gap-2 pt-2">
-              <DialogCloseButton>Cancel</DialogCloseButton>
-              <Button type="submit" disabled={!!current}>
-                {pending ? "Rotating…" : "Rotate secret"}
-              </Button>
-            </div>
+            <DialogFormFooter submit="Rotate secret" pendingSubmit="Rotating…" pending={pending} disabled={!!current} />
           </fieldset>
         </form>
       </DialogContent>

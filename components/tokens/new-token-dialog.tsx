@@ -9,7 +9,7 @@ import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-pi
 import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { tokensKeys } from "@/lib/queries/keys";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
@@ -197,10 +197,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
               </div>
 
               {f && !["name", "secrets", "expires", "cidrs"].some((k) => f.fieldErrors?.[k]?.length) ? <FormAlert message={f.message} /> : null}
-              <div className="flex justify-end gap-2 pt-2">
-                <DialogCloseButton>Cancel</DialogCloseButton>
-                <Button type="submit">{action.pending ? "Creating…" : "Create token"}</Button>
-              </div>
+              <DialogFormFooter submit="Create token" pendingSubmit="Creating…" pending={action.pending} />
             </fieldset>
           </form>
         </DialogContent>

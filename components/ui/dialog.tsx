@@ -51,3 +51,15 @@ export function DialogCloseButton({ children, ...props }: ComponentProps<typeof 
     </DialogClose>
   );
 }
+
+/** A form dialog's closing row: Cancel, and the submit button (its text changes while the action runs). */
+export function DialogFormFooter({ submit, pendingSubmit, pending = false, disabled }: { submit: string; pendingSubmit?: string; pending?: boolean; disabled?: boolean }) {
+  return (
+    <DialogFooter className="pt-2">
+      <DialogCloseButton>Cancel</DialogCloseButton>
+      <Button type="submit" disabled={disabled}>
+        {pending && pendingSubmit ? pendingSubmit : submit}
+      </Button>
+    </DialogFooter>
+  );
+}

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { setAllowedHostsAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { secretsKeys, webhooksKeys } from "@/lib/queries/keys";
@@ -80,12 +80,7 @@ export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: stri
               />
               <FieldError id="allowed-hosts-error" messages={errors.hosts} />
             </div>
-            <div className="flex justify-end gap-2">
-              <DialogCloseButton>Cancel</DialogCloseButton>
-              <Button type="submit" disabled={!secretId}>
-                Save allowed hosts
-              </Button>
-            </div>
+            <DialogFormFooter submit="Save allowed hosts" disabled={!secretId} />
           </fieldset>
         </form>
       </DialogContent>

@@ -11,7 +11,7 @@ import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-pi
 import { ShownOnceBody } from "@/components/shared/shown-once";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { webhooksKeys } from "@/lib/queries/keys";
@@ -258,10 +258,7 @@ export function WebhookDialog({
                   Nothing was saved: {save.failure.message}
                 </p>
               ) : null}
-              <div className="flex justify-end gap-2 pt-2">
-                <DialogCloseButton>Cancel</DialogCloseButton>
-                <Button type="submit">{save.pending ? "Saving…" : "Save webhook"}</Button>
-              </div>
+              <DialogFormFooter submit="Save webhook" pendingSubmit="Saving…" pending={save.pending} />
             </fieldset>
           </form>
         </DialogContent>
