@@ -24,7 +24,7 @@ import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
-import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
@@ -92,16 +92,7 @@ async function closeOutEvents(team: TTestTeam) {
   return rows.map((r) => r.data);
 }
 
-const hookInput = (over: Partial<TWebhookInput>): TWebhookInput => ({
-  name: `cv-hook-${runId()}`,
-  url: rx.url(),
-  method: "POST",
-  headers: [],
-  payload: "",
-  events: [],
-  secretIds: [],
-  ...over,
-});
+const hookInput = (over: Partial<TWebhookInput>) => webhookInput("cv-hook", rx.url(), over);
 
 /** A webhook (no secrets) that hears `secret.consumers_current`: its queued deliveries are the events. */
 const subscribe = (team: TTestTeam) =>

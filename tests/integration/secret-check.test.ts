@@ -11,7 +11,7 @@ import { checkSecretValue } from "@/lib/dal/secret-check";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
 import { AppError } from "@/lib/errors";
-import { makeTeam, makeUser, runId, snapshot, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { makeRoleTeam, makeTeam, makeUser, runId, snapshot, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { captureServerLog } from "../support/server-log";
 import "../support/peer";
 
@@ -35,14 +35,8 @@ let outsider: TTestUser;
 let team: TTestTeam;
 
 beforeAll(async () => {
-  owner = await makeUser("chk-owner");
-  admin = await makeUser("chk-admin");
-  editor = await makeUser("chk-editor");
+  ({ owner, admin, editor, team } = await makeRoleTeam("chk"));
   outsider = await makeUser("chk-outsider");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
   await makeTeam(outsider);
 });
 

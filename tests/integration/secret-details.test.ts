@@ -14,7 +14,7 @@ import { createSecret, listSecrets } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
-import { errorOf, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
@@ -42,14 +42,8 @@ let team: TTestTeam;
 let otherTeam: TTestTeam;
 
 beforeAll(async () => {
-  owner = await makeUser("det-owner");
-  admin = await makeUser("det-admin");
-  editor = await makeUser("det-editor");
+  ({ owner, admin, editor, team } = await makeRoleTeam("det"));
   outsider = await makeUser("det-outsider");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
   otherTeam = await makeTeam(outsider);
 });
 

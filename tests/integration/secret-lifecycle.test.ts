@@ -16,7 +16,7 @@ import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { addDays, utcDay } from "@/lib/secret-lifecycle";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
-import { errorOf, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
@@ -44,13 +44,7 @@ let team: TTestTeam;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  owner = await makeUser("lc-owner");
-  admin = await makeUser("lc-admin");
-  editor = await makeUser("lc-editor");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
+  ({ owner, admin, editor, team } = await makeRoleTeam("lc"));
   rx = await startReceiver("127.0.0.1");
 });
 

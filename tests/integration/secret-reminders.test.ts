@@ -17,7 +17,7 @@ import { createWebhook } from "@/lib/dal/webhooks";
 import { processDueDeliveries } from "@/lib/jobs/webhook-delivery";
 import { runReminders, startRemindersWorker } from "@/lib/jobs/reminders";
 import { addDays, dueReminders, utcDay } from "@/lib/secret-lifecycle";
-import { makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { makeRoleTeam, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { startReceiver, type TReceiver } from "../support/receiver";
 import { captureServerLog } from "../support/server-log";
@@ -59,13 +59,7 @@ beforeAll(async () => {
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
   process.env.SMTP_URL = smtpUrl;
   process.env.APP_URL = "http://app.test";
-  owner = await makeUser("rm-owner");
-  admin = await makeUser("rm-admin");
-  editor = await makeUser("rm-editor");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
+  ({ owner, admin, editor, team } = await makeRoleTeam("rm"));
   rx = await startReceiver("127.0.0.1");
   // Subscribed to the reminders; a second webhook subscribed to other events only.
   hookId = (

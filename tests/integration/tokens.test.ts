@@ -18,7 +18,7 @@ import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { flushUsage } from "@/lib/dal/usage-recorder";
 import { PEER_HEADER } from "../support/peer";
 import { ZCreateTokenInput, type TCreateTokenInput } from "@/lib/validation/tokens";
-import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 
 let owner: TTestUser;
 let admin: TTestUser;
@@ -59,14 +59,8 @@ async function makeToken(input: Partial<TCreateTokenInput> = {}, by = owner, t =
 }
 
 beforeAll(async () => {
-  owner = await makeUser("tok-owner");
-  admin = await makeUser("tok-admin");
-  editor = await makeUser("tok-editor");
+  ({ owner, admin, editor, team } = await makeRoleTeam("tok"));
   ownerB = await makeUser("tok-owner-b");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
   teamB = await makeTeam(ownerB);
   const id = runId().toUpperCase();
   names = { a: `A_${id}`, b: `B_${id}`, restricted: `R_${id}`, unbound: `U_${id}`, other: `O_${id}` };

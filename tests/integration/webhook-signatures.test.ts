@@ -15,7 +15,7 @@ import { processDelivery, redeliverDelivery, sendTestDelivery, type TAttemptResu
 import { rotateSigningSecret } from "@/lib/dal/webhook-signing";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZWebhookInput, type TWebhookInput } from "@/lib/validation/webhooks";
-import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, makeTeam, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
 import { startReceiver, type TReceived, type TReceiver } from "../support/receiver";
 import { headerRecord, StandardReceiver } from "../support/standard-webhooks-receiver";
 
@@ -31,15 +31,9 @@ let team: TTestTeam;
 let rx: TReceiver;
 
 beforeAll(async () => {
-  owner = await makeUser("sig-owner");
-  admin = await makeUser("sig-admin");
-  editor = await makeUser("sig-editor");
-  leaver = await makeUser("sig-leaver");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-    { user: leaver, role: "editor" },
-  ]);
+  const roles = await makeRoleTeam("sig", ["leaver"]);
+  ({ owner, admin, editor, team } = roles);
+  leaver = roles.more[0]!;
   rx = await startReceiver("127.0.0.1");
 });
 afterAll(async () => {

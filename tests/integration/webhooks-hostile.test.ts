@@ -11,9 +11,9 @@ import { auditEvents, webhookDeliveries, webhookDeliveryAttempts } from "@/db/sc
 import { createSecret } from "@/lib/dal/secrets";
 import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook, listWebhooks } from "@/lib/dal/webhooks";
-import { redeliverDelivery, sendTestDelivery, type TAttemptResult } from "@/lib/jobs/webhook-delivery";
+import { redeliverDelivery, sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
-import { errorOf, makeTeam, makeUser, rowsOf, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, rowsOf, runId, tablesContaining, type TTestTeam, type TTestUser, sentAtOnce, webhookInput } from "../support/fixtures";
 import { hostileForms } from "../support/hostile-forms";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
@@ -37,13 +37,7 @@ function hostileEcho(header: string) {
 }
 
 beforeAll(async () => {
-  owner = await makeUser("wh-hostile-owner");
-  admin = await makeUser("wh-hostile-admin");
-  editor = await makeUser("wh-hostile-editor");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
+  ({ owner, admin, editor, team } = await makeRoleTeam("wh-hostile"));
   rx = await startReceiver("127.0.0.1");
 });
 
@@ -56,20 +50,8 @@ beforeEach(() => {
   rx.requests.length = 0;
 });
 
-const input = (over: Partial<TWebhookInput>): TWebhookInput => ({
-  name: `hostile-${runId()}`,
-  url: rx.url(),
-  method: "POST",
-  headers: [],
-  payload: "",
-  events: [],
-  secretIds: [],
-  ...over,
-});
-function sent(r: TAttemptResult | { deliveryId: string; status: "queued" }): TAttemptResult {
-  if (!("outcome" in r)) throw new Error("expected the delivery to be sent at once, but it was only queued");
-  return r;
-}
+const input = (over: Partial<TWebhookInput>) => webhookInput("hostile", rx.url(), over);
+const sent = sentAtOnce;
 async function secret(visibility: "masked" | "restricted") {
   // A slash (PHP escapes it), a quote, a space and a non-ASCII letter: each encoding differs from the raw.
   const value = `Hostile/${runId()}"é ${runId()}`;

@@ -8,13 +8,13 @@ import { auditEvents, secrets, webhookDeliveries, webhooks, webhookSecrets } fro
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { claimDeliveries } from "@/lib/dal/webhook-deliveries";
-import { processDelivery, processDueDeliveries, sendTestDelivery, type TAttemptResult } from "@/lib/jobs/webhook-delivery";
+import { processDelivery, processDueDeliveries, sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { createWebhook, deleteWebhook, setSecretAllowedHosts, updateWebhook } from "@/lib/dal/webhooks";
 import { removeMember } from "@/lib/dal/members";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { startDeliveryWorker } from "@/lib/jobs/webhook-worker";
 import { flushUsage } from "@/lib/dal/usage-recorder";
-import { errorOf, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, runId, tablesContaining, type TTestTeam, type TTestUser, sentAtOnce, webhookInput } from "../support/fixtures";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
@@ -30,15 +30,9 @@ let rx: TReceiver; // 127.0.0.1, allowlisted
 let other: TReceiver; // 127.0.0.2, not allowlisted
 
 beforeAll(async () => {
-  owner = await makeUser("wh-owner");
-  admin = await makeUser("wh-admin");
-  editor = await makeUser("wh-editor");
-  leaver = await makeUser("wh-leaver");
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-    { user: leaver, role: "editor" },
-  ]);
+  const roles = await makeRoleTeam("wh", ["leaver"]);
+  ({ owner, admin, editor, team } = roles);
+  leaver = roles.more[0]!;
   rx = await startReceiver("127.0.0.1");
   other = await startReceiver("127.0.0.2");
 });
@@ -60,21 +54,9 @@ async function secret(prefix: string, value: string, visibility: "masked" | "res
   const s = await createSecret({ actor: admin.actor, teamSlug: team.slug, name: `${prefix}_${tag()}`, value, visibility });
   return { ...s, value };
 }
-const input = (over: Partial<TWebhookInput>): TWebhookInput => ({
-  name: `hook-${runId()}`,
-  url: rx.url(),
-  method: "POST",
-  headers: [],
-  payload: "",
-  events: [],
-  secretIds: [],
-  ...over,
-});
+const input = (over: Partial<TWebhookInput>) => webhookInput("hook", rx.url(), over);
 /** The attempt "Send test" made at once (fails the test if it was only queued). */
-function ok(r: TAttemptResult | { deliveryId: string; status: "queued" }): TAttemptResult {
-  if (!("outcome" in r)) throw new Error("expected Send test to send at once, but it was only queued");
-  return r;
-}
+const ok = sentAtOnce;
 
 describe("substitution", () => {
   it("sends values in headers, the query string and a JSON payload, escaped for each place", async () => {

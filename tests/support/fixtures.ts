@@ -7,7 +7,9 @@ import { getDb } from "@/db/client";
 import { auditEvents, memberships, secrets, secretValues, teams, type TRole } from "@/db/schema";
 import { createTeam } from "@/lib/dal/teams";
 import { createUser, type TSessionUser } from "@/lib/dal/users";
+import type { TAttemptResult } from "@/lib/jobs/webhook-delivery";
 import type { TActor } from "@/lib/types/actor";
+import type { TWebhookInput } from "@/lib/validation/webhooks";
 
 export const runId = () => randomBytes(5).toString("hex");
 
@@ -34,6 +36,39 @@ export async function makeTeam(
     await db.insert(memberships).values(members.map((m) => ({ teamId: team.id, userId: m.user.id, role: m.role })));
   }
   return { id: team.id, slug };
+}
+
+/** An Owner, an Admin and an Editor (`<prefix>-owner`, …) of one new team, plus an Editor for each of `moreEditors`. */
+export async function makeRoleTeam(prefix: string, moreEditors: string[] = []) {
+  const owner = await makeUser(`${prefix}-owner`);
+  const admin = await makeUser(`${prefix}-admin`);
+  const editor = await makeUser(`${prefix}-editor`);
+  const more: TTestUser[] = [];
+  for (const label of moreEditors) more.push(await makeUser(`${prefix}-${label}`));
+  const team = await makeTeam(owner, [
+    { user: admin, role: "admin" },
+    { user: editor, role: "editor" },
+    ...more.map((user) => ({ user, role: "editor" as const })),
+  ]);
+  return { owner, admin, editor, more, team };
+}
+
+/** A webhook to save: `<prefix>-<run id>`, POST to `url`, no headers, payload, events or secrets unless `over` sets them. */
+export const webhookInput = (prefix: string, url: string, over: Partial<TWebhookInput> = {}): TWebhookInput => ({
+  name: `${prefix}-${runId()}`,
+  url,
+  method: "POST",
+  headers: [],
+  payload: "",
+  events: [],
+  secretIds: [],
+  ...over,
+});
+
+/** The attempt a Send test or redelivery made at once (fails the test if the delivery was only queued). */
+export function sentAtOnce(r: TAttemptResult | { deliveryId: string; status: "queued" }): TAttemptResult {
+  if (!("outcome" in r)) throw new Error("expected the delivery to be sent at once, but it was only queued");
+  return r;
 }
 
 export type TSnapshot = {
