@@ -100,20 +100,9 @@ async function main() {
   else console.log(`build: next build into ${DIST_DIR} in ${(build(serverEnv) / 1000).toFixed(1)} s`);
 
   const { getDb, closeDb } = await import("@/db/client");
-  const { seedBench } = await import("./seed");
-  const { createAccessToken } = await import("@/lib/dal/access-tokens");
-  const { secrets } = await import("@/db/schema");
-  const { eq } = await import("drizzle-orm");
+  const { seedTokenTeam } = await import("./seed");
   await getDb();
-  const seeded = await seedBench(runId, [10], "admin");
-  const team = seeded.teams[0]!;
-  const names = (await (await getDb()).select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, team.id))).map((r) => r.name);
-  const created = await createAccessToken({
-    actor: { id: seeded.user.id, label: seeded.user.email },
-    teamSlug: team.slug,
-    data: { name: "bench", secrets: names.map((name) => ({ name, env: "" })), expires: "never", cidrs: [] },
-  });
-  const token = created.token;
+  const { token } = await seedTokenTeam(runId);
   if (!flag("no-profile")) await profile(token);
   await closeDb();
 

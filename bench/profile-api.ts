@@ -21,20 +21,10 @@ process.env.API_TOKEN_REQUESTS_PER_MINUTE = "100000000";
 
 async function main() {
   const { getDb, closeDb } = await import("@/db/client");
-  const { seedBench } = await import("./seed");
-  const { createAccessToken } = await import("@/lib/dal/access-tokens");
-  const { secrets } = await import("@/db/schema");
-  const { eq } = await import("drizzle-orm");
+  const { seedTokenTeam } = await import("./seed");
   const { handleSecretsRequest } = await import("@/lib/api/secrets-api");
   await getDb();
-  const seeded = await seedBench(runId, [10], "admin");
-  const team = seeded.teams[0]!;
-  const names = (await (await getDb()).select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, team.id))).map((r) => r.name);
-  const { token } = await createAccessToken({
-    actor: { id: seeded.user.id, label: seeded.user.email },
-    teamSlug: team.slug,
-    data: { name: "bench", secrets: names.map((name) => ({ name, env: "" })), expires: "never", cidrs: [] },
-  });
+  const { token } = await seedTokenTeam(runId);
   const path = process.env.PROFILE_PATH ?? "/api/v1/secrets";
   const call = async () => {
     const res = await handleSecretsRequest(new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}`, "x-team-secrets-peer": "127.0.0.1" } }), null);
@@ -59,6 +49,8 @@ async function main() {
   }));
   console.log(`concurrent: ${(writes / n).toFixed(2)} socket writes, ${(bytes / n).toFixed(0)} bytes per request`);
   console.log(`${C} loops, ${D} s: ${(n / D).toFixed(0)} req/s in-process`);
+  const { flushUsage } = await import("@/lib/dal/usage-recorder");
+  await flushUsage(); // before the database goes, so no later flush meets a dropped database
   await closeDb();
   execFileSync(process.execPath, ["scripts/test-db.mjs", "drop", url.slice(url.lastIndexOf("/") + 1)]);
 }

@@ -3,7 +3,7 @@ import "server-only";
 // envelope encryption so the rows look exactly like the app's. Values are random and never printed.
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { memberships, secrets, secretValues, teams, users, type TRole } from "@/db/schema";
 import { encryptSecretValue } from "@/lib/crypto";
@@ -96,3 +96,18 @@ export async function unseedBench(seeded: TBenchSeed): Promise<void> {
 }
 
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+/** The secrets API's benchmark data: one team of 10 secrets and an access token bound to all of them (never printed). */
+export async function seedTokenTeam(runId: string): Promise<{ seeded: TBenchSeed; token: string }> {
+  const { createAccessToken } = await import("@/lib/dal/access-tokens");
+  const seeded = await seedBench(runId, [10], "admin");
+  const team = seeded.teams[0]!;
+  const db = await getDb();
+  const names = (await db.select({ name: secrets.name }).from(secrets).where(eq(secrets.teamId, team.id))).map((r) => r.name);
+  const { token } = await createAccessToken({
+    actor: { id: seeded.user.id, label: seeded.user.email },
+    teamSlug: team.slug,
+    data: { name: "bench", secrets: names.map((name) => ({ name, env: "" })), expires: "never", cidrs: [] },
+  });
+  return { seeded, token };
+}
