@@ -2,10 +2,15 @@
 //  1. Re-wrap of 10,000 values with the local provider (A -> B -> A ...) against a floor measured in the
 //     same run, interleaved: a raw UPDATE of the same rows in the same batches (one transaction each),
 //     writing ciphertexts of the same size with no crypto, no selection by key and no audit. Goal <= 2x.
+//     The floor as it stands (kept as it was when the goal was set): it writes each row's own key id back,
+//     which leaves Postgres free to skip index maintenance (a HOT update) where a re-wrap cannot, but an
+//     UPDATE writing a new key id measured the same here; and it sends three bind parameters per row in a
+//     VALUES list, which drizzle builds fragment by fragment: the same UPDATE from three unnest()ed arrays
+//     took ~1/3 less CPU on PGlite and ~2/3 less on Postgres. So the floor errs on the generous side.
 //  2. SoftHSM2 (when installed): per-value cost of wrap and unwrap inside the token, and of a re-wrap
 //     local -> pkcs11, next to the local provider's per-value cost.
 //
-//   npm run bench:keys [-- --pg] [--n=10000] [--rounds=3] [--batch=500]
+//   npm run bench:keys [-- --pg] [--n=10000] [--rounds=5] [--batch=500]
 //
 // Database: DATABASE_URL when set; `--pg` a fresh database on the local Postgres, dropped afterwards;
 // otherwise in-memory PGlite. Keys are random per run and stay in memory. Nothing secret is printed.
@@ -17,7 +22,7 @@ import { sql } from "drizzle-orm";
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => Number(args.find((x) => x.startsWith(`--${name}=`))?.split("=")[1] ?? dflt);
 const N = opt("n", 10_000);
-const ROUNDS = opt("rounds", 3);
+const ROUNDS = opt("rounds", 5);
 const BATCH = opt("batch", 500);
 const GOAL = 2;
 
@@ -56,9 +61,11 @@ async function seed(): Promise<void> {
 // CPU time of this process (user + system) during each re-wrap: less sensitive than wall time to the other
 // work on a shared machine, and it is the part this code controls (the database's share is not in it).
 const rewrapCpuMs: number[] = [];
+const rawCpuMs: number[] = [];
 
 async function rawUpdate(): Promise<number> {
   const db = await getDb();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
@@ -75,7 +82,10 @@ async function rawUpdate(): Promise<number> {
       await tx.execute(sql`update ${secretValues} as sv set ciphertext = v.c, key_id = v.k from (values ${values}) as v(id, c, k) where sv.secret_id = v.id`);
     });
   }
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  rawCpuMs.push((c.user + c.system) / 1000);
+  return ms;
 }
 
 async function rewrapTo(active: string, previous: string): Promise<number> {
@@ -123,7 +133,13 @@ try {
     `median: raw UPDATE ${fmt(median(raw))}   re-wrap ${fmt(median(rewrap))}   ` +
       `(${((median(rewrap) * 1000) / N).toFixed(0)} us/value)   ratio ${ratio.toFixed(2)}x   goal <= ${GOAL}x: ${ratio <= GOAL ? "met" : "NOT met"}`,
   );
-  console.log(`re-wrap CPU time of this process (median): ${((median(rewrapCpuMs) * 1000) / N).toFixed(1)} us/value`);
+  // The measured rounds only (the warm-up's floor is the first entry).
+  const rawCpu = median(rawCpuMs.slice(1));
+  console.log(
+    `CPU time of this process (median): re-wrap ${((median(rewrapCpuMs) * 1000) / N).toFixed(1)} us/value, raw UPDATE ` +
+      `${((rawCpu * 1000) / N).toFixed(1)} us/value, ratio ${(median(rewrapCpuMs) / rawCpu).toFixed(2)}x ` +
+      (process.env.DATABASE_URL ? "(the database server's share is not in it)" : "(PGlite runs in this process: nearly all of the work)"),
+  );
 
   const { softHsmUnavailable, createSoftHsmToken } = await import("@/tests/support/softhsm");
   const skip = softHsmUnavailable();

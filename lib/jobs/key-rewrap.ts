@@ -69,8 +69,9 @@ export async function rewrapAll(
 
   // A value skipped because it was rotated meanwhile is normally under the active key already; another
   // pass picks up the rest (e.g. written by an instance that still had the old key active).
-  for (let pass = 0; pass < (opts.maxPasses ?? 3); pass++) {
-    const pending = await countSecretValuesNotUnder(active.keyId);
+  // Counted once before each pass and once after the last (a full scan of the table each).
+  let pending = await countSecretValuesNotUnder(active.keyId);
+  for (let pass = 0; pass < (opts.maxPasses ?? 3); pass++, pending = await countSecretValuesNotUnder(active.keyId)) {
     if (pending - failedIds.size <= 0) break;
     progress.total = progress.done + pending - failedIds.size;
     // Pipelined: the next batch is selected and re-wrapped while the current one commits.
@@ -107,6 +108,5 @@ export async function rewrapAll(
       opts.onProgress?.({ ...progress });
     }
   }
-  const remaining = await countSecretValuesNotUnder(active.keyId);
-  return { ...progress, keyId: active.keyId, remaining, failedIds: [...failedIds, ...failedSigning] };
+  return { ...progress, keyId: active.keyId, remaining: pending, failedIds: [...failedIds, ...failedSigning] };
 }
