@@ -54,7 +54,8 @@ import { ZAuditQuery } from "@/lib/validation/audit";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { scopedRows } from "../support/db-scope";
-import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
+import type { TWebhookInput } from "@/lib/validation/webhooks";
 import "../support/peer";
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null, sid: null as string | null }));
@@ -204,16 +205,7 @@ async function seedToken(team: TTestTeam, visibility: "masked" | "restricted" = 
   const t = await createAccessToken({ actor: users.owner.actor, teamSlug: team.slug, data });
   return { secret: s, token: t.token, tokenId: t.id };
 }
-const webhookInput = (over: Record<string, unknown> = {}) => ({
-  name: `mx-hook-${runId()}`,
-  url: "https://hooks.example.com/in",
-  method: "POST",
-  headers: [],
-  payload: "",
-  events: [],
-  secretIds: [],
-  ...over,
-});
+const hookInput = (over: Partial<TWebhookInput> = {}) => webhookInput("mx-hook", "https://hooks.example.com/in", over);
 /** A webhook of the team (written directly: setup, not under test), optionally carrying a Restricted secret. */
 async function seedWebhook(team: TTestTeam, carries?: "restricted") {
   const db = await getDb();
@@ -608,7 +600,7 @@ const MATRIX: Record<string, TCase[]> = {
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team);
-        return () => fn(cell.team.slug, webhookInput({ secretIds: [s.id], payload: `{"k":"\${${s.name}}"}` }));
+        return () => fn(cell.team.slug, hookInput({ secretIds: [s.id], payload: `{"k":"\${${s.name}}"}` }));
       },
     },
     {
@@ -617,7 +609,7 @@ const MATRIX: Record<string, TCase[]> = {
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const s = await seedSecret(cell.team, "restricted");
-        return () => fn(cell.team.slug, webhookInput({ secretIds: [s.id] }));
+        return () => fn(cell.team.slug, hookInput({ secretIds: [s.id] }));
       },
     },
   ],
@@ -628,7 +620,7 @@ const MATRIX: Record<string, TCase[]> = {
       allowed: TEAM_MEMBERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team);
-        return () => fn(cell.team.slug, { webhookId, ...webhookInput({ name: `mx-renamed-${runId()}` }) });
+        return () => fn(cell.team.slug, { webhookId, ...hookInput({ name: `mx-renamed-${runId()}` }) });
       },
     },
     {
@@ -637,7 +629,7 @@ const MATRIX: Record<string, TCase[]> = {
       allowed: MANAGERS,
       prepare: async (fn, cell) => {
         const webhookId = await seedWebhook(cell.team, "restricted");
-        return () => fn(cell.team.slug, { webhookId, ...webhookInput({ name: `mx-renamed-${runId()}` }) });
+        return () => fn(cell.team.slug, { webhookId, ...hookInput({ name: `mx-renamed-${runId()}` }) });
       },
     },
   ],
