@@ -15,12 +15,10 @@
 // every permission and every visibility rule of the policy must be exercised by a row here or by a page
 // read below: a rule added to lib/authz without a test fails this file, naming the rule.
 import { readdirSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { NextRequest } from "next/server";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { memberships, userSessions, webhookDeliveries, webhooks, webhookSecrets, type TRole, type TVisibility } from "@/db/schema";
@@ -55,6 +53,7 @@ import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { scopedRows } from "../support/db-scope";
 import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
+import { startSmtpReceiver, type TSmtpReceiver } from "../support/smtp";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import "../support/peer";
 
@@ -217,23 +216,15 @@ async function seedWebhook(team: TTestTeam, carries?: "restricted") {
   return hook!.id;
 }
 /** A mail receiver on loopback that accepts and drops every message (for the verification-email row). */
-let smtp: SMTPServer | null = null;
+let smtp: Promise<TSmtpReceiver> | null = null;
+/** A mail server that takes every message (started on first use). */
 async function smtpUrl(): Promise<string> {
-  if (!smtp) {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, _session, cb) {
-        stream.resume();
-        stream.on("end", () => cb());
-      },
-    });
-    await new Promise<void>((resolve) => smtp!.listen(0, "127.0.0.1", resolve));
-  }
-  return `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp ??= startSmtpReceiver();
+  return (await smtp).url;
 }
-afterAll(() => new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve())));
+afterAll(async () => {
+  if (smtp) await (await smtp).close();
+});
 const ALL_UNAUTHENTICATED = { owner: "unauthenticated", admin: "unauthenticated", editor: "unauthenticated", outsider: "unauthenticated" } as const;
 const roleIn = async (team: TTestTeam, userId: string) => {
   const db = await getDb();

@@ -2,9 +2,7 @@
 // verified through a mailed, single-use, expiring link. Mail goes to a real SMTP receiver on loopback
 // (smtp-server); the link is read from the message it received. Only the token's hash is stored.
 import { createHash } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, emailVerifications } from "@/db/schema";
@@ -12,30 +10,17 @@ import { createEmailVerification, verifyEmail } from "@/lib/dal/email-verificati
 import { acceptInvitation, createInvitation, EMAIL_NOT_VERIFIED } from "@/lib/dal/invitations";
 import { sendVerificationMail } from "@/lib/verification-mail";
 import { errorOf, makeTeam, makeUser, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { startSmtpReceiver, type TSmtpReceiver } from "../support/smtp";
 
 const inbox: { to: string; body: string }[] = [];
-let smtp: SMTPServer;
+let smtp: TSmtpReceiver;
 let owner: TTestUser;
 let team: TTestTeam;
 const saved = { SMTP_URL: process.env.SMTP_URL, APP_URL: process.env.APP_URL };
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, cb) {
-      let body = "";
-      stream.on("data", (d: Buffer) => (body += d.toString("utf8")));
-      stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), body });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const { port } = smtp.server.address() as AddressInfo;
-  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  smtp = await startSmtpReceiver((m) => void inbox.push({ to: m.to.join(","), body: m.body }));
+  process.env.SMTP_URL = smtp.url;
   process.env.APP_URL = "http://app.test";
   owner = await makeUser("ev-owner");
   team = await makeTeam(owner);
@@ -46,7 +31,7 @@ afterAll(async () => {
   if (!saved.SMTP_URL) delete process.env.SMTP_URL;
   if (saved.APP_URL === undefined) delete process.env.APP_URL;
   else process.env.APP_URL = saved.APP_URL;
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await closeDb();
 });
 

@@ -4,9 +4,7 @@
 // rotation re-arms reminders; a rerun, a restart (pool closed and reopened, a mail claim left by a dead worker)
 // and several workers at once send each reminder exactly once. No value reaches an event, a mail, the audit log
 // or the server log. This file has a database of its own: the job reads every team's secrets.
-import type { AddressInfo } from "node:net";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secretReminders, secrets, webhookDeliveries } from "@/db/schema";
@@ -18,6 +16,7 @@ import { processDueDeliveries } from "@/lib/jobs/webhook-delivery";
 import { runReminders, startRemindersWorker } from "@/lib/jobs/reminders";
 import { addDays, dueReminders, utcDay } from "@/lib/secret-lifecycle";
 import { makeRoleTeam, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { startSmtpReceiver, type TSmtpReceiver } from "../support/smtp";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { startReceiver, type TReceiver } from "../support/receiver";
 import { captureServerLog } from "../support/server-log";
@@ -27,7 +26,7 @@ process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 type TMail = { to: string[]; body: string };
 const inbox: TMail[] = [];
 let refuseMail = false;
-let smtp: SMTPServer;
+let smtp: TSmtpReceiver;
 let smtpUrl: string;
 let isolated: TIsolatedDb;
 let owner: TTestUser;
@@ -41,22 +40,11 @@ const saved = { SMTP_URL: process.env.SMTP_URL, APP_URL: process.env.APP_URL };
 
 beforeAll(async () => {
   isolated = await isolatedDatabase("reminders");
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, cb) {
-      let body = "";
-      stream.on("data", (d: Buffer) => (body += d.toString("utf8")));
-      stream.on("end", () => {
-        if (refuseMail) return cb(Object.assign(new Error("mailbox unavailable"), { responseCode: 451 }));
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).sort(), body: decodeQuotedPrintable(body) });
-        cb();
-      });
-    },
+  smtp = await startSmtpReceiver((m) => {
+    if (refuseMail) return Object.assign(new Error("mailbox unavailable"), { responseCode: 451 });
+    inbox.push({ to: [...m.to].sort(), body: decodeQuotedPrintable(m.body) });
   });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtpUrl = smtp.url;
   process.env.SMTP_URL = smtpUrl;
   process.env.APP_URL = "http://app.test";
   ({ owner, admin, editor, team } = await makeRoleTeam("rm"));
@@ -82,7 +70,7 @@ afterAll(async () => {
     else process.env[k] = v;
   }
   await rx?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await closeDb();
   await isolated?.drop();
 });
