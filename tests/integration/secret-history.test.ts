@@ -11,20 +11,11 @@ import { getSecretHistory } from "@/lib/dal/secret-history";
 import { importSecrets } from "@/lib/dal/secret-import";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { TSessionUser } from "@/lib/dal/users";
-import { errorOf, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
 import type { TSecretHistoryDTO } from "@/lib/types/secrets";
 
 // Encryption fails for one marked value, to prove a failure half way writes no history either.
-vi.mock("@/lib/crypto", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/crypto")>();
-  return {
-    ...real,
-    encryptSecretValue: (value: string, ...rest: [Parameters<typeof real.encryptSecretValue>[1], Parameters<typeof real.encryptSecretValue>[2]]) => {
-      if (value === "FAIL_HERE") throw new Error("simulated failure");
-      return real.encryptSecretValue(value, ...rest);
-    },
-  };
-});
+vi.mock("@/lib/crypto", async (importOriginal) => (await import("../support/failing-crypto")).failOnMarkedValue(await importOriginal()));
 
 const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
 vi.mock("@/lib/session", async (importOriginal) => {
@@ -41,11 +32,8 @@ let team: TTestTeam;
 let otherTeam: TTestTeam;
 
 beforeAll(async () => {
-  [owner, admin, editor, outsider] = await Promise.all([makeUser("hist-owner"), makeUser("hist-admin"), makeUser("hist-editor"), makeUser("hist-outsider")]);
-  team = await makeTeam(owner, [
-    { user: admin, role: "admin" },
-    { user: editor, role: "editor" },
-  ]);
+  ({ owner, admin, editor, team } = await makeRoleTeam("hist"));
+  outsider = await makeUser("hist-outsider");
   otherTeam = await makeTeam(outsider);
 });
 

@@ -4,16 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // Encryption fails for one marked value, to prove a failure half way through rolls everything back.
-vi.mock("@/lib/crypto", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/crypto")>();
-  return {
-    ...real,
-    encryptSecretValue: (value: string, ...rest: [Parameters<typeof real.encryptSecretValue>[1], Parameters<typeof real.encryptSecretValue>[2]]) => {
-      if (value === "FAIL_HERE") throw new Error("simulated failure");
-      return real.encryptSecretValue(value, ...rest);
-    },
-  };
-});
+vi.mock("@/lib/crypto", async (importOriginal) => (await import("../support/failing-crypto")).failOnMarkedValue(await importOriginal()));
 
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets } from "@/db/schema";
