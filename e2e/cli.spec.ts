@@ -1,6 +1,7 @@
 // The team-secrets CLI end to end against the running production app: a token made in the UI, the CLI run
 // as a real process (node bin/team-secrets.mjs), rotation and revocation done in the UI.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { expect, test } from "./fixtures";
 import { BASE_URL, ROOT } from "./support/env";
@@ -145,7 +146,14 @@ test.describe.serial("team-secrets CLI", () => {
     expect(noUrl.stderr).toContain("TEAM_SECRETS_URL is not set");
     const noToken = await cli(["run", "--", "true"], { TEAM_SECRETS_URL: BASE_URL });
     expect(noToken.stderr).toContain("TEAM_SECRETS_TOKEN is not set");
-    const down = await cli(["run", "--", "true"], { TEAM_SECRETS_URL: "http://127.0.0.1:39999", TEAM_SECRETS_TOKEN: token });
+    // A port that was free a moment ago and is closed now: nothing listens on it (a fixed port might be taken).
+    const closedPort = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const down = await cli(["run", "--", "true"], { TEAM_SECRETS_URL: `http://127.0.0.1:${closedPort}`, TEAM_SECRETS_TOKEN: token });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain("cannot reach the Team Secrets server");
   });
