@@ -4,7 +4,6 @@
 // is a textarea (multi-line values such as PEM keys or JSON can be checked), obfuscated while typed,
 // uncontrolled, and gone when the dialog closes. An answer is cleared as soon as the candidate changes, so it
 // never stands beside a value it was not about. Nothing the server returns contains the candidate.
-import { SearchCheck } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { checkSecretValueAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
@@ -13,10 +12,11 @@ import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/compo
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import { candidateValueProblem } from "@/lib/validation/secret-rules";
+import { checkValueTrigger } from "./dialog-triggers";
 
-export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secret: { id: string; name: string } }) {
+export function CheckValueDialog({ teamSlug, secret, defaultOpen = false }: { teamSlug: string; secret: { id: string; name: string }; defaultOpen?: boolean }) {
   const id = useId();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const [revealed, setRevealed] = useState(false);
   const [clientError, setClientError] = useState<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -64,11 +64,7 @@ export function CheckValueDialog({ teamSlug, secret }: { teamSlug: string; secre
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Check ${secret.name}`} title={`Check a value against ${secret.name}`}>
-          <SearchCheck className="size-4" aria-hidden />
-        </Button>
-      </DialogTrigger>
+      <DialogTrigger asChild>{checkValueTrigger(secret.name)}</DialogTrigger>
       <DialogContent
         title={`Check ${secret.name}`}
         description="Paste a value to learn whether it is the one stored here, for example the copy in your password manager. The stored value is never shown: the answer is only whether they match."

@@ -2,33 +2,31 @@
 // Delete: names the secret, says it is immediate and permanent, and needs an explicit confirm (the shared
 // ConfirmDialog). The delete expects the version the user saw when the dialog opened. A secret in use cannot
 // be deleted, so then the dialog offers no Delete at all: it lists the consumers, with links.
-import { Trash2 } from "lucide-react";
 import { useState } from "react";
 import { deleteSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { ConfirmDialog } from "@/components/shared/confirm-dialog";
-import { Button } from "@/components/ui/button";
 import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretDTO } from "@/lib/types/secrets";
 import { ConsumerList } from "./used-by";
+import { deleteTrigger } from "./dialog-triggers";
 
 export function DeleteSecretDialog({
   teamSlug,
   secret,
   onDeleted,
+  defaultOpen = false,
 }: {
   teamSlug: string;
   secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"] };
   onDeleted: (name: string) => void;
+  defaultOpen?: boolean;
 }) {
   const [expectedVersion, setExpectedVersion] = useState(secret.version);
   const inUse = secret.usedBy.length > 0;
   return (
     <ConfirmDialog
-      trigger={
-        <Button variant="ghost" size="icon" aria-label={`Delete ${secret.name}`} title={`Delete ${secret.name}`} className="hover:text-red-700">
-          <Trash2 className="size-4" aria-hidden />
-        </Button>
-      }
+      trigger={deleteTrigger(secret.name)}
+      defaultOpen={defaultOpen}
       title={`Delete ${secret.name}?`}
       description={
         inUse ? (

@@ -3,7 +3,6 @@
 // description, expiry date, rotation period and "Stop serving after expiry". The value, name and visibility stay
 // as they are, so no version check is involved. Checked in the browser with the rules the server applies; the
 // server's refusals land on the same fields.
-import { FileText } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
@@ -15,6 +14,7 @@ import { LifecycleFields, lifecycleInput, lifecycleProblems, type TLifecycleErro
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretDTO } from "@/lib/types/secrets";
+import { editDetailsTrigger } from "./dialog-triggers";
 
 type TDetailsInput = { secretId: string; description: string } & ReturnType<typeof lifecycleInput>;
 type TErrors = { description?: string[] } & TLifecycleErrors;
@@ -24,12 +24,14 @@ export function EditSecretDetailsDialog({
   teamSlug,
   secret,
   onSaved,
+  defaultOpen = false,
 }: {
   teamSlug: string;
   secret: Pick<TSecretDTO, "id" | "name" | "description" | "expiresOn" | "rotateEveryDays" | "stopServingAfterExpiry">;
   onSaved: (name: string, changed: boolean) => void;
+  defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const [clientErrors, setClientErrors] = useState<TErrors | null>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -83,11 +85,7 @@ export function EditSecretDetailsDialog({
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`Edit ${secret.name}`} title={`Edit details of ${secret.name}`}>
-          <FileText className="size-4" aria-hidden />
-        </Button>
-      </DialogTrigger>
+      <DialogTrigger asChild>{editDetailsTrigger(secret.name)}</DialogTrigger>
       <DialogContent title={`Edit ${secret.name}`} description="Details describe the secret; its value is not changed here (use Rotate for that).">
         <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">

@@ -5,9 +5,8 @@
 // Data comes from the history route through TanStack Query, fetched when the dialog opens and refreshed with
 // every secrets mutation.
 import { useQuery } from "@tanstack/react-query";
-import { History, Loader2, Lock } from "lucide-react";
+import { Loader2, Lock } from "lucide-react";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
 import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys } from "@/lib/queries/keys";
@@ -15,6 +14,7 @@ import { cellClass } from "./secrets-table";
 import type { TSecretHistoryDTO, TSecretVersionDTO } from "@/lib/types/secrets";
 import type { TConsumerVersion } from "@/lib/consumer-versions";
 import { ConsumersBehind, ConsumerVersionLine } from "./consumer-versions";
+import { historyTrigger } from "./dialog-triggers";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -100,8 +100,8 @@ function VersionsTable({ history }: { history: TSecretHistoryDTO }) {
   );
 }
 
-export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: { id: string; name: string } }) {
-  const [open, setOpen] = useState(false);
+export function HistoryDialog({ teamSlug, secret, defaultOpen = false }: { teamSlug: string; secret: { id: string; name: string }; defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
   const { data, isError, error, isPending } = useQuery({
     queryKey: secretsKeys.history(teamSlug, secret.id),
     queryFn: () => fetchHistory(teamSlug, secret.id),
@@ -110,11 +110,7 @@ export function HistoryDialog({ teamSlug, secret }: { teamSlug: string; secret: 
   const notFetched = data?.consumerVersions?.consumers.filter((c) => c.version === null) ?? [];
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={`History ${secret.name}`} title={`History of ${secret.name}`}>
-          <History className="size-4" aria-hidden />
-        </Button>
-      </DialogTrigger>
+      <DialogTrigger asChild>{historyTrigger(secret.name)}</DialogTrigger>
       <DialogContent
         title={`History of ${secret.name}`}
         description="Every version with who made it, when and how. Past values are not kept: a rotation destroys the previous value, so only its metadata remains here."

@@ -3,7 +3,6 @@
 // The server parses it and answers a preview (each name with its state: new, already exists — skip or
 // rotate, invalid and why); values are never shown. The import is one transaction on the server, every row
 // or none, streamed back as progress lines so a 10,000-line file shows how far it has got.
-import { Upload } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { UNREACHABLE as unreachable, useTeamMutation } from "@/components/shared/use-team-mutation";
@@ -15,6 +14,7 @@ import { secretsKeys } from "@/lib/queries/keys";
 import { cn } from "@/lib/cn";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ENTRIES } from "@/lib/validation/secret-rules";
 import type { TImportPreview, TImportResult } from "@/lib/types/secret-import";
+import { importTrigger } from "./dialog-triggers";
 
 /** Preview rows drawn at once; the counts above the table cover every entry. */
 const PREVIEW_ROWS = 200;
@@ -54,8 +54,16 @@ async function runImport(teamSlug: string, input: TSource & { rotate: string[]; 
   return unreachable;
 }
 
-export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string; onImported: (message: string) => void }) {
-  const [open, setOpen] = useState(false);
+export function ImportSecretsDialog({
+  teamSlug,
+  onImported,
+  defaultOpen = false,
+}: {
+  teamSlug: string;
+  onImported: (message: string) => void;
+  defaultOpen?: boolean;
+}) {
+  const [open, setOpen] = useState(defaultOpen);
   const [file, setFile] = useState<TSource | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [paste, setPaste] = useState("");
@@ -164,12 +172,7 @@ export function ImportSecretsDialog({ teamSlug, onImported }: { teamSlug: string
         else close();
       }}
     >
-      <DialogTrigger asChild>
-        <Button variant="secondary">
-          <Upload className="size-4" aria-hidden />
-          Import
-        </Button>
-      </DialogTrigger>
+      <DialogTrigger asChild>{importTrigger()}</DialogTrigger>
       <DialogContent
         title="Import secrets"
         description={`Upload, drop or paste a .env file or a JSON object of names to values. ${LIMITS} Values are encrypted on import and never shown.`}

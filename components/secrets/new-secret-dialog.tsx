@@ -4,7 +4,6 @@
 // a file that is empty or not JSON — is checked before submitting, every problem at once, each on its own
 // field; the server checks again and its errors land the same way. Focus goes to the first invalid field.
 // Nothing the user typed is ever shortened: a 70-character name is refused with a message, not cut.
-import { Plus } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
@@ -16,6 +15,7 @@ import { LifecycleFields, lifecycleProblems } from "./lifecycle-fields";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useTeamMutation } from "@/components/shared/use-team-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
+import { newSecretTrigger } from "./dialog-triggers";
 
 const VISIBILITY_OPTIONS = [
   { value: "masked", label: "Masked", hint: "Every member sees its fingerprint; Editors can use it in webhooks." },
@@ -30,13 +30,15 @@ export function NewSecretDialog({
   onCreated,
   trigger,
   triggerRef,
+  defaultOpen = false,
 }: {
   teamSlug: string;
   onCreated: (name: string) => void;
   trigger?: React.ReactNode;
   triggerRef?: Ref<HTMLButtonElement>;
+  defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const [clientErrors, setClientErrors] = useState<TFieldErrors | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
@@ -102,12 +104,7 @@ export function NewSecretDialog({
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        {trigger ?? (
-          <Button ref={triggerRef}>
-            <Plus className="size-4" aria-hidden />
-            New secret
-          </Button>
-        )}
+        {trigger ?? newSecretTrigger(triggerRef)}
       </DialogTrigger>
       <DialogContent
         title="New secret"

@@ -3,7 +3,6 @@
 // travels with the save, so a rotation or deletion by someone else since the dialog opened is refused. Then
 // the dialog keeps the typed value, says who rotated and when, and offers "Rotate anyway": a save over the
 // version now current, which is itself refused if yet another rotation lands first.
-import { Pencil } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { rotateSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Button } from "@/components/ui/button";
@@ -17,6 +16,7 @@ import { ConsumerList } from "./used-by";
 import { ConsumersBehind, ConsumerVersionList } from "./consumer-versions";
 import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
 import type { TSecretDTO } from "@/lib/types/secrets";
+import { rotateTrigger } from "./dialog-triggers";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -40,14 +40,16 @@ export function RotateSecretDialog({
   secret,
   onRotated,
   trigger,
+  defaultOpen = false,
 }: {
   teamSlug: string;
   /** consumerVersions: what each consumer last received (Owners/Admins; absent or null: the plain list). */
   secret: { id: string; name: string; version: number; usedBy: TSecretDTO["usedBy"]; consumerVersions?: TSecretDTO["consumerVersions"] } & TLifecycleValues;
   onRotated: (name: string, version: number) => void;
   trigger?: React.ReactNode;
+  defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   // The version seen when the dialog opened, not whatever the table shows after a refetch.
   const [expectedVersion, setExpectedVersion] = useState(secret.version);
   const [clientError, setClientError] = useState<{ field: "value" | "file"; message: string } | null>(null);
@@ -120,11 +122,7 @@ export function RotateSecretDialog({
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        {trigger ?? (
-          <Button variant="ghost" size="icon" aria-label={`Rotate ${secret.name}`} title={`Rotate ${secret.name}`} data-row-action>
-            <Pencil className="size-4" aria-hidden />
-          </Button>
-        )}
+        {trigger ?? rotateTrigger(secret.name)}
       </DialogTrigger>
       <DialogContent
         title={`Rotate ${secret.name}`}

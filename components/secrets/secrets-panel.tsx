@@ -15,16 +15,32 @@ import { Input } from "@/components/ui/field";
 import { fetchTeamData, teamApiPath } from "@/lib/queries/fetch-team-data";
 import { secretsKeys, secretsSearchParams } from "@/lib/queries/keys";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
-import { CheckValueDialog } from "./check-value-dialog";
-import { DeleteSecretDialog } from "./delete-secret-dialog";
-import { EditSecretDetailsDialog } from "./edit-secret-details-dialog";
-import { HistoryDialog } from "./history-dialog";
-import { ImportSecretsDialog } from "./import-secrets-dialog";
-import { NewSecretDialog } from "./new-secret-dialog";
+import { deferred } from "@/components/ui/deferred";
+import {
+  checkValueTrigger,
+  deleteTrigger,
+  editDetailsTrigger,
+  historyTrigger,
+  importTrigger,
+  newSecretTrigger,
+  rotateTrigger,
+} from "./dialog-triggers";
 import { Pagination } from "./pagination";
-import { RotateSecretDialog } from "./rotate-secret-dialog";
 import { SecretsTable } from "./secrets-table";
 import type { TSecretList } from "@/lib/types/secrets";
+
+// Each dialog's code (its form, checks and the dialog primitive) is fetched when it is first opened, not with
+// the page: the buttons render at once (components/ui/deferred.tsx).
+const HistoryDialog = deferred(() => import("./history-dialog").then((m) => m.HistoryDialog), (p) => historyTrigger(p.secret.name));
+const CheckValueDialog = deferred(() => import("./check-value-dialog").then((m) => m.CheckValueDialog), (p) => checkValueTrigger(p.secret.name));
+const RotateSecretDialog = deferred(() => import("./rotate-secret-dialog").then((m) => m.RotateSecretDialog), (p) => rotateTrigger(p.secret.name));
+const EditSecretDetailsDialog = deferred(
+  () => import("./edit-secret-details-dialog").then((m) => m.EditSecretDetailsDialog),
+  (p) => editDetailsTrigger(p.secret.name),
+);
+const DeleteSecretDialog = deferred(() => import("./delete-secret-dialog").then((m) => m.DeleteSecretDialog), (p) => deleteTrigger(p.secret.name));
+const ImportSecretsDialog = deferred(() => import("./import-secrets-dialog").then((m) => m.ImportSecretsDialog), () => importTrigger());
+const NewSecretDialog = deferred(() => import("./new-secret-dialog").then((m) => m.NewSecretDialog), (p) => newSecretTrigger(p.triggerRef));
 
 const fetchSecrets = (teamSlug: string, query: TListSecretsQuery) =>
   fetchTeamData<TSecretList>(`${teamApiPath(teamSlug, "secrets")}?${secretsSearchParams(query)}`, "secrets");

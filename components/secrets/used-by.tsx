@@ -1,8 +1,9 @@
 "use client";
 // The consumers of a secret: a count that opens a list of links (Used by column), and a plain list for the
-// rotate and delete dialogs.
+// rotate and delete dialogs. The popover's code (Radix Popover and its positioning) is fetched when a count
+// is first opened, not with the page (components/ui/deferred.tsx).
 import Link from "next/link";
-import { Popover } from "radix-ui";
+import { deferred } from "@/components/ui/deferred";
 import type { TSecretDTO } from "@/lib/types/secrets";
 
 type Consumers = TSecretDTO["usedBy"];
@@ -24,22 +25,22 @@ export function ConsumerList({ consumers }: { consumers: Consumers }) {
   );
 }
 
-export function UsedByCell({ secretName, consumers }: { secretName: string; consumers: Consumers }) {
-  if (consumers.length === 0) return <span className="whitespace-nowrap text-slate-600">Not used</span>;
-  return (
-    <Popover.Root>
-      <Popover.Trigger
-        aria-label={`${consumers.length} ${consumers.length === 1 ? "consumer" : "consumers"} of ${secretName}`}
-        className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-100"
-      >
-        {consumers.length}
-      </Popover.Trigger>
-      <Popover.Portal>
-        <Popover.Content align="start" sideOffset={6} className="z-50 w-64 rounded-md bg-white p-3 shadow-lg ring-1 ring-slate-900/10">
-          <p className="mb-2 text-xs font-semibold text-slate-600">Used by</p>
-          <ConsumerList consumers={consumers} />
-        </Popover.Content>
-      </Popover.Portal>
-    </Popover.Root>
-  );
+export type TUsedByProps = { secretName: string; consumers: Consumers };
+
+/** The count button; the popover renders it as its trigger once mounted. */
+export const usedByTrigger = ({ secretName, consumers }: TUsedByProps) => (
+  <button
+    type="button"
+    aria-label={`${consumers.length} ${consumers.length === 1 ? "consumer" : "consumers"} of ${secretName}`}
+    className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-100"
+  >
+    {consumers.length}
+  </button>
+);
+
+const UsedByPopover = deferred(() => import("./used-by-popover").then((m) => m.UsedByPopover), usedByTrigger);
+
+export function UsedByCell(props: TUsedByProps) {
+  if (props.consumers.length === 0) return <span className="whitespace-nowrap text-slate-600">Not used</span>;
+  return <UsedByPopover {...props} />;
 }

@@ -21,6 +21,7 @@ export function ConfirmDialog<T>({
   invalidates,
   onOpen,
   onDone,
+  defaultOpen = false,
 }: {
   trigger: ReactNode;
   title: string;
@@ -33,8 +34,10 @@ export function ConfirmDialog<T>({
   /** Runs as the dialog opens (to note what the user saw, e.g. the version a delete expects). */
   onOpen?: () => void;
   onDone?: (data: T) => void;
+  /** Mounted open (a deferred dialog, opened by its trigger): onOpen does not run, the caller's initial state is what it notes. */
+  defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const mutation = useTeamMutation(() => action!(), { invalidates });
   const { pending, failure } = mutation;
   return (
