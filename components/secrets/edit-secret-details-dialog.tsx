@@ -5,7 +5,6 @@
 // server's refusals land on the same fields.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { updateSecretDetailsAction } from "@/app/teams/[team]/settings/secrets/actions";
-import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/field";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";

@@ -6,7 +6,6 @@
 import { useEffect, useRef, useState } from "react";
 import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { UNREACHABLE as unreachable, useTeamMutation } from "@/components/shared/use-team-mutation";
-import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/errors";

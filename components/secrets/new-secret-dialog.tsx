@@ -6,7 +6,6 @@
 // Nothing the user typed is ever shortened: a 70-character name is refused with a message, not cut.
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
-import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
 import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
