@@ -13,7 +13,7 @@ import { recordSignInFailure, signInRetryAfter } from "@/lib/dal/rate-limit";
 import { createUserSession, isSessionActive, revokeUserSession } from "@/lib/dal/sessions";
 import { createUser, verifyCredentials, type TSessionUser } from "@/lib/dal/users";
 import { PASSWORD_MIN, ZSignUpInput } from "@/lib/validation/auth";
-import { makeTeam, runId, tablesContaining } from "../support/fixtures";
+import { form, makeTeam, runId, tablesContaining } from "../support/fixtures";
 import "../support/peer";
 
 const req = vi.hoisted(() => ({ ip: "203.0.113.1", jar: new Map<string, string>() }));
@@ -63,12 +63,6 @@ beforeEach(() => {
   // Each test signs in from its own address, so per-address counts do not leak between tests or runs.
   req.ip = `198.18.${Math.floor(Math.random() * 250)}.${(ipCounter++ % 250) + 1}`;
 });
-
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-};
 
 /** "redirect" when the action signed in (next-auth redirects), else the returned result. */
 async function attempt(action: (f: FormData) => Promise<unknown>, fields: Record<string, string>) {

@@ -24,19 +24,15 @@ import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
-import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
+import { makeTeam, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
+import { usersCast } from "../support/cast";
 import { PEER_HEADER } from "../support/peer";
 import { startReceiver, type TReceiver } from "../support/receiver";
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
+const { owner, admin, editor } = usersCast("cv", ["owner", "admin", "editor"]);
 let rx: TReceiver;
 
 beforeAll(async () => {
-  owner = await makeUser("cv-owner");
-  admin = await makeUser("cv-admin");
-  editor = await makeUser("cv-editor");
   rx = await startReceiver("127.0.0.1");
 });
 

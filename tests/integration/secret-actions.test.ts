@@ -2,24 +2,20 @@
 // DAL and database. Only what needs a Next request is replaced: who is signed in (currentUser; actorOf stays
 // real), request headers, and revalidatePath.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents } from "@/db/schema";
-import type { TSessionUser } from "@/lib/dal/users";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret } from "@/lib/dal/secrets";
-import { makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { form, runId, snapshot, type TTestUser } from "../support/fixtures";
+import { outsiderCast, roleTeamCast } from "../support/cast";
 import "../support/peer";
+import { signedIn } from "../support/signed-in";
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-actions", "x-team-secrets-peer": "198.51.100.4", "x-forwarded-for": "203.0.113.4" }),
-}));
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
+vi.mock("next/headers", async () =>
+  (await import("../support/signed-in")).headersOf({ "user-agent": "vitest-actions", "x-team-secrets-peer": "198.51.100.4", "x-forwarded-for": "203.0.113.4" }),
+);
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const { revalidatePath } = await import("next/cache");
@@ -27,18 +23,14 @@ const { createSecretAction, deleteSecretAction, rotateSecretAction } = await imp
   "@/app/teams/[team]/settings/secrets/actions"
 );
 
-let owner: TTestUser;
-let editor: TTestUser;
-let outsider: TTestUser;
-let team: TTestTeam;
-
-beforeAll(async () => {
-  owner = await makeUser("act-owner");
-  editor = await makeUser("act-editor");
-  outsider = await makeUser("act-outsider");
-  team = await makeTeam(owner, [{ user: editor, role: "editor" }]);
-  await makeTeam(outsider);
-});
+const { owner, editor, team } = roleTeamCast("act");
+const { outsider } = outsiderCast("act");
+/** Who may not rotate or delete a Masked secret, and the code each is refused with. */
+const refusedWriters = [
+  [null, "unauthenticated"],
+  [editor, "forbidden"],
+  [outsider, "not_found"],
+] as const;
 
 afterAll(async () => {
   await closeDb();
@@ -53,12 +45,6 @@ const secretValue = () => `sk_live_${runId()}${runId()}`;
 const as = (u: TTestUser | null) => {
   signedIn.user = u ? { id: u.id, name: u.name, email: u.email } : null;
 };
-
-function form(fields: Record<string, string | File>): FormData {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  return fd;
-}
 
 async function seed(name = `ACT_${runId()}`) {
   const value = secretValue();
@@ -218,11 +204,7 @@ describe("createSecretAction", () => {
 describe("rotateSecretAction", () => {
   it("signed out, editor and outsider are refused and nothing changes", async () => {
     const s = await seed();
-    for (const [user, code] of [
-      [null, "unauthenticated"],
-      [editor, "forbidden"],
-      [outsider, "not_found"],
-    ] as const) {
+    for (const [user, code] of refusedWriters) {
       as(user);
       const value = secretValue();
       const r = await expectRefused(
@@ -272,11 +254,7 @@ describe("rotateSecretAction", () => {
 describe("deleteSecretAction", () => {
   it("signed out, editor and outsider are refused and nothing changes", async () => {
     const s = await seed();
-    for (const [user, code] of [
-      [null, "unauthenticated"],
-      [editor, "forbidden"],
-      [outsider, "not_found"],
-    ] as const) {
+    for (const [user, code] of refusedWriters) {
       as(user);
       const r = await expectRefused(() => deleteSecretAction(team.slug, { secretId: s.id, expectedVersion: 1 }), null);
       expect(r.code).toBe(code);

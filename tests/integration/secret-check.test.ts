@@ -4,41 +4,26 @@
 // audit event (result, never the candidate), refused input, a value that does not open, and the candidate
 // appearing in no table, no result and no server-log line.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, secretValues } from "@/db/schema";
 import { checkSecretValue } from "@/lib/dal/secret-check";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
-import type { TSessionUser } from "@/lib/dal/users";
 import { AppError } from "@/lib/errors";
-import { makeRoleTeam, makeTeam, makeUser, runId, snapshot, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { form, makeTeam, makeUser, runId, snapshot, tablesContaining, type TTestUser } from "../support/fixtures";
 import { captureServerLog } from "../support/server-log";
 import "../support/peer";
+import { outsiderCast, roleTeamCast } from "../support/cast";
+import { signedIn } from "../support/signed-in";
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-check", "x-team-secrets-peer": "198.51.100.12" }),
-}));
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
+vi.mock("next/headers", async () => (await import("../support/signed-in")).headersOf({ "user-agent": "vitest-check", "x-team-secrets-peer": "198.51.100.12" }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const { checkSecretValueAction } = await import("@/app/teams/[team]/settings/secrets/actions");
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let outsider: TTestUser;
-let team: TTestTeam;
-
-beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("chk"));
-  outsider = await makeUser("chk-outsider");
-  await makeTeam(outsider);
-});
+const { owner, admin, editor, team } = roleTeamCast("chk");
+const { outsider } = outsiderCast("chk");
 
 afterAll(async () => {
   await closeDb();
@@ -56,12 +41,6 @@ const value = (p = "v") => `${p}_${runId()}${runId()}`;
 async function seed(visibility: "masked" | "restricted" = "masked", v = value("stored")) {
   const s = await createSecret({ actor: owner.actor, teamSlug: team.slug, name: `CHK_${runId().toUpperCase()}`, value: v, visibility });
   return { ...s, value: v };
-}
-
-function form(fields: Record<string, string>): FormData {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  return fd;
 }
 
 const check = (secretId: string, candidate: string) => checkSecretValueAction(team.slug, form({ secretId, candidate }));

@@ -5,27 +5,21 @@
 // revalidatePath.
 import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { updateSecretDetails } from "@/lib/dal/secret-details";
 import { createSecret, listSecrets } from "@/lib/dal/secrets";
-import type { TSessionUser } from "@/lib/dal/users";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
-import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, form, runId, snapshot, type TTestUser } from "../support/fixtures";
+import { outsiderCast, roleTeamCast } from "../support/cast";
 import { PEER_HEADER } from "../support/peer";
+import { signedIn } from "../support/signed-in";
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-details", "x-team-secrets-peer": "198.51.100.12" }),
-}));
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
+vi.mock("next/headers", async () => (await import("../support/signed-in")).headersOf({ "user-agent": "vitest-details", "x-team-secrets-peer": "198.51.100.12" }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const { revalidatePath } = await import("next/cache");
@@ -34,18 +28,8 @@ const { GET: listRoute } = await import("@/app/api/teams/[team]/secrets/route");
 const { GET: machineList } = await import("@/app/api/v1/secrets/route");
 const { GET: machineOne } = await import("@/app/api/v1/secrets/[name]/route");
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let outsider: TTestUser;
-let team: TTestTeam;
-let otherTeam: TTestTeam;
-
-beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("det"));
-  outsider = await makeUser("det-outsider");
-  otherTeam = await makeTeam(outsider);
-});
+const { owner, admin, editor, team } = roleTeamCast("det");
+const { outsider, otherTeam } = outsiderCast("det");
 
 afterAll(async () => {
   await closeDb();
@@ -61,12 +45,6 @@ const as = (u: TTestUser | null) => {
 };
 const secretValue = () => `sk_details_${runId()}${runId()}`;
 const q = (input: Record<string, unknown> = {}) => ZListSecretsQuery.parse(input);
-
-function form(fields: Record<string, string>): FormData {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  return fd;
-}
 
 async function seed(description: string | null = null, t = team, by = owner) {
   const name = `DET_${runId().toUpperCase()}`;

@@ -10,32 +10,19 @@ import { secrets, secretVersions } from "@/db/schema";
 import { getSecretHistory } from "@/lib/dal/secret-history";
 import { importSecrets } from "@/lib/dal/secret-import";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
-import type { TSessionUser } from "@/lib/dal/users";
-import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, runId, type TTestUser } from "../support/fixtures";
 import type { TSecretHistoryDTO } from "@/lib/types/secrets";
+import { outsiderCast, roleTeamCast } from "../support/cast";
+import { signedIn } from "../support/signed-in";
 
 // Encryption fails for one marked value, to prove a failure half way writes no history either.
 vi.mock("@/lib/crypto", async (importOriginal) => (await import("../support/failing-crypto")).failOnMarkedValue(await importOriginal()));
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
 const { GET: historyRoute } = await import("@/app/api/teams/[team]/secrets/[secret]/history/route");
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let outsider: TTestUser;
-let team: TTestTeam;
-let otherTeam: TTestTeam;
-
-beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("hist"));
-  outsider = await makeUser("hist-outsider");
-  otherTeam = await makeTeam(outsider);
-});
+const { owner, admin, editor, team } = roleTeamCast("hist");
+const { outsider, otherTeam } = outsiderCast("hist");
 
 afterAll(async () => {
   await closeDb();

@@ -12,21 +12,15 @@ import { importSecrets, previewImport } from "@/lib/dal/secret-import";
 import { INSERT_CHUNK } from "@/lib/dal/secrets";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret } from "@/lib/dal/secrets";
-import { errorOf, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { outsiderCast, roleTeamCast } from "../support/cast";
+import { errorOf, makeTeam, runId, snapshot } from "../support/fixtures";
 
-let owner: TTestUser;
-let editor: TTestUser;
-let outsider: TTestUser;
-let team: TTestTeam;
+const { owner, editor, team } = roleTeamCast("imp");
+const { outsider } = outsiderCast("imp");
 let existingValue: string;
 const EXISTING = `EXISTING_${runId().toUpperCase()}`;
 
 beforeAll(async () => {
-  owner = await makeUser("imp-owner");
-  editor = await makeUser("imp-editor");
-  outsider = await makeUser("imp-outsider");
-  team = await makeTeam(owner, [{ user: editor, role: "editor" }]);
-  await makeTeam(outsider);
   existingValue = `old-${runId()}`;
   await createSecret({ actor: owner.actor, teamSlug: team.slug, name: EXISTING, value: existingValue, visibility: "masked" });
 });

@@ -9,42 +9,33 @@ import { auditEvents, secrets } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
 import { countDueSecrets, updateSecretDetails } from "@/lib/dal/secret-details";
 import { createSecret, listSecrets, rotateSecret } from "@/lib/dal/secrets";
-import type { TSessionUser } from "@/lib/dal/users";
 import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import { addDays, utcDay } from "@/lib/secret-lifecycle";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
-import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, snapshot, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { errorOf, form, makeTeam, makeUser, runId, snapshot, type TTestUser } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
+import { roleTeamCast } from "../support/cast";
 import { startReceiver, type TReceiver } from "../support/receiver";
+import { signedIn } from "../support/signed-in";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "1";
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "user-agent": "vitest-lifecycle", "x-team-secrets-peer": "198.51.100.13" }),
-}));
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
+vi.mock("next/headers", async () => (await import("../support/signed-in")).headersOf({ "user-agent": "vitest-lifecycle", "x-team-secrets-peer": "198.51.100.13" }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const { createSecretAction, rotateSecretAction, updateSecretDetailsAction } = await import("@/app/teams/[team]/settings/secrets/actions");
 const { GET: machineList } = await import("@/app/api/v1/secrets/route");
 const { GET: machineOne } = await import("@/app/api/v1/secrets/[name]/route");
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let team: TTestTeam;
+const { owner, admin, editor, team } = roleTeamCast("lc");
 let rx: TReceiver;
 
 beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("lc"));
   rx = await startReceiver("127.0.0.1");
 });
 
@@ -66,12 +57,6 @@ const inDays = (n: number) => addDays(today(), n);
 const newName = (p: string) => `${p}_${runId().toUpperCase()}`;
 const value = () => `sk_lc_${runId()}${runId()}`;
 const q = (input: Record<string, unknown> = {}) => ZListSecretsQuery.parse(input);
-
-function form(fields: Record<string, string>): FormData {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  return fd;
-}
 
 async function row(id: string) {
   const db = await getDb();

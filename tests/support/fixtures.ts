@@ -23,6 +23,10 @@ export async function makeUser(label: string): Promise<TTestUser> {
   return { ...user, actor: { id: user.id, label: user.email } };
 }
 
+/** Users `<prefix>-<label>`, made in parallel (argon2 hashing dominates), in label order. */
+export const makeUsers = (prefix: string, labels: readonly string[]): Promise<TTestUser[]> =>
+  Promise.all(labels.map((label) => makeUser(`${prefix}-${label}`)));
+
 /** A team created by `owner` through the DAL, plus extra members inserted directly (setup, not under test). */
 export async function makeTeam(
   owner: TTestUser,
@@ -64,6 +68,13 @@ export const webhookInput = (prefix: string, url: string, over: Partial<TWebhook
   secretIds: [],
   ...over,
 });
+
+/** FormData as a browser submits these fields (what a server action receives). */
+export function form(fields: Record<string, string | File>): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  return fd;
+}
 
 /** The attempt a Send test or redelivery made at once (fails the test if the delivery was only queued). */
 export function sentAtOnce(r: TAttemptResult | { deliveryId: string; status: "queued" }): TAttemptResult {
