@@ -15,36 +15,21 @@ import { acceptInvitation, createInvitation, revokeInvitation } from "@/lib/dal/
 import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/dal/members";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { createTeam } from "@/lib/dal/teams";
-import type { TSessionUser } from "@/lib/dal/users";
 import { listAuditEvents, exportAuditEvents, AUDIT_PAGE_SIZE } from "@/lib/dal/audit";
 import { AUDIT_ACTIONS, ZAuditQuery } from "@/lib/validation/audit";
-import { errorOf, makeTeam, makeUser, rowsOf, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
-import { withOwnerDb } from "../support/owner-db";
+import { outsiderCast, usersCast } from "../support/cast";
+import { errorOf, makeTeam, rowsOf, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { refusalOf, withOwnerDb } from "../support/owner-db";
+import { signedIn } from "../support/signed-in";
 
-const signedIn = vi.hoisted(() => ({ user: null as TSessionUser | null }));
-vi.mock("@/lib/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/lib/session")>();
-  return { ...real, currentUser: vi.fn(async () => signedIn.user) };
-});
+vi.mock("@/lib/session", async (importOriginal) => (await import("../support/signed-in")).sessionOf(await importOriginal()));
 const { GET: exportRoute } = await import("@/app/api/teams/[team]/audit/export/route");
 
 const META = { ip: "198.51.100.23", userAgent: "vitest-audit/1.0" };
 const q = (input: Record<string, unknown> = {}) => ZAuditQuery.parse(input);
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let joiner: TTestUser;
-let outsider: TTestUser;
-
-/** Users made in parallel (argon2 hashing dominates), in label order. */
-const makeUsers = async <const L extends readonly string[]>(prefix: string, labels: L) =>
-  (await Promise.all(labels.map((l) => makeUser(`${prefix}-${l}`)))) as { -readonly [K in keyof L]: TTestUser };
-
-beforeAll(async () => {
-  [owner, admin, editor, joiner, outsider] = await makeUsers("aud", ["owner", "admin", "editor", "joiner", "outsider"] as const);
-  await makeTeam(outsider);
-});
+const { owner, admin, editor, joiner } = usersCast("aud", ["owner", "admin", "editor", "joiner"]);
+const { outsider } = outsiderCast("aud");
 
 afterAll(async () => {
   await closeDb();
@@ -277,20 +262,8 @@ describe("the audit table is append-only", () => {
   it.each(["truncate audit_events", "truncate table audit_events restart identity", "truncate teams cascade"])("%s fails", async (statement) => {
     const t = await makeTeam(owner);
     const before = await allEvents(t.id);
-    let refusal: string | null = null;
     // As the table's owner (the app's own role, under least privilege, may not TRUNCATE at all: db-roles.test.ts).
-    await withOwnerDb((ownerDb) => ownerDb
-      .transaction(async (tx) => {
-        try {
-          await tx.execute(sql.raw(statement));
-        } catch (err) {
-          const e = err as Error & { cause?: Error };
-          refusal = `${e.message} ${e.cause?.message ?? ""}`;
-          throw err;
-        }
-        throw new Error("rolled back: the TRUNCATE went through");
-      })
-      .catch(() => {}));
+    const refusal = await withOwnerDb((ownerDb) => refusalOf(statement, ownerDb));
     expect(refusal, `${statement} went through`).toContain("audit_events is append-only");
     expect(await allEvents(t.id)).toEqual(before);
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.API_TOKEN_REQUESTS_PER_MINUTE = "1000";
@@ -27,17 +27,12 @@ import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { makeTeam, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
 import { usersCast } from "../support/cast";
 import { PEER_HEADER } from "../support/peer";
-import { startReceiver, type TReceiver } from "../support/receiver";
+import { receiverFixture } from "../support/receiver";
 
 const { owner, admin, editor } = usersCast("cv", ["owner", "admin", "editor"]);
-let rx: TReceiver;
-
-beforeAll(async () => {
-  rx = await startReceiver("127.0.0.1");
-});
+const rx = receiverFixture("127.0.0.1");
 
 afterAll(async () => {
-  await rx.close();
   await closeDb();
 });
 

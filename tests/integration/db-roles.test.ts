@@ -6,30 +6,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { rowsOf } from "../support/fixtures";
-import { hasSeparateOwner, withOwnerDb } from "../support/owner-db";
+import { hasSeparateOwner, refusalOf, withOwnerDb } from "../support/owner-db";
 
 afterAll(async () => {
   await closeDb();
 });
-
-/** Runs a statement in a transaction that is always rolled back; returns the refusal, or null if it ran. */
-async function refusalOf(statement: string): Promise<string | null> {
-  const db = await getDb();
-  let refusal: string | null = null;
-  await db
-    .transaction(async (tx) => {
-      try {
-        await tx.execute(sql.raw(statement));
-      } catch (err) {
-        const e = err as Error & { cause?: Error };
-        refusal = `${e.message} ${e.cause?.message ?? ""}`;
-        throw err;
-      }
-      throw new Error("rolled back");
-    })
-    .catch(() => {});
-  return refusal;
-}
 
 describe.skipIf(!hasSeparateOwner())("the app's database role (DATABASE_URL) under least privilege", () => {
   it("owns no table, and reads and writes through grants", async () => {
@@ -58,21 +39,7 @@ describe.skipIf(!hasSeparateOwner())("the app's database role (DATABASE_URL) und
   });
 
   it("as the owner, TRUNCATE audit_events is refused by the trigger", async () => {
-    let refusal: string | null = null;
-    await withOwnerDb(async (owner) => {
-      await owner
-        .transaction(async (tx) => {
-          try {
-            await tx.execute(sql`truncate audit_events`);
-          } catch (err) {
-            const e = err as Error & { cause?: Error };
-            refusal = `${e.message} ${e.cause?.message ?? ""}`;
-            throw err;
-          }
-          throw new Error("rolled back");
-        })
-        .catch(() => {});
-    });
+    const refusal = await withOwnerDb((owner) => refusalOf("truncate audit_events", owner));
     expect(refusal).toContain("audit_events is append-only");
   });
 });

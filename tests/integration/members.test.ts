@@ -2,10 +2,10 @@
 // in lib/dal/members.ts and lib/dal/invitations.ts with real users, teams and audit rows. Nothing is mocked.
 // Each test builds its own team (cheap); users are created once (argon2 is not).
 import { createHash } from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { auditEvents, invitations, memberships, type TRole } from "@/db/schema";
+import { invitations, memberships, type TRole } from "@/db/schema";
 import {
   acceptInvitation,
   createInvitation,
@@ -16,10 +16,11 @@ import {
 import { changeMemberRole, leaveTeam, listMembers, removeMember, transferOwnership } from "@/lib/dal/members";
 import { listSecrets } from "@/lib/dal/secrets";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
+import { outsiderCast, usersCast } from "../support/cast";
 import {
+  auditRows,
   errorOf,
   makeTeam,
-  makeUser,
   runId,
   tablesContaining,
   type TTestTeam,
@@ -29,25 +30,8 @@ import { withOwnerDb } from "../support/owner-db";
 
 const META = { ip: "203.0.113.50", userAgent: "vitest-members" };
 
-let owner: TTestUser;
-let owner2: TTestUser;
-let admin: TTestUser;
-let admin2: TTestUser;
-let editor: TTestUser;
-let editor2: TTestUser;
-let outsider: TTestUser;
-let invitee: TTestUser;
-
-/** Users made in parallel (argon2 hashing dominates), in label order. */
-const makeUsers = async <const L extends readonly string[]>(prefix: string, labels: L) =>
-  (await Promise.all(labels.map((l) => makeUser(`${prefix}-${l}`)))) as { -readonly [K in keyof L]: TTestUser };
-
-beforeAll(async () => {
-  [owner, owner2, admin, admin2, editor, editor2, outsider, invitee] = await makeUsers("mem", [
-    "owner", "owner2", "admin", "admin2", "editor", "editor2", "outsider", "invitee",
-  ] as const);
-  await makeTeam(outsider);
-});
+const { owner, owner2, admin, admin2, editor, editor2, invitee } = usersCast("mem", ["owner", "owner2", "admin", "admin2", "editor", "editor2", "invitee"]);
+const { outsider } = outsiderCast("mem");
 
 afterAll(async () => {
   await closeDb();
@@ -63,10 +47,7 @@ async function rolesOf(t: TTestTeam): Promise<Record<string, TRole>> {
   return Object.fromEntries(rows.map((r) => [r.userId, r.role]));
 }
 
-async function eventsOf(t: TTestTeam, action: string) {
-  const db = await getDb();
-  return db.select().from(auditEvents).where(and(eq(auditEvents.teamId, t.id), eq(auditEvents.action, action)));
-}
+const eventsOf = (t: TTestTeam, action: string) => auditRows(t.id, action);
 
 async function invitationRow(id: string) {
   const db = await getDb();

@@ -3,7 +3,7 @@
 // restarting the period, the Due filter and the badge's count with a fixed clock, and "Stop serving after
 // expiry" on the machine API and on webhook deliveries (default off: an expired secret is still served).
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets } from "@/db/schema";
 import { createAccessToken } from "@/lib/dal/access-tokens";
@@ -18,7 +18,7 @@ import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, form, makeTeam, makeUser, runId, snapshot, type TTestUser } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
 import { roleTeamCast } from "../support/cast";
-import { startReceiver, type TReceiver } from "../support/receiver";
+import { receiverFixture } from "../support/receiver";
 import { signedIn } from "../support/signed-in";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
@@ -33,14 +33,9 @@ const { GET: machineList } = await import("@/app/api/v1/secrets/route");
 const { GET: machineOne } = await import("@/app/api/v1/secrets/[name]/route");
 
 const { owner, admin, editor, team } = roleTeamCast("lc");
-let rx: TReceiver;
-
-beforeAll(async () => {
-  rx = await startReceiver("127.0.0.1");
-});
+const rx = receiverFixture("127.0.0.1");
 
 afterAll(async () => {
-  await rx.close();
   (globalThis as { __apiLimiters?: unknown }).__apiLimiters = undefined;
   await closeDb();
 });

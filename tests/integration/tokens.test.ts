@@ -16,16 +16,13 @@ import { hashAccessToken } from "@/lib/crypto/tokens";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/dal/access-tokens";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { flushUsage } from "@/lib/dal/usage-recorder";
+import { outsiderCast, roleTeamCast } from "../support/cast";
 import { PEER_HEADER } from "../support/peer";
 import { ZCreateTokenInput, type TCreateTokenInput } from "@/lib/validation/tokens";
-import { errorOf, makeRoleTeam, makeTeam, makeUser, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
+import { auditRows, errorOf, runId, tablesContaining } from "../support/fixtures";
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let ownerB: TTestUser;
-let team: TTestTeam;
-let teamB: TTestTeam;
+const { owner, admin, editor, team } = roleTeamCast("tok");
+const { outsider: ownerB, otherTeam: teamB } = outsiderCast("tok");
 const values: Record<string, string> = {};
 let names: { a: string; b: string; restricted: string; unbound: string; other: string };
 
@@ -59,9 +56,6 @@ async function makeToken(input: Partial<TCreateTokenInput> = {}, by = owner, t =
 }
 
 beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("tok"));
-  ownerB = await makeUser("tok-owner-b");
-  teamB = await makeTeam(ownerB);
   const id = runId().toUpperCase();
   names = { a: `A_${id}`, b: `B_${id}`, restricted: `R_${id}`, unbound: `U_${id}`, other: `O_${id}` };
   await seed(names.a);
@@ -99,10 +93,7 @@ describe("creating, listing and revoking tokens", () => {
     );
     expect(JSON.stringify(list)).not.toContain(row!.tokenHash);
 
-    const [audit] = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "token.created"), eq(auditEvents.targetId, created.id)));
+    const [audit] = await auditRows(team.id, "token.created", created.id);
     expect(audit).toMatchObject({ actorId: admin.id, targetName: created.name, ip: "198.51.100.9" });
     expect(JSON.stringify(audit)).not.toContain(created.token);
   });
@@ -158,11 +149,7 @@ describe("GET /api/v1/secrets", () => {
       ].sort((x, y) => x.name.localeCompare(y.name)),
     );
 
-    const db = await getDb();
-    const events = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "secrets.read_by_token"), eq(auditEvents.targetId, t.id)));
+    const events = await auditRows(team.id, "secrets.read_by_token", t.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: null, ip: "203.0.113.50", userAgent: "vitest-api", targetName: t.name });
     expect(events[0]!.metadata).toEqual({
@@ -173,6 +160,7 @@ describe("GET /api/v1/secrets", () => {
 
     // Last used is written by the usage recorder, off the read path.
     await flushUsage();
+    const db = await getDb();
     const [tok] = await db.select({ lastUsedAt: accessTokens.lastUsedAt }).from(accessTokens).where(eq(accessTokens.id, t.id));
     expect(tok?.lastUsedAt).toBeInstanceOf(Date);
     const [sec] = await db.select({ lastUsedAt: secrets.lastUsedAt }).from(secrets).where(and(eq(secrets.teamId, team.id), eq(secrets.name, names.a)));

@@ -4,7 +4,7 @@
 // result, never `200 null`), through a webhook delivery (one attempt, no retries, "cannot decrypt NAME" in
 // the delivery log and the server log) and in the Team secrets list (the secret is flagged). Nothing is mocked.
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { GET as getOne } from "@/app/api/v1/secrets/[name]/route";
 import { GET as getAll } from "@/app/api/v1/secrets/route";
 import { closeDb, getDb } from "@/db/client";
@@ -16,28 +16,19 @@ import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
-import { makeTeam, makeUser, runId, type TTestTeam, type TTestUser } from "../support/fixtures";
-import { startReceiver, type TReceiver } from "../support/receiver";
+import { runId } from "../support/fixtures";
+import { roleTeamCast } from "../support/cast";
+import { receiverFixture } from "../support/receiver";
 import { captureServerLog } from "../support/server-log";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "1";
 
-let owner: TTestUser;
-let editor: TTestUser;
-let team: TTestTeam;
-let rx: TReceiver;
+const { owner, editor, team } = roleTeamCast("undec");
+const rx = receiverFixture("127.0.0.1");
 let ip = 1;
 
-beforeAll(async () => {
-  owner = await makeUser("undec-owner");
-  editor = await makeUser("undec-editor");
-  team = await makeTeam(owner, [{ user: editor, role: "editor" }]);
-  rx = await startReceiver("127.0.0.1");
-});
-
 afterAll(async () => {
-  await rx.close();
   (globalThis as { __apiLimiters?: unknown }).__apiLimiters = undefined;
   await closeDb();
 });

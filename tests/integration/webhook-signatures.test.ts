@@ -4,7 +4,7 @@
 // audit rows and database (PGlite, and Postgres when DATABASE_URL is set).
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, webhookDeliveries, webhooks, webhookSigningSecrets } from "@/db/schema";
 import { removeMember } from "@/lib/dal/members";
@@ -15,29 +15,19 @@ import { processDelivery, redeliverDelivery, sendTestDelivery, type TAttemptResu
 import { rotateSigningSecret } from "@/lib/dal/webhook-signing";
 import { createWebhook } from "@/lib/dal/webhooks";
 import { ZWebhookInput, type TWebhookInput } from "@/lib/validation/webhooks";
-import { errorOf, makeRoleTeam, makeTeam, runId, tablesContaining, type TTestTeam, type TTestUser } from "../support/fixtures";
-import { startReceiver, type TReceived, type TReceiver } from "../support/receiver";
+import { errorOf, makeTeam, runId, tablesContaining } from "../support/fixtures";
+import { roleTeamCast } from "../support/cast";
+import { receiverFixture, type TReceived } from "../support/receiver";
 import { headerRecord, StandardReceiver } from "../support/standard-webhooks-receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "30";
 process.env.WEBHOOK_TIMEOUT_MS = "2000";
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let leaver: TTestUser;
-let team: TTestTeam;
-let rx: TReceiver;
+const { owner, admin, editor, team, more: { leaver } } = roleTeamCast("sig", ["leaver"]);
+const rx = receiverFixture("127.0.0.1");
 
-beforeAll(async () => {
-  const roles = await makeRoleTeam("sig", ["leaver"]);
-  ({ owner, admin, editor, team } = roles);
-  leaver = roles.more[0]!;
-  rx = await startReceiver("127.0.0.1");
-});
 afterAll(async () => {
-  await rx.close();
   await closeDb();
 });
 beforeEach(() => {

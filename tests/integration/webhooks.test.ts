@@ -2,9 +2,9 @@
 // on loopback (127.0.0.1 allowlisted through WEBHOOK_ALLOWED_HOSTS, 127.0.0.2 not), with real users,
 // teams, encryption, audit rows and database (PGlite, and Postgres when DATABASE_URL is set).
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
-import { auditEvents, secrets, webhookDeliveries, webhooks, webhookSecrets } from "@/db/schema";
+import { secrets, webhookDeliveries, webhooks, webhookSecrets } from "@/db/schema";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import { listDeliveryAttempts } from "@/lib/dal/delivery-log";
 import { claimDeliveries } from "@/lib/dal/webhook-deliveries";
@@ -14,32 +14,19 @@ import { removeMember } from "@/lib/dal/members";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { startDeliveryWorker } from "@/lib/jobs/webhook-worker";
 import { flushUsage } from "@/lib/dal/usage-recorder";
-import { errorOf, makeRoleTeam, runId, tablesContaining, type TTestTeam, type TTestUser, sentAtOnce, webhookInput } from "../support/fixtures";
-import { startReceiver, type TReceiver } from "../support/receiver";
+import { auditRows, errorOf, runId, tablesContaining, sentAtOnce, webhookInput } from "../support/fixtures";
+import { roleTeamCast } from "../support/cast";
+import { receiverFixture } from "../support/receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "30";
 process.env.WEBHOOK_TIMEOUT_MS = "700";
 
-let owner: TTestUser;
-let admin: TTestUser;
-let editor: TTestUser;
-let leaver: TTestUser;
-let team: TTestTeam;
-let rx: TReceiver; // 127.0.0.1, allowlisted
-let other: TReceiver; // 127.0.0.2, not allowlisted
-
-beforeAll(async () => {
-  const roles = await makeRoleTeam("wh", ["leaver"]);
-  ({ owner, admin, editor, team } = roles);
-  leaver = roles.more[0]!;
-  rx = await startReceiver("127.0.0.1");
-  other = await startReceiver("127.0.0.2");
-});
+const { owner, admin, editor, team, more: { leaver } } = roleTeamCast("wh", ["leaver"]);
+const rx = receiverFixture("127.0.0.1"); // allowlisted
+const other = receiverFixture("127.0.0.2"); // not allowlisted
 
 afterAll(async () => {
-  await rx.close();
-  await other.close();
   await closeDb();
 });
 
@@ -280,16 +267,13 @@ describe("delivery log", () => {
     // Nowhere in the database either (secret_values holds ciphertext only).
     expect(await tablesContaining(s.value)).toEqual([]);
     // Audit: resolved for a delivery, with name and version, never the value; Last used set.
-    const db = await getDb();
-    const events = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "webhook.secret_resolved"), eq(auditEvents.targetId, s.id)));
+    const events = await auditRows(team.id, "webhook.secret_resolved", s.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ targetName: s.name, version: 1, actorId: admin.id });
     expect(events[0]!.metadata).toMatchObject({ webhookId: hook.id, webhook: hook.name });
     // Last used is written by the usage recorder, off the read path.
     await flushUsage();
+    const db = await getDb();
     const [row] = await db.select({ lastUsedAt: secrets.lastUsedAt }).from(secrets).where(eq(secrets.id, s.id));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);
   });

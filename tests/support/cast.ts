@@ -7,15 +7,16 @@ import { makeRoleTeam, makeTeam, makeUser, makeUsers, type TTestTeam, type TTest
 const emptyUser = () => ({}) as TTestUser;
 const emptyTeam = () => ({}) as TTestTeam;
 
-/** makeRoleTeam(prefix, moreEditors) in a beforeAll: an Owner, an Admin and an Editor of one team, and `more` Editors. */
-export function roleTeamCast(prefix: string, moreEditors: string[] = []) {
-  const cast = { owner: emptyUser(), admin: emptyUser(), editor: emptyUser(), more: moreEditors.map(emptyUser), team: emptyTeam() };
+/** makeRoleTeam(prefix, moreEditors) in a beforeAll: an Owner, an Admin and an Editor of one team, and `more` Editors by label. */
+export function roleTeamCast<const L extends string = never>(prefix: string, moreEditors: readonly L[] = []) {
+  const more = Object.fromEntries(moreEditors.map((label) => [label, emptyUser()])) as Record<L, TTestUser>;
+  const cast = { owner: emptyUser(), admin: emptyUser(), editor: emptyUser(), more, team: emptyTeam() };
   beforeAll(async () => {
-    const made = await makeRoleTeam(prefix, moreEditors);
+    const made = await makeRoleTeam(prefix, [...moreEditors]);
     Object.assign(cast.owner, made.owner);
     Object.assign(cast.admin, made.admin);
     Object.assign(cast.editor, made.editor);
-    made.more.forEach((user, i) => Object.assign(cast.more[i]!, user));
+    moreEditors.forEach((label, i) => Object.assign(more[label], made.more[i]));
     Object.assign(cast.team, made.team);
   });
   return cast;

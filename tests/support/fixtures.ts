@@ -2,7 +2,7 @@
 // DAL), and raw views of the database to check what a call did or did not change. Emails and names carry a
 // random run id because the same Postgres database may serve several runs and several files at once.
 import { randomBytes } from "node:crypto";
-import { asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditEvents, memberships, secrets, secretValues, teams, type TRole } from "@/db/schema";
 import { createTeam } from "@/lib/dal/teams";
@@ -103,6 +103,13 @@ export async function snapshot(teamIds: string[]): Promise<TSnapshot> {
     secrets: s,
     secretValues: v,
   };
+}
+
+/** The audit rows of `action` in a team, only those about `targetId` when it is given, as stored. */
+export async function auditRows(teamId: string, action: string, targetId?: string) {
+  const db = await getDb();
+  const about = targetId === undefined ? undefined : eq(auditEvents.targetId, targetId);
+  return db.select().from(auditEvents).where(and(eq(auditEvents.teamId, teamId), eq(auditEvents.action, action), about));
 }
 
 /** Names of the public tables whose rows contain `needle` anywhere (any column, as text). */
