@@ -59,7 +59,10 @@ describe.each(builds)("postgres queue, %s build", (_name, load) => {
     for (let i = 0; i < 5_000; i++) {
       q.push(next);
       model.push(next++);
-      if (i % 3 === 0) q.push(next), model.push(next++);
+      if (i % 3 === 0) {
+        q.push(next);
+        model.push(next++);
+      }
       if (i % 7 === 0 && model.length > 2) {
         const mid = model[Math.floor(model.length / 2)]!;
         expect(q.remove(mid)).toBe(mid);
