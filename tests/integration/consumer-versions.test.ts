@@ -58,6 +58,16 @@ async function newToken(team: TTestTeam, names: string[]) {
   return createAccessToken({ actor: owner.actor, teamSlug: team.slug, data });
 }
 
+/** A new secret in `team` that two tokens, `a` and `b`, have each read once (at version 1). */
+async function secretReadByTwo(team: TTestTeam) {
+  const s = await newSecret(team);
+  const [a, b] = [await newToken(team, [s.name]), await newToken(team, [s.name])];
+  await fetchWith(a.token);
+  await fetchWith(b.token);
+  await flushUsage();
+  return { s, a, b };
+}
+
 /** A read of the token's values through the secrets API route, as a consumer makes it. */
 async function fetchWith(token: string, query = "") {
   const headers = new Headers({ authorization: `Bearer ${token}`, [PEER_HEADER]: "192.0.2.50", "user-agent": "vitest-cv" });
@@ -184,12 +194,7 @@ describe("versions per consumer after a rotation", () => {
 
   it("revoking a token leaves it out; deleting the secret deletes its rows", async () => {
     const team = await newTeam();
-    const s = await newSecret(team);
-    const a = await newToken(team, [s.name]);
-    const b = await newToken(team, [s.name]);
-    await fetchWith(a.token);
-    await fetchWith(b.token);
-    await flushUsage();
+    const { s, a, b } = await secretReadByTwo(team);
     const v2 = await rotate(team, s);
     await fetchWith(a.token);
     await flushUsage();
@@ -298,11 +303,7 @@ describe("secret.consumers_current", () => {
   it("fires once, when the last consumer has fetched the rotated version, with names and numbers only", async () => {
     const team = await newTeam();
     await subscribe(team);
-    const s = await newSecret(team);
-    const [a, b] = [await newToken(team, [s.name]), await newToken(team, [s.name])];
-    await fetchWith(a.token);
-    await fetchWith(b.token);
-    await flushUsage();
+    const { s, a, b } = await secretReadByTwo(team);
     expect(await closeOutEvents(team)).toEqual([]); // version 1: no rotation yet
     const v2 = await rotate(team, s);
     await fetchWith(a.token);
@@ -329,11 +330,7 @@ describe("secret.consumers_current", () => {
   it("fires when revoking the last token behind closes the rotation out", async () => {
     const team = await newTeam();
     await subscribe(team);
-    const s = await newSecret(team);
-    const [a, b] = [await newToken(team, [s.name]), await newToken(team, [s.name])];
-    await fetchWith(a.token);
-    await fetchWith(b.token);
-    await flushUsage();
+    const { s, a, b } = await secretReadByTwo(team);
     await rotate(team, s);
     await fetchWith(a.token);
     await flushUsage();

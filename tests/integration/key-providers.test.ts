@@ -7,13 +7,13 @@ import { closeDb, getDb } from "@/db/client";
 import { KeyProviderUnavailableError, keyProviderHealth, setProcessKeyring } from "@/lib/crypto";
 import { buildKeyring } from "@/lib/crypto/keyring";
 import { Pkcs11Token } from "@/lib/crypto/providers/pkcs11";
-import { forgetFingerprintKey } from "@/lib/dal/key-material";
 import { countEnvelopesByKey } from "@/lib/dal/key-rewrap";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret, rotateSecret } from "@/lib/dal/secrets";
 import { rewrapAll } from "@/lib/jobs/key-rewrap";
 import { startKmsServer, type TKmsServer } from "../support/kms-server";
 import { createSoftHsmToken, softHsmUnavailable, type TSoftHsmToken } from "../support/softhsm";
+import { restartWithKeyring } from "../support/keys";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { makeTeam, makeUser, type TTestTeam, type TTestUser } from "../support/fixtures";
 
@@ -50,8 +50,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  setProcessKeyring(undefined);
-  forgetFingerprintKey();
+  restartWithKeyring(undefined);
   await closeDb();
   await kms?.close();
   hsm?.cleanup();
@@ -62,8 +61,7 @@ async function moveTo(config: Parameters<typeof buildKeyring>[0], onlyNew: Param
   setProcessKeyring(buildKeyring(config));
   const result = await rewrapAll({ batchSize: 25 });
   expect(result).toMatchObject({ rewrapped: N, remaining: 0, failed: 0 });
-  setProcessKeyring(buildKeyring(onlyNew));
-  forgetFingerprintKey();
+  restartWithKeyring(buildKeyring(onlyNew));
   const counts = await countEnvelopesByKey();
   const activeId = buildKeyring(onlyNew).active.keyId;
   expect(counts.filter((c) => c.keyId !== activeId)).toEqual([]);

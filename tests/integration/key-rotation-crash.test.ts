@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDb, getDb } from "@/db/client";
 import { setProcessKeyring } from "@/lib/crypto";
 import { buildKeyring } from "@/lib/crypto/keyring";
-import { forgetFingerprintKey } from "@/lib/dal/key-material";
 import { countEnvelopesByKey } from "@/lib/dal/key-rewrap";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { insertSecretTx } from "@/lib/dal/secrets";
+import { restartWithKeyring } from "../support/keys";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { makeTeam, makeUser, type TTestTeam } from "../support/fixtures";
 
@@ -39,8 +39,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  setProcessKeyring(undefined);
-  forgetFingerprintKey();
+  restartWithKeyring(undefined);
   await closeDb();
   await isolated?.drop();
 });
@@ -84,8 +83,7 @@ it("a re-wrap killed with SIGKILL mid-way and restarted completes, every value r
   expect(resumed.code, resumed.out).toBe(0);
   expect(resumed.out).toMatch(new RegExp(`Done: ${underA} re-wrapped, 0 skipped .*; 0 remain under other keys`));
 
-  setProcessKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_B }));
-  forgetFingerprintKey();
+  restartWithKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_B }));
   const counts = await countEnvelopesByKey();
   expect(counts.filter((c) => c.keyId !== keyB)).toEqual([]);
   const got = await resolveSecretValues(team.id, [...values.keys()]);

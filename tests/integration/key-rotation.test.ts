@@ -8,11 +8,11 @@ import { closeDb, getDb } from "@/db/client";
 import { auditEvents, secrets, secretValues } from "@/db/schema";
 import { setProcessKeyring } from "@/lib/crypto";
 import { buildKeyring } from "@/lib/crypto/keyring";
-import { forgetFingerprintKey } from "@/lib/dal/key-material";
 import { countEnvelopesByKey, ENVELOPE_COLUMNS } from "@/lib/dal/key-rewrap";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { insertSecretsTx, rotateSecret } from "@/lib/dal/secrets";
 import { rewrapAll } from "@/lib/jobs/key-rewrap";
+import { restartWithKeyring } from "../support/keys";
 import { isolatedDatabase, type TIsolatedDb } from "../support/isolated-db";
 import { withOwnerDb } from "../support/owner-db";
 import { makeTeam, makeUser, rowsOf, type TTestTeam, type TTestUser } from "../support/fixtures";
@@ -49,8 +49,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  setProcessKeyring(undefined);
-  forgetFingerprintKey();
+  restartWithKeyring(undefined);
   await closeDb();
   await isolated?.drop();
 });
@@ -142,8 +141,7 @@ describe("keys rotate", () => {
     expect(events.reduce((n, e) => n + Number(e.metadata!.rewrapped), 0)).toBe(result.rewrapped);
 
     // Restart with only key B: every value opens, with its latest content.
-    setProcessKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_B }));
-    forgetFingerprintKey();
+    restartWithKeyring(buildKeyring({ SECRETS_MASTER_KEY: KEY_B }));
     for (const team of teams) {
       const mine = names.filter((n) => secretsByName.get(n)!.team === team);
       const got = await resolveSecretValues(team.id, mine);
