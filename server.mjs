@@ -14,7 +14,7 @@
 //   node server.mjs [-p PORT] [-H HOST]     (PORT / HOSTNAME from the environment otherwise, as `next start`)
 import { createServer } from "node:http";
 import next from "next";
-import { MACHINE_API, machineApiRoute, sendWebResponse, toWebRequest } from "./lib/server/machine-route.mjs";
+import { MACHINE_API, machineApiRoute, machineRequest, sendMachineResponse } from "./lib/server/machine-route.mjs";
 
 const PEER_HEADER = "x-team-secrets-peer";
 globalThis[Symbol.for("team-secrets.peer-header-from-socket")] = true;
@@ -45,8 +45,8 @@ const server = createServer((req, res) => {
   const route = direct ? machineApiRoute(req.method, req.url) : null;
   if (route) {
     // The machine path (see lib/server/machine-route.mjs): the route files' own handler, without Next's router.
-    direct(toWebRequest(req), route.name)
-      .then((response) => sendWebResponse(res, response))
+    direct(machineRequest(req), route.name)
+      .then((answer) => sendMachineResponse(res, answer))
       .catch((err) => {
         console.error(`[server] machine API: ${err?.code ?? err?.name ?? "error"}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });

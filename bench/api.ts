@@ -12,6 +12,7 @@
 // Database: a fresh database on the local Postgres (scripts/test-db.mjs), dropped afterwards; --pgbouncer puts
 // PgBouncer (transaction pooling) between both servers and Postgres. No value, key or token is printed.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -57,7 +58,7 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
 async function startFloor(env: NodeJS.ProcessEnv): Promise<string> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/api-floor.ts"], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_FLOOR_NODE_ARGS ?? "").split(" ").filter(Boolean), "--conditions=react-server", "--import", "tsx", "bench/api-floor.ts"], {
     env: { ...env, PORT: String(port) },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,9 +74,47 @@ async function startFloor(env: NodeJS.ProcessEnv): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-type TRound = { rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number; codes: string };
-async function load(url: string, token: string, connections: number, duration: number): Promise<TRound> {
+// CPU per request, read from /proc: throughput on a shared 2-core machine moves with whatever else runs, but the
+// CPU a request costs the server process and the database's backends hardly does, so it is the steadier figure.
+const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim() || 100);
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime + stime
+  } catch {
+    return 0; // gone (a backend that closed): its time is not counted
+  }
+}
+/** The backends serving this benchmark's database (their process title names it). */
+function backendPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (title.startsWith("postgres: ") && title.includes(` ${dbName} `)) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+type TCpu = { server: number; db: number };
+function cpuSnapshot(pid: number): Map<number, number> & { server: number } {
+  const m = new Map(backendPids().map((p) => [p, cpuMsOf(p)])) as Map<number, number> & { server: number };
+  m.server = cpuMsOf(pid);
+  return m;
+}
+function cpuSince(pid: number, before: Map<number, number> & { server: number }): TCpu {
+  let db = 0;
+  for (const p of backendPids()) db += cpuMsOf(p) - (before.get(p) ?? 0);
+  return { server: cpuMsOf(pid) - before.server, db };
+}
+
+type TRound = { rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number; codes: string; cpu?: TCpu; requests: number };
+async function load(url: string, token: string, connections: number, duration: number, pid?: number): Promise<TRound> {
+  const before = pid ? cpuSnapshot(pid) : null;
   const r = await autocannon({ url, connections, duration, headers: { authorization: `Bearer ${token}` } });
+  const cpu = pid && before ? cpuSince(pid, before) : undefined;
   // Which statuses, when any answer was not a 2xx (a benchmark that hides its failures measures nothing).
   const codes = r.non2xx
     ? Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
@@ -83,10 +122,12 @@ async function load(url: string, token: string, connections: number, duration: n
         .map(([code, { count }]) => `${code}×${count}`)
         .join(" ")
     : "";
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts, codes };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts, codes, cpu, requests: (r.requests as { total?: number }).total ?? r.requests.average * duration };
 }
+const perReq = (ms: number, n: number) => (n > 0 ? (ms * 1000) / n : 0);
 const fmt = (r: TRound) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${r.codes ? ` (${r.codes})` : ""}  timeouts ${r.timeouts}`;
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  non-2xx ${r.non2xx}${r.codes ? ` (${r.codes})` : ""}  timeouts ${r.timeouts}` +
+  (r.cpu ? `  cpu/req: server ${perReq(r.cpu.server, r.requests).toFixed(0).padStart(4)} µs, postgres ${perReq(r.cpu.db, r.requests).toFixed(0).padStart(4)} µs` : "");
 
 async function main() {
   const serverEnv = productionEnv({
@@ -161,7 +202,8 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`\nround ${round}`);
     for (const [label, c] of round % 2 === 0 ? [...plan].reverse() : plan) {
-      const r = await load(targets[label as keyof typeof targets], token, c, DURATION);
+      const pid = label.startsWith("floor") ? floor!.pid : server!.child.pid;
+      const r = await load(targets[label as keyof typeof targets], token, c, DURATION, pid);
       (results[`${label}@${c}`] ??= []).push(r);
       console.log(`  ${`${label} @${c}`.padEnd(26)} ${fmt(r)}`);
     }
@@ -183,6 +225,16 @@ async function main() {
     console.log(
       `  @${String(c).padEnd(4)} floor ${f.rps.toFixed(0)} req/s p99 ${f.p99} ms | app ${a.rps.toFixed(0)} req/s p50 ${a.p50} ms p99 ${a.p99} ms, errors+non-2xx ${a.bad}` +
         ` | req/s ratio ${fmtRatios(ratios(`app@${c}`, `floor@${c}`, (r) => r.rps))}, p99 ratio ${fmtRatios(ratios(`app@${c}`, `floor@${c}`, (r) => r.p99))}`,
+    );
+  }
+  // CPU a request costs (server process + the database's backends): the figure least moved by the machine's load.
+  const cpuOf = (key: string, pick: (c: TCpu) => number) => med(results[key]!.map((r) => (r.cpu ? perReq(pick(r.cpu), r.requests) : 0)));
+  for (const c of CONNS) {
+    const [f, a] = [`floor@${c}`, `app@${c}`];
+    const total = (k: string) => cpuOf(k, (x) => x.server + x.db);
+    console.log(
+      `  @${String(c).padEnd(4)} cpu/req (median): floor server ${cpuOf(f, (x) => x.server).toFixed(0)} µs + postgres ${cpuOf(f, (x) => x.db).toFixed(0)} µs` +
+        ` | app server ${cpuOf(a, (x) => x.server).toFixed(0)} µs + postgres ${cpuOf(a, (x) => x.db).toFixed(0)} µs | app/floor ${(total(a) / Math.max(1, total(f))).toFixed(2)}x`,
     );
   }
   if (CONNS.includes(50)) {

@@ -28,8 +28,7 @@ async function main() {
   const path = process.env.PROFILE_PATH ?? "/api/v1/secrets";
   const call = async () => {
     const res = await handleSecretsRequest(new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}`, "x-team-secrets-peer": "127.0.0.1" } }), null);
-    if (res.status !== 200) throw new Error(`status ${res.status} ${await res.text()}`);
-    await res.text();
+    if (res.status !== 200) throw new Error(`status ${res.status} ${res.body}`);
   };
   for (let i = 0; i < 200; i++) await call();
   const net = await import("node:net");

@@ -36,8 +36,11 @@ export function normalizeAddress(raw: string | null | undefined): string | null 
   }
 }
 
+/** What is read of a request's headers: a Web `Headers`, or server.mjs's view of a node:http request's. */
+export type THeaderReader = { get(name: string): string | null };
+
 /** The socket's peer address as server.mjs recorded it, or null when not running under server.mjs. */
-function peerAddress(headers: Headers): string | null {
+function peerAddress(headers: THeaderReader): string | null {
   if ((globalThis as Record<symbol, unknown>)[PEER_FLAG] !== true) return null;
   return normalizeAddress(headers.get(PEER_HEADER));
 }
@@ -63,7 +66,7 @@ function trustedProxies(raw: string): TMatcher {
 
 export type TProxyConfig = { TRUSTED_PROXY_HOPS: number; TRUSTED_PROXIES?: string };
 
-export function clientAddress(headers: Headers, config: TProxyConfig = env()): string | null {
+export function clientAddress(headers: THeaderReader, config: TProxyConfig = env()): string | null {
   const { TRUSTED_PROXY_HOPS: hops, TRUSTED_PROXIES: proxies } = config;
   const peer = peerAddress(headers);
   if (!hops && !proxies) return peer;

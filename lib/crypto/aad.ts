@@ -15,31 +15,43 @@ export type WrapContext = Readonly<Record<string, string>>;
  */
 export type SealContext = { teamId: string; secretId: string; version: number };
 
+const PREFIX = "team-secrets/aad/v2\0";
+// A context built here carries its bytes (computed once, however many times it is used: a re-wrap unwraps and
+// wraps with the same one) under a symbol: not an entry (Object.entries, JSON and AWS KMS's encryption context
+// never see it), and the object is frozen, so they cannot go stale. Callers only read the buffer.
+const BYTES = Symbol("aad bytes");
 /**
  * The context of each layer of a secret value's envelope (format v2): the one place it is built. Sealing,
  * opening and re-wrapping a data key under another key (any provider) all call this.
  */
 export function envelopeAad(ctx: SealContext, layer: "key" | "value"): WrapContext {
-  // Frozen: its bytes can be computed once however many times it is used (a re-wrap unwraps and wraps with it).
-  return Object.freeze({ purpose: "secret-value", layer, team: ctx.teamId, secret: ctx.secretId, version: String(ctx.version) });
+  const context = { purpose: "secret-value", layer, team: ctx.teamId, secret: ctx.secretId, version: String(ctx.version) };
+  // The canonical bytes of exactly these five entries, written out in key order (what canonicalText computes
+  // generically; aad.test.ts checks they agree): a read opens 2 layers of 10 values, so this is on the hot path.
+  const q = JSON.stringify;
+  return withBytes(
+    context,
+    `${PREFIX}[["layer",${q(layer)}],["purpose","secret-value"],["secret",${q(context.secret)}],["team",${q(context.team)}],["version",${q(context.version)}]]`,
+  );
 }
 
 /** The context of a piece of key material kept wrapped in the database (e.g. the fingerprint key). */
 export function keyMaterialContext(name: string): WrapContext {
-  return Object.freeze({ purpose: "key-material", name });
+  const context = { purpose: "key-material", name };
+  return withBytes(context, canonicalText(context));
 }
 
-// Bytes of frozen contexts (they cannot change), held no longer than the context itself. Callers only read
-// the buffer (it is associated data, never written to).
-const frozenBytes = new WeakMap<WrapContext, Buffer>();
+function withBytes(context: Record<string, string>, text: string): WrapContext {
+  Object.defineProperty(context, BYTES, { value: Buffer.from(text, "utf8") });
+  return Object.freeze(context);
+}
+
+function canonicalText(context: WrapContext): string {
+  const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${PREFIX}${JSON.stringify(entries)}`;
+}
 
 /** Canonical, unambiguous bytes of a context: JSON of its entries sorted by key. */
 export function aadBytes(context: WrapContext): Buffer {
-  const known = Object.isFrozen(context) ? frozenBytes.get(context) : undefined;
-  if (known) return known;
-  const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const bytes = Buffer.from(`team-secrets/aad/v2\0${JSON.stringify(entries)}`, "utf8");
-  if (Object.isFrozen(context)) frozenBytes.set(context, bytes);
-  return bytes;
+  return (context as { [BYTES]?: Buffer })[BYTES] ?? Buffer.from(canonicalText(context), "utf8");
 }
-

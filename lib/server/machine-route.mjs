@@ -26,19 +26,24 @@ export function machineApiRoute(method, url) {
 }
 
 /**
- * Builds the Request the handler reads (method, URL, headers) from a node:http request. The body is never read:
- * the route takes GET only.
+ * The handler's view of a node:http request (lib/api/secrets-api.ts's TMachineRequest): the URL it parses
+ * for its query string, and header lookup with a Web Headers' answer (names are case-insensitive; a header
+ * sent several times reads as its values joined by ", ", as node:http already joined them). No Request,
+ * Headers or AbortSignal is built: the route takes GET only and never reads a body.
  * @param {import("node:http").IncomingMessage} req
  */
-export function toWebRequest(req) {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-    else headers.set(k, v);
-  }
-  // The host header only names the origin of the URL object the handler parses (for its query string).
-  return new Request(`http://localhost${req.url}`, { method: "GET", headers });
+export function machineRequest(req) {
+  const raw = req.headers;
+  return {
+    // The host header only names the origin of the URL object the handler parses (for its query string).
+    url: `http://localhost${req.url}`,
+    headers: {
+      get(name) {
+        const v = raw[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+      },
+    },
+  };
 }
 
 /** The same headers next.config.ts sets on every response (those that matter for a JSON API). */
@@ -49,15 +54,12 @@ export const SECURITY_HEADERS = {
 };
 
 /**
- * Writes the handler's Response to the node:http response.
+ * Writes the handler's answer (status, lower-case headers, JSON text) to the node:http response: headers and
+ * body go out in one write (a string body is joined to the header block; a Buffer would be a second chunk).
  * @param {import("node:http").ServerResponse} res
- * @param {Response} response
+ * @param {{ status: number, headers: Record<string, string>, body: string }} answer
  */
-export async function sendWebResponse(res, response) {
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers = { ...SECURITY_HEADERS };
-  response.headers.forEach((v, k) => (headers[k] = v));
-  headers["content-length"] = String(body.length);
-  res.writeHead(response.status, headers);
-  res.end(body);
+export function sendMachineResponse(res, answer) {
+  res.writeHead(answer.status, { ...SECURITY_HEADERS, ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) });
+  res.end(answer.body);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { machineApiRoute, sendWebResponse, toWebRequest } from "./machine-route.mjs";
+import { machineApiRoute, machineRequest, sendMachineResponse } from "./machine-route.mjs";
 
 describe("machineApiRoute (server.mjs's direct machine path)", () => {
   it("takes only GET of the exact list and one-name forms", () => {
@@ -33,25 +33,30 @@ describe("machineApiRoute (server.mjs's direct machine path)", () => {
     expect(machineApiRoute("GET", undefined)).toBeNull();
   });
 
-  it("passes every header through and writes status, headers and body with the security headers", async () => {
-    const req = toWebRequest({ url: "/api/v1/secrets?values=false", headers: { authorization: "Bearer t", "x-a": ["1", "2"] } } as never);
+  it("passes every header through and writes status, headers and body with the security headers", () => {
+    const req = machineRequest({ url: "/api/v1/secrets?values=false", headers: { authorization: "Bearer t", "x-a": ["1", "2"] } } as never);
     expect(req.headers.get("authorization")).toBe("Bearer t");
+    expect(req.headers.get("Authorization")).toBe("Bearer t");
     expect(req.headers.get("x-a")).toBe("1, 2");
+    expect(req.headers.get("x-missing")).toBeNull();
     expect(new URL(req.url).searchParams.get("values")).toBe("false");
 
     let status = 0;
     let headers: Record<string, string> = {};
-    let body = "";
+    const bodies: unknown[] = [];
     const res = {
       writeHead: (s: number, h: Record<string, string>) => ((status = s), (headers = h)),
-      end: (b: Buffer) => (body = b.toString()),
+      end: (b: unknown) => bodies.push(b),
     };
-    await sendWebResponse(res as never, Response.json({ ok: 1 }, { status: 429, headers: { "Retry-After": "3", "Cache-Control": "no-store" } }));
+    const body = JSON.stringify({ ok: 1, note: "é" });
+    sendMachineResponse(res as never, { status: 429, headers: { "retry-after": "3", "cache-control": "no-store" }, body });
     expect(status).toBe(429);
     expect(headers["retry-after"]).toBe("3");
     expect(headers["cache-control"]).toBe("no-store");
     expect(headers["x-content-type-options"]).toBe("nosniff");
-    expect(headers["content-length"]).toBe(String(body.length));
-    expect(JSON.parse(body)).toEqual({ ok: 1 });
+    // One end() with the text (node joins it to the header block: one write), its length in bytes.
+    expect(bodies).toEqual([body]);
+    expect(headers["content-length"]).toBe(String(Buffer.byteLength(body)));
+    expect(JSON.parse(bodies[0] as string)).toEqual({ ok: 1, note: "é" });
   });
 });

@@ -1,8 +1,8 @@
 // GET /api/v1/secrets: every secret bound to the bearer token (see public/openapi.json).
-import { handleSecretsRequest } from "@/lib/api/secrets-api";
+import { handleSecretsRequest, toResponse } from "@/lib/api/secrets-api";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {
-  return handleSecretsRequest(req, null);
+  return toResponse(await handleSecretsRequest(req, null));
 }
