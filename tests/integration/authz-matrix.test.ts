@@ -215,6 +215,21 @@ async function seedWebhook(team: TTestTeam, carries?: "restricted") {
   }
   return hook!.id;
 }
+/** A row's prepare for a webhook action: the caller acts on `{ webhookId }` of a webhook seeded in the cell's team. */
+const onSeededWebhook = (carries?: "restricted"): TCase["prepare"] => async (fn, cell) => {
+  const webhookId = await seedWebhook(cell.team, carries);
+  return () => fn(cell.team.slug, { webhookId });
+};
+/** A row's prepare for redelivery: the caller redelivers a failed, finished delivery of a seeded webhook. */
+const onFinishedDelivery = (carries?: "restricted"): TCase["prepare"] => async (fn, cell) => {
+  const webhookId = await seedWebhook(cell.team, carries);
+  const db = await getDb();
+  const [d] = await db
+    .insert(webhookDeliveries)
+    .values({ teamId: cell.team.id, webhookId, trigger: "test", status: "failed", attempts: 1 })
+    .returning({ id: webhookDeliveries.id });
+  return () => fn(cell.team.slug, { deliveryId: d!.id });
+};
 /** A mail receiver on loopback that accepts and drops every message (for the verification-email row). */
 let smtp: Promise<TSmtpReceiver> | null = null;
 /** A mail server that takes every message (started on first use). */
@@ -629,19 +644,13 @@ const MATRIX: Record<string, TCase[]> = {
       does: "deletes a webhook without Restricted secrets",
       rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team);
-        return () => fn(cell.team.slug, { webhookId });
-      },
+      prepare: onSeededWebhook(),
     },
     {
       does: "deletes a webhook that carries a Restricted secret",
       rule: restricted("webhooks.write", "attach"),
       allowed: MANAGERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team, "restricted");
-        return () => fn(cell.team.slug, { webhookId });
-      },
+      prepare: onSeededWebhook("restricted"),
     },
   ],
   // The seeded webhook points at 127.0.0.1 (not allowlisted here): the attempt is refused before any
@@ -651,20 +660,14 @@ const MATRIX: Record<string, TCase[]> = {
       does: "sends a test delivery",
       rule: "webhooks.write",
       allowed: TEAM_MEMBERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team);
-        return () => fn(cell.team.slug, { webhookId });
-      },
+      prepare: onSeededWebhook(),
     },
     {
       // webhooks.restricted: the receiver's answer could echo the value back to an Editor (issue 9 item 1).
       does: "sends a test of a webhook that carries a Restricted secret",
       rule: restricted("webhooks.write", "send"),
       allowed: MANAGERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team, "restricted");
-        return () => fn(cell.team.slug, { webhookId });
-      },
+      prepare: onSeededWebhook("restricted"),
     },
   ],
   // Signing secrets are shown (once) and rotated by Owners/Admins only; so is redelivery.
@@ -673,10 +676,7 @@ const MATRIX: Record<string, TCase[]> = {
       does: "rotates a webhook's signing secret",
       rule: "webhooks.signing_secret",
       allowed: MANAGERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team);
-        return () => fn(cell.team.slug, { webhookId });
-      },
+      prepare: onSeededWebhook(),
       verify: async (_cell, result) => expect((result as { data: { signingSecret: string } }).data.signingSecret).toMatch(/^whsec_/),
     },
   ],
@@ -685,29 +685,13 @@ const MATRIX: Record<string, TCase[]> = {
       does: "redelivers a finished delivery of a webhook that carries a Restricted secret",
       rule: restricted("webhooks.redeliver", "send"),
       allowed: MANAGERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team, "restricted");
-        const db = await getDb();
-        const [d] = await db
-          .insert(webhookDeliveries)
-          .values({ teamId: cell.team.id, webhookId, trigger: "test", status: "failed", attempts: 1 })
-          .returning({ id: webhookDeliveries.id });
-        return () => fn(cell.team.slug, { deliveryId: d!.id });
-      },
+      prepare: onFinishedDelivery("restricted"),
     },
     {
       does: "redelivers a finished delivery",
       rule: "webhooks.redeliver",
       allowed: MANAGERS,
-      prepare: async (fn, cell) => {
-        const webhookId = await seedWebhook(cell.team);
-        const db = await getDb();
-        const [d] = await db
-          .insert(webhookDeliveries)
-          .values({ teamId: cell.team.id, webhookId, trigger: "test", status: "failed", attempts: 1 })
-          .returning({ id: webhookDeliveries.id });
-        return () => fn(cell.team.slug, { deliveryId: d!.id });
-      },
+      prepare: onFinishedDelivery(),
     },
   ],
   [`${WEBHOOKS}#setAllowedHostsAction`]: [

@@ -30,20 +30,11 @@ afterAll(async () => {
 
 const newName = (p: string) => `${p}_${runId().toUpperCase()}`;
 
+/** A secret's history rows, oldest first, in the columns the tests compare. */
 async function versionRows(secretId: string) {
   const db = await getDb();
-  return db
-    .select({
-      version: secretVersions.version,
-      teamId: secretVersions.teamId,
-      createdBy: secretVersions.createdBy,
-      label: secretVersions.createdByLabel,
-      source: secretVersions.source,
-      fingerprint: secretVersions.fingerprint,
-    })
-    .from(secretVersions)
-    .where(eq(secretVersions.secretId, secretId))
-    .orderBy(asc(secretVersions.version));
+  const { version, teamId, createdBy, createdByLabel: label, source, fingerprint } = secretVersions;
+  return db.select({ version, teamId, createdBy, label, source, fingerprint }).from(secretVersions).where(eq(secretVersions.secretId, secretId)).orderBy(asc(version));
 }
 
 async function currentFingerprint(secretId: string) {

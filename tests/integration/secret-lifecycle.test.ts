@@ -53,18 +53,10 @@ const newName = (p: string) => `${p}_${runId().toUpperCase()}`;
 const value = () => `sk_lc_${runId()}${runId()}`;
 const q = (input: Record<string, unknown> = {}) => ZListSecretsQuery.parse(input);
 
+/** The secret's row as stored (its policy fields, version and when its value was written; it holds no value). */
 async function row(id: string) {
   const db = await getDb();
-  const [r] = await db
-    .select({
-      expiresOn: secrets.expiresOn,
-      rotateEveryDays: secrets.rotateEveryDays,
-      stopServingAfterExpiry: secrets.stopServingAfterExpiry,
-      valueSetAt: secrets.valueSetAt,
-      version: secrets.version,
-    })
-    .from(secrets)
-    .where(eq(secrets.id, id));
+  const [r] = await db.select().from(secrets).where(eq(secrets.id, id));
   return r!;
 }
 

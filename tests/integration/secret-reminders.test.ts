@@ -83,6 +83,9 @@ beforeEach(() => {
 const NOW = new Date();
 const today = utcDay(NOW);
 const at = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
+/** The reminders a worker plans now for version 1 of a secret expiring on `expiresOn` (no rotation period), as claimReminders takes them. */
+const planFor = (secretId: string, expiresOn: string, teamId = team.id) =>
+  dueReminders({ expiresOn, rotateEveryDays: null, valueSetAt: NOW }, NOW).map((r) => ({ ...r, secretId, teamId, version: 1, expiresOn, rotateEveryDays: null }));
 
 async function seed(policy: { expiresOn?: string | null; rotateEveryDays?: number | null }, t = team, by = owner) {
   const value = `sk_rm_${runId()}${runId()}`;
@@ -249,14 +252,7 @@ describe("re-arming", () => {
 
   it("a plan made before the secret changed is not claimed (a stale reminder is never sent)", async () => {
     const s = await seed({ expiresOn: addDays(today, 2) });
-    const plan = dueReminders({ expiresOn: addDays(today, 2), rotateEveryDays: null, valueSetAt: NOW }, NOW).map((r) => ({
-      ...r,
-      secretId: s.id,
-      teamId: team.id,
-      version: 1,
-      expiresOn: addDays(today, 2),
-      rotateEveryDays: null,
-    }));
+    const plan = planFor(s.id, addDays(today, 2));
     await updateSecretDetails({ actor: owner.actor, teamSlug: team.slug, secretId: s.id, expiresOn: addDays(today, 90) });
     expect(await claimReminders(plan, { mail: false })).toEqual([]);
     expect(await remindersOf(s.id)).toEqual([]);
@@ -350,14 +346,7 @@ describe("idempotence across restarts and instances", () => {
     const s = await seed({ expiresOn: addDays(today, 3) });
     const s2 = await seed({ expiresOn: addDays(today, 2) });
     // A worker claims the first one's reminder and its mail, then dies before mailing.
-    const plan = dueReminders({ expiresOn: addDays(today, 3), rotateEveryDays: null, valueSetAt: NOW }, NOW).map((r) => ({
-      ...r,
-      secretId: s.id,
-      teamId: team.id,
-      version: 1,
-      expiresOn: addDays(today, 3),
-      rotateEveryDays: null,
-    }));
+    const plan = planFor(s.id, addDays(today, 3));
     expect(await claimReminders(plan, { mail: true })).toHaveLength(1);
     const held = await claimReminderMails(100, 60_000);
     expect(held.map((h) => h.secretId)).toContain(s.id);
@@ -426,14 +415,7 @@ describe("claim order", () => {
         Array.from({ length: N }, (_, i) => ({ name: `RMO_${i}`, value: `sk_rmo_${runId()}_${i}`, visibility: "masked" as const, expiresOn })),
       ),
     );
-    const plan = ids.map((secretId) => ({
-      ...dueReminders({ expiresOn, rotateEveryDays: null, valueSetAt: NOW }, NOW)[0]!,
-      secretId,
-      teamId: t.id,
-      version: 1,
-      expiresOn,
-      rotateEveryDays: null,
-    }));
+    const plan = ids.map((secretId) => planFor(secretId, expiresOn, t.id)[0]!);
     // Inserting the same keys in different orders, each would wait for a key the other holds: Postgres aborts one
     // (deadlock, 40P01). In primary-key order whatever order the plan came in, the second waits, then skips.
     const [a, b] = await Promise.all([claimReminders(plan, { mail: false }), claimReminders([...plan].reverse(), { mail: false })]);
