@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "@/lib/errors";
+import { thrownBy } from "@/tests/support/thrown";
 import { env, SETTINGS, type TSettingName } from "./env";
 
 const README = readFileSync(path.join(import.meta.dirname, "..", "README.md"), "utf8");
@@ -79,15 +80,10 @@ describe("env()", () => {
 
   it("refuses a bad live value by its name, never its value", () => {
     process.env.INVITATION_TTL_DAYS = "not-a-number-3141";
-    let err: unknown;
-    try {
-      void env().INVITATION_TTL_DAYS;
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => env().INVITATION_TTL_DAYS);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toContain("INVITATION_TTL_DAYS");
-    expect((err as Error).message).not.toContain("3141");
+    expect(err.message).toContain("INVITATION_TTL_DAYS");
+    expect(err.message).not.toContain("3141");
   });
 
   it("fixes the other settings at first use (hot paths read them on every request)", () => {

@@ -3,6 +3,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DatabaseError, toDatabaseError } from "@/db/errors";
 import { AppError } from "@/lib/errors";
+import { thrownBy } from "@/tests/support/thrown";
 import { errorFields, log, logError } from "./log";
 
 // Parameters a failed query can carry: a ciphertext, a password hash, a path-like value.
@@ -52,12 +53,7 @@ describe("errorFields", () => {
   });
 
   it("logs no message of an ordinary error (JSON.parse quotes its input), only kind, code and location", () => {
-    let err: unknown;
-    try {
-      JSON.parse("PARAMVALUE-not-json");
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => JSON.parse("PARAMVALUE-not-json"));
     expect(String(err)).toContain("PARAMVALUE");
     const fields = errorFields(err);
     expect(JSON.stringify(fields)).not.toContain("PARAMVALUE");

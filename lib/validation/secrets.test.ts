@@ -28,15 +28,12 @@ describe("secret name rules", () => {
     ["1ABC", "A name cannot start with a digit."],
     ["9", "A name cannot start with a digit."],
     ["x".repeat(65), "Names are at most 64 characters."],
-    ["API-KEY", "Use only letters, digits and underscores (_)."],
-    ["API KEY", "Use only letters, digits and underscores (_)."],
-    ["API.KEY", "Use only letters, digits and underscores (_)."],
-    ["KEY$", "Use only letters, digits and underscores (_)."],
-    ["CLÉ", "Use only letters, digits and underscores (_)."],
-    ["ＡＢＣ", "Use only letters, digits and underscores (_)."],
-    ["A\nB", "Use only letters, digits and underscores (_)."],
   ])("refuses %j with %j", (name, message) => {
     expect(nameError(name)).toBe(message);
+  });
+
+  it.each(["API-KEY", "API KEY", "API.KEY", "KEY$", "CLÉ", "ＡＢＣ", "A\nB"])("refuses %j with the letters-digits-underscores message", (name) => {
+    expect(nameError(name)).toBe("Use only letters, digits and underscores (_).");
   });
 
   it("refuses non-strings", () => {

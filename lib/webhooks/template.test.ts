@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownBy } from "@/tests/support/thrown";
 import {
   checkWebhookTemplate,
   destinationHost,
@@ -71,15 +72,10 @@ describe("substitution", () => {
   });
   it("refuses a header value whose resolved secret holds a line break, naming the secret only", () => {
     const t = hook({ headers: [{ name: "Authorization", value: "Bearer ${TOKEN}" }] });
-    let err: unknown;
-    try {
-      renderWebhookRequest(t, values);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => renderWebhookRequest(t, values));
     expect(err).toBeInstanceOf(RenderError);
-    expect((err as Error).message).toContain("TOKEN");
-    expect((err as Error).message).not.toContain("uo");
+    expect(err.message).toContain("TOKEN");
+    expect(err.message).not.toContain("uo");
   });
   it("refuses a header value whose resolved secret holds characters HTTP cannot carry", () => {
     const t = hook({ headers: [{ name: "X-Emoji", value: "${TOKEN}" }] });
