@@ -6,10 +6,11 @@
 // action's result (fields empty: the server never echoes them).
 import { useActionState, useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
+import { FormAlert, Input } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import type { ActionResult } from "@/lib/errors";
 
-type Field = { name: string; label: string; type: string; autoComplete: string; hint?: string };
+export type TAuthField = { name: string; label: string; type: string; autoComplete: string; hint?: string };
 
 export function AuthForm({
   fields,
@@ -18,7 +19,7 @@ export function AuthForm({
   formAction,
   hidden,
 }: {
-  fields: Field[];
+  fields: TAuthField[];
   submitLabel: string;
   /** Called from the browser with scripts running. */
   action: (fd: FormData) => Promise<ActionResult>;
@@ -43,32 +44,11 @@ export function AuthForm({
     <form action={nativeAction} onSubmit={onSubmit} noValidate className="space-y-4">
       {hidden && Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
       <fieldset disabled={busy} className="space-y-4">
-        {fields.map((f) => {
-          const errors = failure?.fieldErrors?.[f.name];
-          const hintId = f.hint ? `${f.name}-hint` : undefined;
-          const errorId = `${f.name}-error`;
-          return (
-            <div key={f.name}>
-              <Label htmlFor={f.name}>{f.label}</Label>
-              <Input
-                id={f.name}
-                name={f.name}
-                type={f.type}
-                autoComplete={f.autoComplete}
-                required
-                className="mt-1.5"
-                aria-invalid={errors ? true : undefined}
-                aria-describedby={[hintId, errors ? errorId : undefined].filter(Boolean).join(" ") || undefined}
-              />
-              {f.hint ? (
-                <p id={hintId} className="mt-1 text-xs text-slate-500">
-                  {f.hint}
-                </p>
-              ) : null}
-              <FieldError id={errorId} messages={errors} />
-            </div>
-          );
-        })}
+        {fields.map((f) => (
+          <Field key={f.name} id={f.name} label={f.label} hint={f.hint} errors={failure?.fieldErrors?.[f.name]}>
+            {(control) => <Input {...control} name={f.name} type={f.type} autoComplete={f.autoComplete} required className="mt-1.5" />}
+          </Field>
+        ))}
         {failure && !failure.fieldErrors ? <FormAlert message={failure.message} /> : null}
         <Button type="submit" className="w-full">
           {busy ? "Please wait…" : submitLabel}

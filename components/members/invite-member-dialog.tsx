@@ -4,30 +4,22 @@ import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { inviteMemberAction } from "@/app/teams/[team]/settings/members/actions";
 import { ShownOnceBody } from "@/components/shared/shown-once";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import type { TRole } from "@/lib/authz/policy";
 import { membersKeys } from "@/lib/queries/keys";
 
 type Created = { link: string; mailed: boolean; mailConfigured: boolean; expiresAt: string; email: string };
 
 export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: string; canInviteOwner: boolean }) {
-  const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-  const action = useTeamMutation((input: { email: string; role: TRole }) => inviteMemberAction(teamSlug, input), {
+  const action = useDialogMutation((input: { email: string; role: TRole }) => inviteMemberAction(teamSlug, input), {
     invalidates: [membersKeys.invitations(teamSlug)],
+    onReset: () => setCreated(null),
   });
-
-  function onOpenChange(next: boolean) {
-    if (action.pending) return;
-    setOpen(next);
-    if (!next) {
-      setCreated(null);
-      action.reset();
-    }
-  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,7 +29,7 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
 
   const f = action.failure;
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={action.open} onOpenChange={action.onOpenChange}>
       <DialogTrigger asChild>
         <Button>
           <UserPlus className="size-4" aria-hidden />
@@ -71,19 +63,9 @@ export function InviteMemberDialog({ teamSlug, canInviteOwner }: { teamSlug: str
         ) : (
           <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={action.pending} className="space-y-4">
-              <div>
-                <Label htmlFor="invite-email">Email</Label>
-                <Input
-                  id="invite-email"
-                  name="email"
-                  type="email"
-                  autoComplete="off"
-                  className="mt-1.5"
-                  aria-invalid={f?.fieldErrors?.email ? true : undefined}
-                  aria-describedby={f?.fieldErrors?.email ? "invite-email-error" : undefined}
-                />
-                <FieldError id="invite-email-error" messages={f?.fieldErrors?.email} />
-              </div>
+              <Field id="invite-email" label="Email" errors={f?.fieldErrors?.email}>
+                {(control) => <Input {...control} name="email" type="email" autoComplete="off" className="mt-1.5" />}
+              </Field>
               <div>
                 <Label htmlFor="invite-role">Role</Label>
                 <select id="invite-role" name="role" defaultValue="editor" className={`${inputClass} mt-1.5`}>

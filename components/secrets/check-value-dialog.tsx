@@ -6,24 +6,30 @@
 // never stands beside a value it was not about. Nothing the server returns contains the candidate.
 import { useId, useRef, useState, type FormEvent } from "react";
 import { checkSecretValueAction } from "@/app/teams/[team]/settings/secrets/actions";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogCloseButton, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
+import { submitOnModEnter } from "@/components/ui/form-field";
 import { cn } from "@/lib/cn";
 import { candidateValueProblem } from "@/lib/validation/secret-rules";
 import { checkValueTrigger } from "./dialog-triggers";
+import { SECRET_INPUT_PROPS } from "./secret-input-props";
 
 export function CheckValueDialog({ teamSlug, secret, defaultOpen = false }: { teamSlug: string; secret: { id: string; name: string }; defaultOpen?: boolean }) {
   const id = useId();
-  const [open, setOpen] = useState(defaultOpen);
   const [revealed, setRevealed] = useState(false);
   const [clientError, setClientError] = useState<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   // A check changes no list: nothing to invalidate.
-  const mutation = useTeamMutation((fd: FormData) => checkSecretValueAction(teamSlug, fd), {
+  const mutation = useDialogMutation((fd: FormData) => checkSecretValueAction(teamSlug, fd), {
     invalidates: [],
+    defaultOpen,
     onSettled: () => field.current?.focus(),
+    onReset: () => {
+      setClientError(null);
+      setRevealed(false);
+    },
   });
   const { pending, failure } = mutation;
   const result = mutation.result?.ok ? mutation.result.data : null;
@@ -31,16 +37,6 @@ export function CheckValueDialog({ teamSlug, secret, defaultOpen = false }: { te
   const fieldId = `${id}-candidate`;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
-
-  function onOpenChange(next: boolean) {
-    if (pending) return;
-    if (!next) {
-      mutation.reset();
-      setClientError(null);
-      setRevealed(false);
-    }
-    setOpen(next);
-  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -63,7 +59,7 @@ export function CheckValueDialog({ teamSlug, secret, defaultOpen = false }: { te
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={mutation.open} onOpenChange={mutation.onOpenChange}>
       <DialogTrigger asChild>{checkValueTrigger(secret.name)}</DialogTrigger>
       <DialogContent
         title={`Check ${secret.name}`}
@@ -80,21 +76,11 @@ export function CheckValueDialog({ teamSlug, secret, defaultOpen = false }: { te
                 name="candidate"
                 rows={3}
                 autoFocus
-                autoComplete="off"
-                autoCorrect="off"
-                autoCapitalize="off"
-                spellCheck={false}
-                data-1p-ignore
-                data-lpignore="true"
+                {...SECRET_INPUT_PROPS}
                 aria-invalid={fieldErrors?.length ? true : undefined}
                 aria-describedby={[hintId, fieldErrors?.length ? errorId : undefined].filter(Boolean).join(" ")}
                 onInput={onInput}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                    e.preventDefault();
-                    e.currentTarget.form?.requestSubmit();
-                  }
-                }}
+                onKeyDown={submitOnModEnter}
                 className={cn(inputClass, "mt-1.5 resize-y font-mono", !revealed && "secret-obfuscated")}
               />
               <div className="mt-1 flex justify-end">

@@ -10,7 +10,7 @@ import { FormAlert } from "@/components/ui/field";
 import { secretDescriptionProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
 import { LifecycleFields, lifecycleInput, lifecycleProblems, type TLifecycleErrors } from "./lifecycle-fields";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretDTO } from "@/lib/types/secrets";
 import { editDetailsTrigger } from "./dialog-triggers";
@@ -30,16 +30,14 @@ export function EditSecretDetailsDialog({
   onSaved: (name: string, changed: boolean) => void;
   defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(defaultOpen);
   const [clientErrors, setClientErrors] = useState<TErrors | null>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  const mutation = useTeamMutation((input: TDetailsInput) => updateSecretDetailsAction(teamSlug, input), {
+  const mutation = useDialogMutation((input: TDetailsInput) => updateSecretDetailsAction(teamSlug, input), {
     invalidates: [secretsKeys.all(teamSlug)],
-    onSuccess: (data) => {
-      setOpen(false);
-      onSaved(data.name, data.changed.length > 0);
-    },
+    defaultOpen,
+    onReset: () => setClientErrors(null),
+    onSaved: (data) => onSaved(data.name, data.changed.length > 0),
   });
   const failure = mutation.failure;
   const pending = mutation.pending;
@@ -55,15 +53,6 @@ export function EditSecretDetailsDialog({
   useEffect(() => {
     if (failure?.fieldErrors) focusFirst(failure.fieldErrors as TErrors);
   }, [failure]);
-
-  function onOpenChange(next: boolean) {
-    if (pending) return;
-    if (!next) {
-      mutation.reset();
-      setClientErrors(null);
-    }
-    setOpen(next);
-  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -83,7 +72,7 @@ export function EditSecretDetailsDialog({
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={mutation.open} onOpenChange={mutation.onOpenChange}>
       <DialogTrigger asChild>{editDetailsTrigger(secret.name)}</DialogTrigger>
       <DialogContent title={`Edit ${secret.name}`} description="Details describe the secret; its value is not changed here (use Rotate for that).">
         <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>

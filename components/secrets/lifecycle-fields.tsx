@@ -4,9 +4,20 @@
 // A hidden marker tells the server the form showed these fields, so an unticked checkbox means off rather than
 // "unchanged". The browser checks them with the server's own rules; a date or number the browser could not
 // parse (its value is then empty) is refused too, never taken as "none".
-import { FieldError, Input, Label } from "@/components/ui/field";
+import { FieldError, Input } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import { expiresOnProblem, rotateEveryDaysProblem } from "@/lib/validation/secret-rules";
 import { ROTATE_EVERY_MAX_DAYS } from "@/lib/secret-lifecycle";
+
+const HINT = "mt-1 text-xs text-slate-600";
+
+/** The date and the period, laid out alike; ids are `<idPrefix>-<slug>`, messages `<idPrefix>-<field>-error`. */
+const POLICY_FIELDS = [
+  { field: "expiresOn", slug: "expires-on", label: "Expires on", hint: "Optional. Counted in UTC: expired from the start of that day.",
+    input: { type: "date", min: "2000-01-01", max: "9999-12-31" } },
+  { field: "rotateEveryDays", slug: "rotate-every", label: "Rotate every (days)", hint: "Optional. Counted from the last rotation; rotating starts the period again.",
+    input: { type: "number", inputMode: "numeric", min: 1, max: ROTATE_EVERY_MAX_DAYS, step: 1 } },
+] as const;
 
 export type TLifecycleErrors = Partial<Record<"expiresOn" | "rotateEveryDays" | "stopServingAfterExpiry", string[]>>;
 export type TLifecycleValues = { expiresOn?: string | null; rotateEveryDays?: number | null; stopServingAfterExpiry?: boolean };
@@ -50,52 +61,18 @@ export function LifecycleFields({
   onEdit?: (field: keyof TLifecycleErrors) => void;
 }) {
   const id = (f: string) => `${idPrefix}-${f}`;
-  const describedBy = (f: keyof TLifecycleErrors, hint: string) => [id(hint), errors[f]?.length ? id(`${f}-error`) : ""].join(" ").trim();
   return (
     <fieldset className="space-y-3 rounded-md p-3 ring-1 ring-slate-200">
       <legend className="px-1 text-sm font-medium text-slate-900">Expiry and rotation</legend>
       <input type="hidden" name="lifecycle" value="1" />
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <Label htmlFor={id("expires-on")}>Expires on</Label>
-          <Input
-            id={id("expires-on")}
-            name="expiresOn"
-            type="date"
-            min="2000-01-01"
-            max="9999-12-31"
-            defaultValue={defaults.expiresOn ?? ""}
-            className="mt-1.5"
-            onChange={() => onEdit?.("expiresOn")}
-            aria-invalid={errors.expiresOn?.length ? true : undefined}
-            aria-describedby={describedBy("expiresOn", "expires-on-hint")}
-          />
-          <p id={id("expires-on-hint")} className="mt-1 text-xs text-slate-600">
-            Optional. Counted in UTC: expired from the start of that day.
-          </p>
-          <FieldError id={id("expiresOn-error")} messages={errors.expiresOn} />
-        </div>
-        <div>
-          <Label htmlFor={id("rotate-every")}>Rotate every (days)</Label>
-          <Input
-            id={id("rotate-every")}
-            name="rotateEveryDays"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={ROTATE_EVERY_MAX_DAYS}
-            step={1}
-            defaultValue={defaults.rotateEveryDays ?? ""}
-            className="mt-1.5"
-            onChange={() => onEdit?.("rotateEveryDays")}
-            aria-invalid={errors.rotateEveryDays?.length ? true : undefined}
-            aria-describedby={describedBy("rotateEveryDays", "rotate-every-hint")}
-          />
-          <p id={id("rotate-every-hint")} className="mt-1 text-xs text-slate-600">
-            Optional. Counted from the last rotation; rotating starts the period again.
-          </p>
-          <FieldError id={id("rotateEveryDays-error")} messages={errors.rotateEveryDays} />
-        </div>
+        {POLICY_FIELDS.map((p) => (
+          <Field key={p.field} id={id(p.slug)} label={p.label} hint={p.hint} hintClassName={HINT} errors={errors[p.field]} errorId={id(`${p.field}-error`)}>
+            {(control) => (
+              <Input {...control} {...p.input} name={p.field} defaultValue={defaults[p.field] ?? ""} className="mt-1.5" onChange={() => onEdit?.(p.field)} />
+            )}
+          </Field>
+        ))}
       </div>
       <div className="flex gap-2 text-sm">
         <input

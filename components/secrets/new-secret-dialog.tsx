@@ -7,12 +7,13 @@
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { createSecretAction } from "@/app/teams/[team]/settings/secrets/actions";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
-import { FieldError, FormAlert, Input, Label } from "@/components/ui/field";
+import { FieldError, FormAlert, Input } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import { secretDescriptionProblem, secretNameProblem } from "@/lib/validation/secret-rules";
 import { DescriptionField } from "./description-field";
 import { LifecycleFields, lifecycleProblems } from "./lifecycle-fields";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
 import { newSecretTrigger } from "./dialog-triggers";
 
@@ -37,19 +38,17 @@ export function NewSecretDialog({
   triggerRef?: Ref<HTMLButtonElement>;
   defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(defaultOpen);
   const [clientErrors, setClientErrors] = useState<TFieldErrors | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const visibilityRef = useRef<HTMLInputElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
-  const mutation = useTeamMutation((fd: FormData) => createSecretAction(teamSlug, fd), {
+  const mutation = useDialogMutation((fd: FormData) => createSecretAction(teamSlug, fd), {
     invalidates: [secretsKeys.all(teamSlug)],
-    onSuccess: (data) => {
-      setOpen(false);
-      onCreated(data.name);
-    },
+    defaultOpen,
+    onReset: () => setClientErrors(null),
+    onSaved: (data) => onCreated(data.name),
   });
   const failure = mutation.failure;
   const pending = mutation.pending;
@@ -68,15 +67,6 @@ export function NewSecretDialog({
   useEffect(() => {
     if (failure?.fieldErrors) focusFirst(failure.fieldErrors as TFieldErrors);
   }, [failure]);
-
-  function onOpenChange(next: boolean) {
-    if (pending) return; // never close mid-save
-    setOpen(next);
-    if (!next) {
-      mutation.reset();
-      setClientErrors(null);
-    }
-  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -101,7 +91,7 @@ export function NewSecretDialog({
 
   const fieldMessages = FIELD_ORDER.some((k) => errors[k]?.length);
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={mutation.open} onOpenChange={mutation.onOpenChange}>
       <DialogTrigger asChild>
         {trigger ?? newSecretTrigger(triggerRef)}
       </DialogTrigger>
@@ -111,28 +101,29 @@ export function NewSecretDialog({
       >
         <form ref={formRef} method="post" onSubmit={onSubmit} noValidate>
           <fieldset disabled={pending} className="space-y-4">
-            <div>
-              <Label htmlFor="new-secret-name">Name</Label>
-              <Input
-                ref={nameRef}
-                id="new-secret-name"
-                name="name"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="STRIPE_API_KEY"
-                className="mt-1.5 font-mono"
-                onChange={() => {
-                  // The name's message goes once the name is edited; the next submit checks it again.
-                  if (clientErrors?.name) setClientErrors((e) => (e ? { ...e, name: undefined } : e));
-                }}
-                aria-invalid={errors.name ? true : undefined}
-                aria-describedby={["new-secret-name-hint", errors.name ? "new-secret-name-error" : ""].join(" ").trim()}
-              />
-              <p id="new-secret-name-hint" className="mt-1 text-xs text-slate-600">
-                Letters, digits and _ ; not starting with a digit; at most 64 characters.
-              </p>
-              <FieldError id="new-secret-name-error" messages={errors.name} />
-            </div>
+            <Field
+              id="new-secret-name"
+              label="Name"
+              hint="Letters, digits and _ ; not starting with a digit; at most 64 characters."
+              hintClassName="mt-1 text-xs text-slate-600"
+              errors={errors.name}
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  ref={nameRef}
+                  name="name"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="STRIPE_API_KEY"
+                  className="mt-1.5 font-mono"
+                  onChange={() => {
+                    // The name's message goes once the name is edited; the next submit checks it again.
+                    if (clientErrors?.name) setClientErrors((e) => (e ? { ...e, name: undefined } : e));
+                  }}
+                />
+              )}
+            </Field>
             <SecretValueField handle={valueField} errors={errors.value} fileErrors={errors.file} />
             <DescriptionField
               id="new-secret-description"

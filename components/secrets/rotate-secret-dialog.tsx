@@ -10,7 +10,7 @@ import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/compon
 import { FormAlert } from "@/components/ui/field";
 import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
 import { ConsumerList } from "./used-by";
 import { ConsumersBehind, ConsumerVersionList } from "./consumer-versions";
@@ -49,7 +49,6 @@ export function RotateSecretDialog({
   trigger?: React.ReactNode;
   defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(defaultOpen);
   // The version seen when the dialog opened, not whatever the table shows after a refetch.
   const [expectedVersion, setExpectedVersion] = useState(secret.version);
   const [clientError, setClientError] = useState<{ field: "value" | "file"; message: string } | null>(null);
@@ -57,12 +56,15 @@ export function RotateSecretDialog({
   const formRef = useRef<HTMLFormElement>(null);
   const valueField = useRef<TSecretValueHandle>(null);
   const anywayRef = useRef<HTMLButtonElement>(null);
-  const mutation = useTeamMutation((fd: FormData) => rotateSecretAction(teamSlug, fd), {
+  const mutation = useDialogMutation((fd: FormData) => rotateSecretAction(teamSlug, fd), {
     invalidates: [secretsKeys.all(teamSlug)],
-    onSuccess: (data) => {
-      setOpen(false);
-      onRotated(data.name, data.version);
+    defaultOpen,
+    onOpen: () => setExpectedVersion(secret.version),
+    onReset: () => {
+      setClientError(null);
+      setPolicyErrors(null);
     },
+    onSaved: (data) => onRotated(data.name, data.version),
   });
   const failure = mutation.failure;
   const pending = mutation.pending;
@@ -82,17 +84,6 @@ export function RotateSecretDialog({
     }
     else valueField.current?.focus("value");
   }, [failure, current]);
-
-  function onOpenChange(next: boolean) {
-    if (pending) return;
-    if (next) setExpectedVersion(secret.version);
-    else {
-      mutation.reset();
-      setClientError(null);
-      setPolicyErrors(null);
-    }
-    setOpen(next);
-  }
 
   function submit(version: number) {
     const form = formRef.current;
@@ -120,7 +111,7 @@ export function RotateSecretDialog({
 
   const next = (current?.version ?? expectedVersion) + 1;
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={mutation.open} onOpenChange={mutation.onOpenChange}>
       <DialogTrigger asChild>
         {trigger ?? rotateTrigger(secret.name)}
       </DialogTrigger>

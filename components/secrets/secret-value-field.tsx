@@ -8,8 +8,10 @@ import { FileUp, X } from "lucide-react";
 import { useId, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError, inputClass, Label } from "@/components/ui/field";
+import { submitOnModEnter } from "@/components/ui/form-field";
 import { cn } from "@/lib/cn";
 import { checkUploadedValue, SECRET_VALUE_MAX_BYTES, secretValueProblem } from "@/lib/validation/secret-rules";
+import { SECRET_INPUT_PROPS } from "./secret-input-props";
 
 type TValueProblem = { field: "value" | "file"; message: string };
 export type TSecretValueHandle = {
@@ -117,22 +119,12 @@ export function SecretValueField({
           rows={4}
           autoFocus={autoFocus}
           disabled={!!file}
-          autoComplete="off"
-          autoCorrect="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          data-1p-ignore
-          data-lpignore="true"
+          {...SECRET_INPUT_PROPS}
           placeholder={file ? "Using the file below" : "Paste the value, or drop a file here"}
           aria-invalid={shownErrors?.length ? true : undefined}
           aria-describedby={[hintId, shownErrors?.length ? errorId : undefined].filter(Boolean).join(" ")}
           onInput={() => setEditedSince((e) => ({ ...e, value: errors }))}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
+          onKeyDown={submitOnModEnter}
           className={cn(inputClass, "resize-y font-mono", !revealed && "secret-obfuscated")}
         />
         {dragging ? (

@@ -1,15 +1,15 @@
 "use client";
 // A confirmation (Radix AlertDialog: focus starts on Cancel, a click outside does not confirm) whose confirm
-// button runs a server action through useTeamMutation. It stays open, with the message, when the action is
+// button runs a server action through useDialogMutation. It stays open, with the message, when the action is
 // refused, and cannot close while it runs. Without an action (the change cannot succeed, e.g. a secret in
 // use) it only explains, with a Close button.
 import type { QueryKey } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogTrigger } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/errors";
-import { useTeamMutation } from "./use-team-mutation";
+import { useDialogMutation } from "./use-dialog-mutation";
 
 export function ConfirmDialog<T>({
   trigger,
@@ -37,19 +37,10 @@ export function ConfirmDialog<T>({
   /** Mounted open (a deferred dialog, opened by its trigger): onOpen does not run, the caller's initial state is what it notes. */
   defaultOpen?: boolean;
 }) {
-  const [open, setOpen] = useState(defaultOpen);
-  const mutation = useTeamMutation(() => action!(), { invalidates });
+  const mutation = useDialogMutation(() => action!(), { invalidates, defaultOpen, onOpen });
   const { pending, failure } = mutation;
   return (
-    <AlertDialog
-      open={open}
-      onOpenChange={(next) => {
-        if (pending) return;
-        if (next) onOpen?.();
-        else mutation.reset();
-        setOpen(next);
-      }}
-    >
+    <AlertDialog open={mutation.open} onOpenChange={mutation.onOpenChange}>
       <AlertDialogTrigger asChild>{trigger}</AlertDialogTrigger>
       <AlertDialogContent title={title} description={description}>
         <div className="space-y-4">
@@ -66,7 +57,7 @@ export function ConfirmDialog<T>({
                 disabled={pending}
                 onClick={() =>
                   mutation.run(undefined, (data) => {
-                    setOpen(false);
+                    mutation.setOpen(false);
                     onDone?.(data);
                   })
                 }

@@ -7,10 +7,11 @@ import { z } from "zod";
 import { createTokenAction } from "@/app/teams/[team]/settings/tokens/actions";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
 import { ShownOnceBody } from "@/components/shared/shown-once";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import { tokensKeys } from "@/lib/queries/keys";
 import { DEFAULT_EXPIRY, EXPIRY_CHOICES, ZCreateTokenInput, type TCreateTokenInput, type TExpiryChoice } from "@/lib/validation/tokens";
 import type { TCreatedToken } from "@/lib/types/tokens";
@@ -18,26 +19,19 @@ import type { TCreatedToken } from "@/lib/types/tokens";
 type TChosen = TSecretChoice & { env: string };
 
 export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
-  const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<TChosen[]>([]);
   const [expires, setExpires] = useState<TExpiryChoice>(DEFAULT_EXPIRY);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
   const [created, setCreated] = useState<TCreatedToken | null>(null);
-  const action = useTeamMutation((input: TCreateTokenInput) => createTokenAction(teamSlug, input), { invalidates: [tokensKeys.all(teamSlug)] });
-
-  function reset() {
-    setChosen([]);
-    setExpires(DEFAULT_EXPIRY);
-    setClientErrors(null);
-    setCreated(null);
-    action.reset();
-  }
-
-  function onOpenChange(next: boolean) {
-    if (action.pending) return; // never close mid-save
-    setOpen(next);
-    if (!next) reset();
-  }
+  const action = useDialogMutation((input: TCreateTokenInput) => createTokenAction(teamSlug, input), {
+    invalidates: [tokensKeys.all(teamSlug)],
+    onReset: () => {
+      setChosen([]);
+      setExpires(DEFAULT_EXPIRY);
+      setClientErrors(null);
+      setCreated(null);
+    },
+  });
 
   function toggle(s: TSecretChoice) {
     setChosen((list) => (list.some((c) => c.name === s.name) ? list.filter((c) => c.name !== s.name) : [...list, { ...s, env: "" }]));
@@ -67,7 +61,7 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
   const describe = (id: string, k: string, hint?: string) => [hint, err(k) ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={action.open} onOpenChange={action.onOpenChange}>
       <DialogTrigger asChild>
         <Button>
           <Plus className="size-4" aria-hidden />
@@ -89,20 +83,9 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
         <DialogContent title="New token" description="A token reads only the secrets you choose here. It cannot change anything." className="max-w-xl">
           <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={action.pending} className="space-y-4">
-              <div>
-                <Label htmlFor="token-name">Name</Label>
-                <Input
-                  id="token-name"
-                  name="name"
-                  autoComplete="off"
-                  maxLength={64}
-                  placeholder="production deploy"
-                  className="mt-1.5"
-                  aria-invalid={err("name") ? true : undefined}
-                  aria-describedby={describe("token-name", "name")}
-                />
-                <FieldError id="token-name-error" messages={err("name")} />
-              </div>
+              <Field id="token-name" label="Name" errors={err("name")}>
+                {(control) => <Input {...control} name="name" autoComplete="off" maxLength={64} placeholder="production deploy" className="mt-1.5" />}
+              </Field>
 
               <div>
                 <span className="block text-sm font-medium text-slate-900" aria-hidden>
@@ -178,23 +161,16 @@ export function NewTokenDialog({ teamSlug }: { teamSlug: string }) {
                 <FieldError id="token-expires-error" messages={err("expires")} />
               </div>
 
-              <div>
-                <Label htmlFor="token-cidrs">Allowed source addresses (optional)</Label>
-                <textarea
-                  id="token-cidrs"
-                  name="cidrs"
-                  rows={2}
-                  placeholder="203.0.113.0/24, 2001:db8::/32"
-                  spellCheck={false}
-                  className={`${inputClass} mt-1.5 font-mono text-xs`}
-                  aria-invalid={err("cidrs") ? true : undefined}
-                  aria-describedby={describe("token-cidrs", "cidrs", "token-cidrs-hint")}
-                />
-                <p id="token-cidrs-hint" className="mt-1 text-xs text-slate-500">
-                  IP addresses or CIDR ranges, separated by commas or new lines. Empty: any address.
-                </p>
-                <FieldError id="token-cidrs-error" messages={err("cidrs")} />
-              </div>
+              <Field
+                id="token-cidrs"
+                label="Allowed source addresses (optional)"
+                hint="IP addresses or CIDR ranges, separated by commas or new lines. Empty: any address."
+                errors={err("cidrs")}
+              >
+                {(control) => (
+                  <textarea {...control} name="cidrs" rows={2} placeholder="203.0.113.0/24, 2001:db8::/32" spellCheck={false} className={`${inputClass} mt-1.5 font-mono text-xs`} />
+                )}
+              </Field>
 
               {f && !["name", "secrets", "expires", "cidrs"].some((k) => f.fieldErrors?.[k]?.length) ? <FormAlert message={f.message} /> : null}
               <DialogFormFooter submit="Create token" pendingSubmit="Creating…" pending={action.pending} />

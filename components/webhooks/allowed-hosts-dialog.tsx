@@ -3,20 +3,24 @@
 import { Globe } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { setAllowedHostsAction } from "@/app/teams/[team]/settings/webhooks/actions";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
-import { FieldError, FormAlert, inputClass, Label } from "@/components/ui/field";
+import { FormAlert, inputClass, Label } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import { cn } from "@/lib/cn";
 import { secretsKeys, webhooksKeys } from "@/lib/queries/keys";
 import type { TSecretOption } from "@/lib/types/webhooks";
 
 export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: string; secretOptions: TSecretOption[] }) {
-  const [open, setOpen] = useState(false);
   const [secretId, setSecretId] = useState("");
   const [hosts, setHosts] = useState("");
-  const save = useTeamMutation((input: { secretId: string; hosts: string[] }) => setAllowedHostsAction(teamSlug, input), {
+  const save = useDialogMutation((input: { secretId: string; hosts: string[] }) => setAllowedHostsAction(teamSlug, input), {
     invalidates: [webhooksKeys.list(teamSlug), secretsKeys.all(teamSlug)],
+    onReset: () => {
+      setSecretId("");
+      setHosts("");
+    },
   });
   const errors = save.failure?.fieldErrors ?? {};
 
@@ -25,23 +29,14 @@ export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: stri
     setHosts(secretOptions.find((o) => o.id === id)?.allowedHosts.join("\n") ?? "");
     save.reset();
   }
-  function onOpenChange(next: boolean) {
-    if (save.pending) return;
-    setOpen(next);
-    if (!next) {
-      save.reset();
-      setSecretId("");
-      setHosts("");
-    }
-  }
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     const list = hosts.split(/[\s,]+/).map((h) => h.trim()).filter(Boolean);
-    save.run({ secretId, hosts: list }, () => setOpen(false));
+    save.run({ secretId, hosts: list }, () => save.setOpen(false));
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={save.open} onOpenChange={save.onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="secondary">
           <Globe className="size-4" aria-hidden />
@@ -64,22 +59,20 @@ export function AllowedHostsDialog({ teamSlug, secretOptions }: { teamSlug: stri
                 ))}
               </select>
             </div>
-            <div>
-              <Label htmlFor="allowed-hosts-list">Hosts, one per line</Label>
-              <textarea
-                id="allowed-hosts-list"
-                rows={4}
-                value={hosts}
-                onChange={(e) => setHosts(e.target.value)}
-                disabled={!secretId}
-                spellCheck={false}
-                placeholder="api.example.com"
-                className={cn(inputClass, "mt-1.5 font-mono")}
-                aria-invalid={!!errors.hosts || undefined}
-                aria-describedby={errors.hosts ? "allowed-hosts-error" : undefined}
-              />
-              <FieldError id="allowed-hosts-error" messages={errors.hosts} />
-            </div>
+            <Field id="allowed-hosts-list" label="Hosts, one per line" errors={errors.hosts} errorId="allowed-hosts-error">
+              {(control) => (
+                <textarea
+                  {...control}
+                  rows={4}
+                  value={hosts}
+                  onChange={(e) => setHosts(e.target.value)}
+                  disabled={!secretId}
+                  spellCheck={false}
+                  placeholder="api.example.com"
+                  className={cn(inputClass, "mt-1.5 font-mono")}
+                />
+              )}
+            </Field>
             <DialogFormFooter submit="Save allowed hosts" disabled={!secretId} />
           </fieldset>
         </form>

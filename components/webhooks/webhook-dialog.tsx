@@ -9,10 +9,11 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { createWebhookAction, updateWebhookAction } from "@/app/teams/[team]/settings/webhooks/actions";
 import { SecretPicker, type TSecretChoice } from "@/components/secrets/secret-picker";
 import { ShownOnceBody } from "@/components/shared/shown-once";
-import { useTeamMutation } from "@/components/shared/use-team-mutation";
+import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError, FormAlert, Input, inputClass, Label } from "@/components/ui/field";
+import { Field } from "@/components/ui/form-field";
 import { cn } from "@/lib/cn";
 import { webhooksKeys } from "@/lib/queries/keys";
 import { WEBHOOK_METHODS } from "@/lib/validation/webhooks";
@@ -32,6 +33,12 @@ type TForm = {
 
 export const SIGNING_SECRET_HINT =
   "Shown only now. Your receiver verifies every delivery with it (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature headers).";
+
+/** A header row's two inputs, its name and its value (the value is not spell-checked). */
+const HEADER_PARTS = [
+  { part: "name", label: "Header name", placeholder: "Authorization", spellCheck: undefined },
+  { part: "value", label: "Header value", placeholder: "Bearer ${API_TOKEN}", spellCheck: false },
+] as const;
 
 let rowKey = 0;
 const initial = (w?: TWebhookDTO): TForm => ({
@@ -59,25 +66,19 @@ export function WebhookDialog({
   trigger: ReactNode;
 }) {
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
   const [form, setForm] = useState<TForm>(() => initial(webhook));
   const [saved, setSaved] = useState<{ name: string; signingSecret: string } | null>(null);
-  const save = useTeamMutation((input: unknown) => (webhook ? updateWebhookAction(teamSlug, input) : createWebhookAction(teamSlug, input)), {
+  const save = useDialogMutation((input: unknown) => (webhook ? updateWebhookAction(teamSlug, input) : createWebhookAction(teamSlug, input)), {
     invalidates: [webhooksKeys.all(teamSlug)],
+    // Once saved, the action's page refresh may still be pending: Done must work then.
+    closableWhilePending: !!saved,
+    onReset: () => {
+      setSaved(null);
+      setForm(initial(webhook));
+    },
   });
   const errors = save.failure?.fieldErrors ?? {};
   const base = webhook ? `webhook-${webhook.id}` : "new-webhook";
-
-  function onOpenChange(next: boolean) {
-    // Saving: cannot close. Once saved, the action's page refresh may still be pending: Done must work then.
-    if (save.pending && !saved) return;
-    setOpen(next);
-    if (!next) {
-      save.reset();
-      setSaved(null);
-      setForm(initial(webhook));
-    }
-  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     // The inline New secret dialog is portaled but still inside this form in React's tree: its submit
@@ -91,7 +92,7 @@ export function WebhookDialog({
       const signingSecret = (result as { signingSecret?: string | null } | undefined)?.signingSecret;
       setForm(initial(webhook));
       if (signingSecret) setSaved({ name: form.name.trim(), signingSecret });
-      else setOpen(false);
+      else save.setOpen(false);
     });
   }
 
@@ -100,7 +101,7 @@ export function WebhookDialog({
   const err = (field: string) => <FieldError id={`${base}-${field}-error`.replace(/\./g, "-")} messages={errors[field]} />;
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={save.open} onOpenChange={save.onOpenChange}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
       {saved ? (
         // Same title as the form it replaces, so the dialog keeps its accessible name.
@@ -116,11 +117,9 @@ export function WebhookDialog({
           <form method="post" onSubmit={onSubmit} noValidate>
             <fieldset disabled={save.pending} className="space-y-4">
               {save.failure && !save.failure.fieldErrors ? <FormAlert message={save.failure.message} /> : null}
-              <div>
-                <Label htmlFor={`${base}-name`}>Name</Label>
-                <Input id={`${base}-name`} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className="mt-1.5" aria-invalid={!!errors.name || undefined} aria-describedby={describe("name")} />
-                {err("name")}
-              </div>
+              <Field id={`${base}-name`} label="Name" errors={errors.name}>
+                {(control) => <Input {...control} value={form.name} onChange={(e) => set("name", e.target.value)} maxLength={80} className="mt-1.5" />}
+              </Field>
               <div className="grid grid-cols-[8rem_1fr] gap-3">
                 <div>
                   <Label htmlFor={`${base}-method`}>Method</Label>
@@ -130,51 +129,39 @@ export function WebhookDialog({
                     ))}
                   </select>
                 </div>
-                <div>
-                  <Label htmlFor={`${base}-url`}>URL</Label>
-                  <Input
-                    id={`${base}-url`}
-                    value={form.url}
-                    onChange={(e) => set("url", e.target.value)}
-                    placeholder="https://hooks.example.com/in?token=${HOOK_TOKEN}"
-                    spellCheck={false}
-                    className="mt-1.5 font-mono"
-                    aria-invalid={!!errors.url || undefined}
-                    aria-describedby={describe("url")}
-                  />
-                  {err("url")}
-                </div>
+                <Field id={`${base}-url`} label="URL" errors={errors.url}>
+                  {(control) => (
+                    <Input
+                      {...control}
+                      value={form.url}
+                      onChange={(e) => set("url", e.target.value)}
+                      placeholder="https://hooks.example.com/in?token=${HOOK_TOKEN}"
+                      spellCheck={false}
+                      className="mt-1.5 font-mono"
+                    />
+                  )}
+                </Field>
               </div>
 
               <fieldset className="space-y-2">
                 <legend className="text-sm font-medium text-slate-900">Headers</legend>
                 {form.headers.map((h, i) => (
                   <div key={h.key} className="grid grid-cols-[1fr_1.5fr_auto] items-start gap-2">
-                    <div>
-                      <Input
-                        aria-label="Header name"
-                        value={h.name}
-                        placeholder="Authorization"
-                        onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-                        aria-invalid={!!errors[`headers.${i}.name`] || undefined}
-                        aria-describedby={describe(`headers.${i}.name`)}
-                        className="font-mono"
-                      />
-                      {err(`headers.${i}.name`)}
-                    </div>
-                    <div>
-                      <Input
-                        aria-label="Header value"
-                        value={h.value}
-                        placeholder="Bearer ${API_TOKEN}"
-                        onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
-                        aria-invalid={!!errors[`headers.${i}.value`] || undefined}
-                        aria-describedby={describe(`headers.${i}.value`)}
-                        spellCheck={false}
-                        className="font-mono"
-                      />
-                      {err(`headers.${i}.value`)}
-                    </div>
+                    {HEADER_PARTS.map(({ part, label, placeholder, spellCheck }) => (
+                      <div key={part}>
+                        <Input
+                          aria-label={label}
+                          value={h[part]}
+                          placeholder={placeholder}
+                          onChange={(e) => set("headers", form.headers.map((x, j) => (j === i ? { ...x, [part]: e.target.value } : x)))}
+                          aria-invalid={!!errors[`headers.${i}.${part}`] || undefined}
+                          aria-describedby={describe(`headers.${i}.${part}`)}
+                          spellCheck={spellCheck}
+                          className="font-mono"
+                        />
+                        {err(`headers.${i}.${part}`)}
+                      </div>
+                    ))}
                     <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${h.name || i + 1}`} onClick={() => set("headers", form.headers.filter((_, j) => j !== i))}>
                       <Trash2 className="size-4" aria-hidden />
                     </Button>
@@ -187,24 +174,24 @@ export function WebhookDialog({
                 </Button>
               </fieldset>
 
-              <div>
-                <Label htmlFor={`${base}-payload`}>Payload</Label>
-                <textarea
-                  id={`${base}-payload`}
-                  value={form.payload}
-                  onChange={(e) => set("payload", e.target.value)}
-                  rows={5}
-                  spellCheck={false}
-                  placeholder={'{"text": "Deploy with ${DEPLOY_KEY}"}'}
-                  className={cn(inputClass, "mt-1.5 font-mono")}
-                  aria-invalid={!!errors.payload || undefined}
-                  aria-describedby={describe("payload", `${base}-payload-hint`)}
-                />
-                <p id={`${base}-payload-hint`} className="mt-1 text-xs text-slate-500">
-                  JSON. Empty: the event as JSON. Values are JSON-escaped inside strings; write $${"{...}"} for a literal ${"{...}"}.
-                </p>
-                {err("payload")}
-              </div>
+              <Field
+                id={`${base}-payload`}
+                label="Payload"
+                hint={<>JSON. Empty: the event as JSON. Values are JSON-escaped inside strings; write $${"{...}"} for a literal ${"{...}"}.</>}
+                errors={errors.payload}
+              >
+                {(control) => (
+                  <textarea
+                    {...control}
+                    value={form.payload}
+                    onChange={(e) => set("payload", e.target.value)}
+                    rows={5}
+                    spellCheck={false}
+                    placeholder={'{"text": "Deploy with ${DEPLOY_KEY}"}'}
+                    className={cn(inputClass, "mt-1.5 font-mono")}
+                  />
+                )}
+              </Field>
 
               <div>
                 <span className="block text-sm font-medium text-slate-900" id={`${base}-secrets-label`}>
