@@ -3,7 +3,7 @@
 // page jump (a number field; Enter or Go), with the range shown.
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { inputClass } from "@/components/ui/field";
+import { inputClass, Options } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 
 const PAGE_SIZES = [10, 25, 50, 100] as const;
@@ -43,11 +43,7 @@ export function Pagination({
         <label className="inline-flex items-center gap-1.5 whitespace-nowrap">
           <span>Per page</span>
           <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))} className={cn(inputClass, "w-auto py-1 pr-8")}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
+            <Options values={PAGE_SIZES} />
           </select>
         </label>
       </div>

@@ -19,6 +19,16 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 
 type SortKey = "name" | "updated" | "version";
 
+const columnHeaderClass = "whitespace-nowrap px-4 py-3 text-left font-semibold";
+
+function ColumnHeader({ children }: { children: ReactNode }) {
+  return (
+    <th scope="col" className={columnHeaderClass}>
+      {children}
+    </th>
+  );
+}
+
 /** Cell classes: a labelled line of a card on phones, a plain cell from md up. */
 export const cellClass =
   "flex items-baseline justify-between gap-4 px-4 py-1 text-right md:table-cell md:py-3 md:text-left " +
@@ -40,7 +50,7 @@ function SortHeader({
   const ariaSort = active ? ((sortKey === "name") === (active === "asc") ? "ascending" : "descending") : "none";
   const Icon = active ? (ariaSort === "ascending" ? ArrowUp : ArrowDown) : ArrowUpDown;
   return (
-    <th scope="col" aria-sort={ariaSort} className="whitespace-nowrap px-4 py-3 text-left font-semibold">
+    <th scope="col" aria-sort={ariaSort} className={columnHeaderClass}>
       <button
         type="button"
         onClick={() => onSort(active === "asc" ? (`-${sortKey}` as const) : sortKey)}
@@ -187,23 +197,13 @@ export function SecretsTable({
         <thead className="bg-slate-50 text-slate-700 max-md:sr-only">
           <tr className="md:border-b md:border-slate-200">
             <SortHeader label="Name" sortKey="name" query={query} onSort={onSort} />
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Value
-            </th>
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Visibility
-            </th>
+            <ColumnHeader>Value</ColumnHeader>
+            <ColumnHeader>Visibility</ColumnHeader>
             <SortHeader label="Version" sortKey="version" query={query} onSort={onSort} />
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Used by
-            </th>
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Last used
-            </th>
+            <ColumnHeader>Used by</ColumnHeader>
+            <ColumnHeader>Last used</ColumnHeader>
             <SortHeader label="Last changed" sortKey="updated" query={query} onSort={onSort} />
-            <th scope="col" className="whitespace-nowrap px-4 py-3 text-left font-semibold">
-              Details
-            </th>
+            <ColumnHeader>Details</ColumnHeader>
             <th scope="col" className="px-4 py-3 text-right font-semibold">
               Actions
             </th>

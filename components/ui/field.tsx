@@ -25,6 +25,15 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] |
   );
 }
 
+/** A select's options, one per value, each shown as its value. */
+export function Options({ values }: { values: readonly (string | number)[] }) {
+  return values.map((v) => (
+    <option key={v} value={v}>
+      {v}
+    </option>
+  ));
+}
+
 export function FormAlert({ message }: { message?: string | null }) {
   if (!message) return null;
   return (

@@ -1,7 +1,6 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
-import { AuthForm } from "@/components/auth/auth-form";
-import { FormAlert } from "@/components/ui/field";
+import type { TSearchParams } from "@/app/page-props";
+import { AuthPage, EMAIL_FIELD } from "@/components/auth/auth-page";
 import { signIn } from "@/auth";
 import { oauthProviders } from "@/auth";
 import { currentUser } from "@/lib/session";
@@ -15,7 +14,7 @@ const OAUTH_ERRORS: Record<string, string> = {
   EmailNotVerified: "Your identity provider has not verified this email address, so it cannot be used here.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   if (await currentUser()) redirect("/teams");
   const sp = await searchParams;
   const next = typeof sp.next === "string" ? sp.next : typeof sp.callbackUrl === "string" ? sp.callbackUrl : "";
@@ -24,26 +23,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     const o = typeof p === "function" ? p() : p;
     return { id: o.id, name: o.name };
   });
+  const password = { name: "password", label: "Password", type: "password", autoComplete: "current-password" };
   return (
-    <>
-      <h1 className="text-2xl font-bold">Sign in</h1>
-      {error ? (
-        <div className="mt-4">
-          <FormAlert message={error} />
-        </div>
-      ) : null}
-      <div className="mt-6">
-        <AuthForm
-          action={signInAction}
-          formAction={signInFormAction}
-          submitLabel="Sign in"
-          hidden={next ? { next } : undefined}
-          fields={[
-            { name: "email", label: "Email", type: "email", autoComplete: "email" },
-            { name: "password", label: "Password", type: "password", autoComplete: "current-password" },
-          ]}
-        />
-      </div>
+    <AuthPage
+      title="Sign in"
+      notice={error}
+      next={next}
+      form={{ action: signInAction, formAction: signInFormAction, submitLabel: "Sign in", fields: [EMAIL_FIELD, password] }}
+      other={{ prompt: "No account yet?", href: "/sign-up", label: "Create one" }}
+    >
       {providers.length > 0 ? (
         <div className="mt-6 space-y-2 border-t border-slate-200 pt-6">
           {providers.map((p) => (
@@ -61,12 +49,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           ))}
         </div>
       ) : null}
-      <p className="mt-6 text-sm text-slate-600">
-        No account yet?{" "}
-        <Link href="/sign-up" className="font-semibold text-indigo-700">
-          Create one
-        </Link>
-      </p>
-    </>
+    </AuthPage>
   );
 }

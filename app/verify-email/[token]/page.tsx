@@ -1,16 +1,11 @@
 import Link from "next/link";
+import type { TPageProps } from "@/app/page-props";
 import { verifyEmailAction } from "./actions";
 
 export const metadata = { title: "Verify email" };
 
 // The link from a verification email. Opening it changes nothing; the button posts the token once.
-export default async function VerifyEmailPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ token: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function VerifyEmailPage({ params, searchParams }: TPageProps<{ token: string }>) {
   const { token } = await params;
   const { result } = await searchParams;
   return (

@@ -1,9 +1,11 @@
 import Link from "next/link";
+import type { ComponentProps, ReactNode } from "react";
 import { PageHeader } from "@/components/shared/page-header";
-import { inputClass } from "@/components/ui/field";
+import { inputClass, Options } from "@/components/ui/field";
 import { Table, TableBody, TableHeader, Td } from "@/components/ui/table";
 import { listAuditEvents } from "@/lib/dal/audit";
 import { AUDIT_ACTIONS, ZAuditQuery, type TAuditQuery } from "@/lib/validation/audit";
+import type { TPageProps } from "@/app/page-props";
 import { openSettingsPage } from "../settings-page";
 
 export const metadata = { title: "Audit log" };
@@ -17,6 +19,25 @@ function queryString(q: TAuditQuery, extra: Record<string, string> = {}): string
   return sp.toString();
 }
 
+/** One filter of the form: its label around its control. */
+function Filter({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <label className="text-sm sm:col-span-1">
+      <span className="font-medium">{label}</span>
+      {children}
+    </label>
+  );
+}
+
+/** A text or date filter: an input named after its query key, showing the key's current value. */
+function FilterInput({ label, name, q, ...props }: { label: string; name: "actor" | "target" | "from" | "to"; q: TAuditQuery } & ComponentProps<"input">) {
+  return (
+    <Filter label={label}>
+      <input name={name} defaultValue={q[name] ?? ""} className={`${inputClass} mt-1`} {...props} />
+    </Filter>
+  );
+}
+
 function describe(details: Record<string, unknown> | null): string {
   if (!details) return "";
   return Object.entries(details)
@@ -24,13 +45,7 @@ function describe(details: Record<string, unknown> | null): string {
     .join(", ");
 }
 
-export default async function AuditPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ team: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuditPage({ params, searchParams }: TPageProps<{ team: string }>) {
   // Server-rendered with GET filters and links (it works without JavaScript and changes nothing), so it has no
   // client query; its opening and table chrome are the other pages'.
   const settings = await openSettingsPage(params, "audit");
@@ -68,33 +83,16 @@ export default async function AuditPage({
         <p className="mt-1 text-sm text-slate-600">Every change to secrets and members, and every sign-in, newest first. Times are UTC.</p>
       </PageHeader>
       <form method="get" className="grid gap-3 rounded-lg bg-white p-4 shadow-xs ring-1 ring-slate-200 sm:grid-cols-6" aria-label="Filter events">
-        <label className="text-sm sm:col-span-1">
-          <span className="font-medium">Actor</span>
-          <input name="actor" defaultValue={q.actor ?? ""} className={`${inputClass} mt-1`} placeholder="email" />
-        </label>
-        <label className="text-sm sm:col-span-1">
-          <span className="font-medium">Action</span>
+        <FilterInput label="Actor" name="actor" q={q} placeholder="email" />
+        <Filter label="Action">
           <select name="action" defaultValue={q.action ?? ""} className={`${inputClass} mt-1`}>
             <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
+            <Options values={AUDIT_ACTIONS} />
           </select>
-        </label>
-        <label className="text-sm sm:col-span-1">
-          <span className="font-medium">Target</span>
-          <input name="target" defaultValue={q.target ?? ""} className={`${inputClass} mt-1`} placeholder="name or email" />
-        </label>
-        <label className="text-sm sm:col-span-1">
-          <span className="font-medium">From</span>
-          <input type="date" name="from" defaultValue={q.from ?? ""} className={`${inputClass} mt-1`} />
-        </label>
-        <label className="text-sm sm:col-span-1">
-          <span className="font-medium">To</span>
-          <input type="date" name="to" defaultValue={q.to ?? ""} className={`${inputClass} mt-1`} />
-        </label>
+        </Filter>
+        <FilterInput label="Target" name="target" q={q} placeholder="name or email" />
+        <FilterInput label="From" name="from" q={q} type="date" />
+        <FilterInput label="To" name="to" q={q} type="date" />
         <div className="flex items-end gap-2 sm:col-span-1">
           <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-on-accent hover:bg-indigo-500">
             Filter

@@ -5,17 +5,12 @@ import { PageHeader } from "@/components/shared/page-header";
 import { listSecrets } from "@/lib/dal/secrets";
 import { secretsKeys } from "@/lib/queries/keys";
 import { ZListSecretsQuery } from "@/lib/validation/secrets";
+import type { TPageProps } from "@/app/page-props";
 import { openSettingsPage } from "../settings-page";
 
 export const metadata = { title: "Team secrets" };
 
-export default async function SecretsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ team: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function SecretsPage({ params, searchParams }: TPageProps<{ team: string }>) {
   const page = await openSettingsPage(params, "secrets");
   const { team } = page;
   const sp = await searchParams;
