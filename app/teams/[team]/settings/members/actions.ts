@@ -7,13 +7,14 @@ import { createInvitation, revokeInvitation } from "@/lib/dal/invitations";
 import { changeMemberRole, leaveTeam, removeMember, transferOwnership } from "@/lib/dal/members";
 import { isMailConfigured, sendMail } from "@/lib/mail";
 import { runTeamAction } from "@/lib/team-action";
+import { dalAction, teamScope } from "../dal-action";
 import { ZChangeRoleInput, ZInvitationRef, ZInviteInput, ZMemberRef } from "@/lib/validation/members";
 
 const membersPath = (slug: string) => `/teams/${slug}/settings/members`;
 
 export async function inviteMemberAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("inviteMember", teamSlug, ZInviteInput, input, async (ctx, data) => {
-    const inv = await createInvitation({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
+    const inv = await createInvitation({ ...teamScope(ctx), ...data });
     const link = `${await appOrigin()}/invite/${inv.token}`;
     const mailed = isMailConfigured()
       ? await sendMail(
@@ -26,29 +27,14 @@ export async function inviteMemberAction(teamSlug: unknown, input: unknown) {
   }, membersPath);
 }
 
-export async function revokeInvitationAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("revokeInvitation", teamSlug, ZInvitationRef, input, (ctx, data) =>
-    revokeInvitation({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
-}
-
-export async function changeMemberRoleAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("changeMemberRole", teamSlug, ZChangeRoleInput, input, (ctx, data) =>
-    changeMemberRole({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
-}
-
-export async function removeMemberAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("removeMember", teamSlug, ZMemberRef, input, (ctx, data) =>
-    removeMember({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
-}
-
-export async function transferOwnershipAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("transferOwnership", teamSlug, ZMemberRef, input, (ctx, data) =>
-    transferOwnership({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), membersPath);
-}
+export const revokeInvitationAction = dalAction("revokeInvitation", ZInvitationRef, revokeInvitation, membersPath);
+export const changeMemberRoleAction = dalAction("changeMemberRole", ZChangeRoleInput, changeMemberRole, membersPath);
+export const removeMemberAction = dalAction("removeMember", ZMemberRef, removeMember, membersPath);
+export const transferOwnershipAction = dalAction("transferOwnership", ZMemberRef, transferOwnership, membersPath);
 
 export async function leaveTeamAction(teamSlug: unknown) {
   return runTeamAction("leaveTeam", teamSlug, z.object({}), {}, async (ctx) => {
-    await leaveTeam({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta });
+    await leaveTeam(teamScope(ctx));
     return null;
   }, () => "/teams");
 }

@@ -10,6 +10,7 @@ import { createSecret, deleteSecret, rotateSecret } from "@/lib/dal/secrets";
 import type { ActionResult } from "@/lib/errors";
 import { validationFailure } from "@/lib/server-action";
 import { runTeamAction } from "@/lib/team-action";
+import { dalAction, teamScope, type TTeamScope } from "../dal-action";
 import {
   checkUploadedValue,
   SECRET_VALUE_MAX_BYTES,
@@ -64,42 +65,39 @@ function lifecycleFields(formData: FormData): Record<string, FormDataEntryValue 
   };
 }
 
-export async function createSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
+/**
+ * Create and Rotate: the value (pasted, or the uploaded file's text) beside the form's other fields and its
+ * expiry and rotation fields. A refused file answers with every field's problem; the value is tainted before
+ * the write; the answer is the secret's name and version only.
+ */
+async function writeValue<S extends z.ZodType<object>>(
+  where: string,
+  teamSlug: unknown,
+  formData: FormData,
+  schema: S,
+  fields: (formData: FormData) => Record<string, unknown>,
+  write: (args: TTeamScope & z.infer<S>) => Promise<TSecretRef>,
+): Promise<ActionResult<TSecretRef>> {
   if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
   const read = await readValue(formData);
-  const fields = {
-    name: formData.get("name"),
-    visibility: formData.get("visibility"),
-    description: formData.get("description"),
-    ...lifecycleFields(formData),
-  };
-  if ("fileError" in read) return fileFailure(ZCreateSecretInput, fields, read.fileError);
+  const input = { ...fields(formData), ...lifecycleFields(formData) };
+  if ("fileError" in read) return fileFailure(schema, input, read.fileError);
   taintValue(read.value, formData);
-  return runTeamAction("createSecret", teamSlug, ZCreateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
-    const s = await createSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
+  return runTeamAction(where, teamSlug, schema, { ...input, value: read.value }, async (ctx, data) => {
+    const s = await write({ ...teamScope(ctx), ...data });
     return { name: s.name, version: s.version };
   }, secretsPath);
+}
+
+export async function createSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
+  return writeValue("createSecret", teamSlug, formData, ZCreateSecretInput, (fd) => ({ name: fd.get("name"), visibility: fd.get("visibility"), description: fd.get("description") }), createSecret);
 }
 
 export async function rotateSecretAction(teamSlug: unknown, formData: FormData): Promise<ActionResult<TSecretRef>> {
-  if (!(formData instanceof FormData)) return validationFailure({ value: ["Enter a secret value."] });
-  const read = await readValue(formData);
-  const fields = { secretId: formData.get("secretId"), expectedVersion: formData.get("expectedVersion"), ...lifecycleFields(formData) };
-  if ("fileError" in read) return fileFailure(ZRotateSecretInput, fields, read.fileError);
-  taintValue(read.value, formData);
-  return runTeamAction("rotateSecret", teamSlug, ZRotateSecretInput, { ...fields, value: read.value }, async (ctx, data) => {
-    const s = await rotateSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
-    return { name: s.name, version: s.version };
-  }, secretsPath);
+  return writeValue("rotateSecret", teamSlug, formData, ZRotateSecretInput, (fd) => ({ secretId: fd.get("secretId"), expectedVersion: fd.get("expectedVersion") }), rotateSecret);
 }
 
-export async function deleteSecretAction(
-  teamSlug: unknown,
-  input: { secretId: unknown; expectedVersion: unknown },
-): Promise<ActionResult<{ name: string }>> {
-  return runTeamAction("deleteSecret", teamSlug, ZDeleteSecretInput, input, (ctx, data) =>
-    deleteSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), secretsPath);
-}
+export const deleteSecretAction = dalAction("deleteSecret", ZDeleteSecretInput, deleteSecret, secretsPath);
 
 /**
  * Check value: does the pasted candidate match the stored value? Answers matches (with the version) or not,
@@ -114,7 +112,7 @@ export async function checkSecretValueAction(teamSlug: unknown, formData: FormDa
   const candidate = typeof raw === "string" ? raw.replace(/\r\n/g, "\n") : "";
   taintValue(candidate, formData);
   return runTeamAction("checkSecretValue", teamSlug, ZCheckSecretValueInput, { secretId: formData.get("secretId"), candidate }, (ctx, data) =>
-    checkSecretValue({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }),
+    checkSecretValue({ ...teamScope(ctx), ...data }),
   );
 }
 
@@ -122,10 +120,4 @@ export async function checkSecretValueAction(teamSlug: unknown, formData: FormDa
  * Edit details (Owners and Admins): description, expiry date, rotation period, stop serving after expiry (each
  * optional: missing is unchanged). Names the fields that changed; never echoes their text.
  */
-export async function updateSecretDetailsAction(
-  teamSlug: unknown,
-  input: { secretId: unknown; description?: unknown; expiresOn?: unknown; rotateEveryDays?: unknown; stopServingAfterExpiry?: unknown },
-): Promise<ActionResult<{ name: string; changed: string[] }>> {
-  return runTeamAction("updateSecretDetails", teamSlug, ZUpdateSecretDetailsInput, input, (ctx, data) =>
-    updateSecretDetails({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), secretsPath);
-}
+export const updateSecretDetailsAction = dalAction("updateSecretDetails", ZUpdateSecretDetailsInput, updateSecretDetails, secretsPath);

@@ -3,6 +3,7 @@
 // token is returned once, to the Owner or Admin who created it, and never stored.
 import { createAccessToken, revokeAccessToken } from "@/lib/dal/access-tokens";
 import { runTeamAction } from "@/lib/team-action";
+import { teamScope } from "../dal-action";
 import { ZCreateTokenInput, ZTokenRef } from "@/lib/validation/tokens";
 
 const tokensPath = (slug: string) => `/teams/${slug}/settings/tokens`;
@@ -13,7 +14,7 @@ export async function createTokenAction(teamSlug: unknown, input: unknown) {
     teamSlug,
     ZCreateTokenInput,
     input,
-    (ctx, data) => createAccessToken({ actor: ctx.actor, teamSlug: ctx.teamSlug, data, meta: ctx.meta }),
+    (ctx, data) => createAccessToken({ ...teamScope(ctx), data }),
     tokensPath,
   );
 }
@@ -24,7 +25,7 @@ export async function revokeTokenAction(teamSlug: unknown, input: unknown) {
     teamSlug,
     ZTokenRef,
     input,
-    (ctx, data) => revokeAccessToken({ actor: ctx.actor, teamSlug: ctx.teamSlug, tokenId: data.tokenId, meta: ctx.meta }),
+    (ctx, data) => revokeAccessToken({ ...teamScope(ctx), tokenId: data.tokenId }),
     tokensPath,
   );
 }

@@ -5,6 +5,7 @@ import { redeliverDelivery, sendTestDelivery } from "@/lib/jobs/webhook-delivery
 import { rotateSigningSecret } from "@/lib/dal/webhook-signing";
 import { createWebhook, deleteWebhook, setSecretAllowedHosts, updateWebhook } from "@/lib/dal/webhooks";
 import { runTeamAction } from "@/lib/team-action";
+import { dalAction, teamScope } from "../dal-action";
 import { ZAllowedHosts, ZDeliveryRef, ZUpdateWebhookInput, ZWebhookInput, ZWebhookRef } from "@/lib/validation/webhooks";
 
 const webhooksPath = (slug: string) => `/teams/${slug}/settings/webhooks`;
@@ -12,35 +13,29 @@ const webhooksPath = (slug: string) => `/teams/${slug}/settings/webhooks`;
 // Owners/Admins get the new webhook's signing secret in this response, once; nothing else ever carries it.
 export async function createWebhookAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("createWebhook", teamSlug, ZWebhookInput, input, (ctx, data) =>
-    createWebhook({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, data }), webhooksPath);
+    createWebhook({ ...teamScope(ctx), data }), webhooksPath);
 }
 
 export async function updateWebhookAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("updateWebhook", teamSlug, ZUpdateWebhookInput, input, (ctx, { webhookId, ...data }) =>
-    updateWebhook({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, webhookId, data }), webhooksPath);
+    updateWebhook({ ...teamScope(ctx), webhookId, data }), webhooksPath);
 }
 
-export async function deleteWebhookAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("deleteWebhook", teamSlug, ZWebhookRef, input, (ctx, data) =>
-    deleteWebhook({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), webhooksPath);
-}
+export const deleteWebhookAction = dalAction("deleteWebhook", ZWebhookRef, deleteWebhook, webhooksPath);
 
 export async function sendTestWebhookAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("sendTestWebhook", teamSlug, ZWebhookRef, input, async (ctx, data) => {
-    const r = await sendTestDelivery({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data });
+    const r = await sendTestDelivery({ ...teamScope(ctx), ...data });
     return outcomeOnly(r);
   }, webhooksPath);
 }
 
 // Owners/Admins: the new signing secret is in this response, once; the previous one signs for 24 more hours.
-export async function rotateSigningSecretAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("rotateSigningSecret", teamSlug, ZWebhookRef, input, (ctx, data) =>
-    rotateSigningSecret({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), webhooksPath);
-}
+export const rotateSigningSecretAction = dalAction("rotateSigningSecret", ZWebhookRef, rotateSigningSecret, webhooksPath);
 
 export async function redeliverAction(teamSlug: unknown, input: unknown) {
   return runTeamAction("redeliver", teamSlug, ZDeliveryRef, input, async (ctx, data) =>
-    outcomeOnly(await redeliverDelivery({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data })), webhooksPath);
+    outcomeOnly(await redeliverDelivery({ ...teamScope(ctx), ...data })), webhooksPath);
 }
 
 // Outcome only: the redacted details are in the delivery log.
@@ -48,7 +43,4 @@ function outcomeOnly(r: Awaited<ReturnType<typeof sendTestDelivery>>) {
   return "outcome" in r ? { status: r.status, outcome: r.outcome, statusCode: r.statusCode } : { status: r.status, outcome: null, statusCode: null };
 }
 
-export async function setAllowedHostsAction(teamSlug: unknown, input: unknown) {
-  return runTeamAction("setAllowedHosts", teamSlug, ZAllowedHosts, input, (ctx, data) =>
-    setSecretAllowedHosts({ actor: ctx.actor, teamSlug: ctx.teamSlug, meta: ctx.meta, ...data }), webhooksPath);
-}
+export const setAllowedHostsAction = dalAction("setAllowedHosts", ZAllowedHosts, setSecretAllowedHosts, webhooksPath);
