@@ -37,8 +37,7 @@ test.describe.serial("team-secrets CLI", () => {
 
   test("setup: two secrets and a token from the UI", async ({ asRole, leak }) => {
     const page = await asRole("admin");
-    const secrets = new SecretsPage(page, leak);
-    await secrets.goto(tag);
+    const secrets = await SecretsPage.open(page, leak, tag);
     values[A] = leak.value("cli a");
     values[B] = `${leak.value("cli b")} with spaces, "quotes" and $dollar`;
     leak.register("cli b full", values[B]);
@@ -121,8 +120,7 @@ test.describe.serial("team-secrets CLI", () => {
     try {
       await expect.poll(run.out, { timeout: 10_000 }).toContain(`start ${values[B]}`);
       const page = await asRole("admin");
-      const secrets = new SecretsPage(page, leak);
-      await secrets.goto(tag);
+      const secrets = await SecretsPage.open(page, leak, tag);
       const next = leak.value("cli b rotated");
       await secrets.rotate(B, next);
       await expect.poll(run.out, { timeout: 20_000 }).toContain(`start ${next}`);

@@ -5,7 +5,7 @@
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { BASE_URL } from "./support/env";
-import { newTag, SecretsPage } from "./support/secrets-page";
+import { openForNewTag, SecretsPage } from "./support/secrets-page";
 import { createToken } from "./support/tokens-page";
 
 /** Reloads until the row shows `text` (Last used and versions are flushed every USAGE_FLUSH_MS, 500 ms here). */
@@ -20,10 +20,8 @@ async function expectRowText(secrets: SecretsPage, tag: string, name: string, te
 test("after a rotation the row, Rotate and History name the token still on the old version", async ({ asRole, leak }) => {
   test.setTimeout(120_000); // two tokens made through the UI, and a few waits for the usage recorder's flush
   const page: Page = await asRole("admin");
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `ZZ_CV_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("consumer versions v1") });
   const [fast, slow] = [`cv fast ${tag}`, `cv slow ${tag}`];
   const tokens = { fast: await createToken(page, { name: fast, secrets: [{ name }] }), slow: await createToken(page, { name: slow, secrets: [{ name }] }) };
@@ -62,8 +60,7 @@ test("after a rotation the row, Rotate and History name the token still on the o
   await history.getByRole("button", { name: "Close" }).click();
 
   // Editors see the consumers (Used by) but not who is on which version.
-  const editor = new SecretsPage(await asRole("editor"), leak);
-  await editor.goto(tag);
+  const editor = await SecretsPage.open(await asRole("editor"), leak, tag);
   await expect(editor.row(name)).toBeVisible();
   await expect(editor.row(name)).not.toContainText("still on");
 

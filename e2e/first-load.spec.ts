@@ -2,7 +2,7 @@
 // part of its first load (components/ui/deferred.tsx). Their code is fetched when first opened, and the
 // dialog then behaves as before: it opens from its button, takes focus, and gives it back on Escape.
 import { expect, test } from "./fixtures";
-import { SecretsPage, newTag } from "./support/secrets-page";
+import { openForNewTag } from "./support/secrets-page";
 import { storageStatePath } from "./support/env";
 
 test.use({ storageState: storageStatePath("admin") });
@@ -11,10 +11,8 @@ const scriptCount = (page: import("@playwright/test").Page) =>
   page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /\.js(\?|$)/.test(new URL(e.name).pathname)).length);
 
 test("a row's Rotate dialog is fetched when first opened, then opens, takes focus and returns it", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `FIRST_LOAD_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("first load"), visibility: "Masked" });
 
   await page.reload({ waitUntil: "networkidle" });

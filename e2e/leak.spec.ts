@@ -3,16 +3,14 @@
 // (e2e/fixtures) checks every response of this and every other test; this test makes sure the kinds of
 // response it must cover were really recorded.
 import { expect, test } from "./fixtures";
-import { newTag, SecretsPage, secretField } from "./support/secrets-page";
+import { openForNewTag, secretField, SecretsPage } from "./support/secrets-page";
 
 test("values typed into the app never come back: pages, RSC, server actions, JSON, redirects, server log", async ({ asRole, leak }) => {
   // The tour opens every settings page as three roles: about 30 s on a quiet machine, so the default 30 s
   // budget of one test is too tight for it on a loaded one.
   test.setTimeout(120_000);
-  const tag = newTag();
   const adminPage = await asRole("admin");
-  const admin = new SecretsPage(adminPage, leak);
-  await admin.goto(tag);
+  const { tag, secrets: admin } = await openForNewTag(adminPage, leak);
 
   await admin.add({ name: `LEAK_TYPED_${tag}`, value: leak.value("leak typed"), visibility: "Masked" });
   await admin.add({ name: `LEAK_RESTRICTED_${tag}`, value: leak.value("leak restricted"), visibility: "Restricted" });
@@ -64,8 +62,7 @@ test("values typed into the app never come back: pages, RSC, server actions, JSO
   expect(exported.status(), "the audit export opens for the Admin").toBe(200);
 
   const editorPage = await asRole("editor");
-  const editor = new SecretsPage(editorPage, leak);
-  await editor.goto(tag);
+  const editor = await SecretsPage.open(editorPage, leak, tag);
   await expect(editor.row(`LEAK_RESTRICTED_${tag}`)).toContainText("Restricted");
   await editor.apiList(tag);
   expect((await editorPage.goto("/teams/acme/settings/members"))?.status(), "Members opens for the Editor").toBe(200);

@@ -56,8 +56,7 @@ test("owner invites an editor, promotes them to admin, then removes them; the op
   const email = `invitee-${tag}@example.com`;
   const owner = await asRole("owner");
   const secretName = `MEMBERS_${tag.toUpperCase()}`;
-  const ownerSecrets = new SecretsPage(owner, leak);
-  await ownerSecrets.goto(secretName);
+  const ownerSecrets = await SecretsPage.open(owner, leak, secretName);
   await ownerSecrets.add({ name: secretName, value: leak.value("members spec value"), visibility: "Masked" });
 
   const path = await invite(owner, email, "Editor");

@@ -3,21 +3,14 @@
 // descriptions without an Edit button. Driven by accessible names only. Names start with ZZ_ so they sort after the seeded secrets that other specs
 // expect on the first page of the unfiltered table.
 import { expect, test } from "./fixtures";
-import { newTag, SecretsPage, secretField } from "./support/secrets-page";
+import { openForNewTag, SecretsPage } from "./support/secrets-page";
 
 test("an Admin adds a described secret, edits its details, is refused over 500 characters, and finds it by its description", async ({ asRole, leak }) => {
-  const tag = newTag();
-  const name = `ZZ_DESC_${tag}`;
   const admin = await asRole("admin");
-  const secrets = new SecretsPage(admin, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(admin, leak);
+  const name = `ZZ_DESC_${tag}`;
 
-  const dialog = await secrets.openNewSecret();
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
-  await dialog.getByLabel("Description").fill(`Billing webhook key ${tag}, owned by finance`);
-  await secretField(dialog).fill(leak.value("described value"));
-  await dialog.getByRole("button", { name: "Add secret" }).click();
-  await expect(dialog).toBeHidden();
+  await secrets.add({ name, description: `Billing webhook key ${tag}, owned by finance`, value: leak.value("described value") });
   await expect(secrets.row(name)).toContainText(`Billing webhook key ${tag}, owned by finance`);
 
   // Edit details: the dialog is titled "Edit NAME" and starts with the stored text.
@@ -61,21 +54,13 @@ test("an Admin adds a described secret, edits its details, is refused over 500 c
 });
 
 test("an Editor sees descriptions but has no Edit button", async ({ asRole, leak }) => {
-  const tag = newTag();
-  const name = `ZZ_EDESC_${tag}`;
   const admin = await asRole("admin");
-  const adminPage = new SecretsPage(admin, leak);
-  await adminPage.goto(tag);
-  const dialog = await adminPage.openNewSecret();
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
-  await dialog.getByLabel("Description").fill(`Read-only for editors ${tag}`);
-  await secretField(dialog).fill(leak.value("editor-visible secret"));
-  await dialog.getByRole("button", { name: "Add secret" }).click();
-  await expect(dialog).toBeHidden();
+  const { tag, secrets: adminPage } = await openForNewTag(admin, leak);
+  const name = `ZZ_EDESC_${tag}`;
+  await adminPage.add({ name, description: `Read-only for editors ${tag}`, value: leak.value("editor-visible secret") });
 
   const editor = await asRole("editor");
-  const editorPage = new SecretsPage(editor, leak);
-  await editorPage.goto(tag);
+  const editorPage = await SecretsPage.open(editor, leak, tag);
   await expect(editorPage.row(name)).toContainText(`Read-only for editors ${tag}`);
   await expect(editor.getByRole("button", { name: `Edit ${name}`, exact: true })).toHaveCount(0);
 });

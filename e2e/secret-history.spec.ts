@@ -3,17 +3,15 @@
 // secret's fingerprints never reach them.
 import { expect, test } from "./fixtures";
 import { storageStatePath } from "./support/env";
-import { newTag, SecretsPage } from "./support/secrets-page";
+import { openForNewTag, SecretsPage } from "./support/secrets-page";
 
 test.use({ storageState: storageStatePath("admin") });
 
 const FINGERPRINT = /^[0-9a-f]{16}$/;
 
 test("an Admin sees every version with who, how and fingerprint; the newest is current", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `HISTORY_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("history v1") });
   const fp1 = await secrets.fingerprint(name).innerText();
   await secrets.rotate(name, leak.value("history v2"));
@@ -41,9 +39,7 @@ test("an Admin sees every version with who, how and fingerprint; the newest is c
 });
 
 test("an Editor opens History: Masked fingerprints shown, a Restricted one's hidden everywhere", async ({ leak, asRole }) => {
-  const tag = newTag();
-  const admin = new SecretsPage(await asRole("admin"), leak);
-  await admin.goto(tag);
+  const { tag, secrets: admin } = await openForNewTag(await asRole("admin"), leak);
   await admin.add({ name: `HIST_MASKED_${tag}`, value: leak.value("history masked") });
   await admin.add({ name: `HIST_RESTRICTED_${tag}`, value: leak.value("history restricted"), visibility: "Restricted" });
   const maskedFp = await admin.fingerprint(`HIST_MASKED_${tag}`).innerText();
@@ -51,8 +47,7 @@ test("an Editor opens History: Masked fingerprints shown, a Restricted one's hid
   expect(restrictedFp).toMatch(FINGERPRINT);
 
   const page = await asRole("editor");
-  const editor = new SecretsPage(page, leak);
-  await editor.goto(tag);
+  await SecretsPage.open(page, leak, tag);
   await expect(page.getByRole("button", { name: /^Rotate / })).toHaveCount(0);
 
   await page.getByRole("button", { name: `History HIST_MASKED_${tag}`, exact: true }).click();

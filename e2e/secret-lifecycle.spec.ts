@@ -3,16 +3,14 @@
 // Secrets tab's badge ("Secrets, N due"). Driven by accessible names only. Names start with ZZ_ so they sort after the seeded secrets that other specs
 // expect on the first page of the unfiltered table.
 import { expect, test } from "./fixtures";
-import { newTag, SecretsPage, secretField } from "./support/secrets-page";
+import { openForNewTag, secretField, SecretsPage } from "./support/secrets-page";
 
 const DAY = 86_400_000;
 const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString().slice(0, 10);
 
 test("an Admin sets expiry and rotation on New secret; rows show their status; Due filters them; the Secrets tab counts them", async ({ asRole, leak }) => {
-  const tag = newTag();
   const page = await asRole("admin");
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
 
   const add = async (name: string, fields: { expiresOn?: string; rotateEvery?: string; stop?: boolean }) => {
     const dialog = await secrets.openNewSecret();
@@ -62,11 +60,9 @@ test("an Admin sets expiry and rotation on New secret; rows show their status; D
 });
 
 test("Edit details and Rotate show the policy and change it; a bad period is refused on its field", async ({ asRole, leak }) => {
-  const tag = newTag();
-  const name = `ZZ_POLICY_${tag}`;
   const page = await asRole("owner");
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
+  const name = `ZZ_POLICY_${tag}`;
   await secrets.add({ name, value: leak.value("policy value") });
   await expect(secrets.row(name)).not.toContainText("Expire");
 

@@ -1,18 +1,16 @@
 // An Admin adds secrets (typed with the reveal toggle, uploaded as text and JSON), rotates and deletes one.
 import { expect, test } from "./fixtures";
 import { storageStatePath } from "./support/env";
-import { newTag, SecretsPage, secretField, textSecurity } from "./support/secrets-page";
+import { newTag, openForNewTag, secretField, SecretsPage, textSecurity } from "./support/secrets-page";
 
 test.use({ storageState: storageStatePath("admin") });
 
 const FINGERPRINT = /^[0-9a-f]{16}$/;
 
 test("adds a secret by typing; Reveal secret / Hide secret toggles the field's obfuscation", async ({ page, leak }) => {
-  const tag = newTag();
-  const name = `TYPED_${tag}`;
   const value = `${leak.value("typed line 1")}\n${leak.value("typed line 2")}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
+  const name = `TYPED_${tag}`;
 
   const dialog = await secrets.openNewSecret();
   await dialog.getByLabel("Name", { exact: true }).fill(name);
@@ -51,9 +49,7 @@ test("adds a secret by typing; Reveal secret / Hide secret toggles the field's o
 });
 
 test("adds secrets from an uploaded text file and JSON file; the file's content is the value", async ({ page, leak }) => {
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
 
   const text = `${leak.value("uploaded text")}\n`;
   const json = JSON.stringify({ type: "service_account", private_key: leak.value("uploaded json") }, null, 2);
@@ -74,8 +70,7 @@ test("adds secrets from an uploaded text file and JSON file; the file's content 
 });
 
 test("the upload shows the chosen file and disables typing until it is removed", async ({ page, leak }) => {
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(newTag());
+  const secrets = await SecretsPage.open(page, leak, newTag());
   const dialog = await secrets.openNewSecret();
   await dialog.getByLabel("Upload file").setInputFiles({ name: "key.txt", mimeType: "text/plain", buffer: Buffer.from(leak.value("chosen file")) });
   await expect(dialog.getByText(/Using key\.txt/)).toBeVisible();
@@ -87,10 +82,8 @@ test("the upload shows the chosen file and disables typing until it is removed",
 });
 
 test("rotates a secret: v1 -> v2 with a new fingerprint, by the rotating user", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `ROTATE_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("before rotation") });
   await expect(secrets.row(name)).toContainText("v1");
   const before = await secrets.fingerprint(name).innerText();
@@ -117,10 +110,8 @@ test("rotates a secret: v1 -> v2 with a new fingerprint, by the rotating user", 
 });
 
 test("deletes a secret through the Delete NAME? dialog; Cancel keeps it", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `DELETE_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("to delete") });
 
   let dialog = await secrets.openDelete(name);

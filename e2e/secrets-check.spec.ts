@@ -2,7 +2,7 @@
 // with a "Candidate value" field and a "Check" button; the answer is in its status region. Every candidate
 // typed here is registered with the leak recorder, so none may come back in any response or the server log.
 import { expect, test } from "./fixtures";
-import { newTag, SecretsPage } from "./support/secrets-page";
+import { openForNewTag, SecretsPage } from "./support/secrets-page";
 
 async function openCheck(s: SecretsPage, name: string) {
   await s.page.getByRole("button", { name: `Check ${name}`, exact: true }).click();
@@ -12,9 +12,7 @@ async function openCheck(s: SecretsPage, name: string) {
 }
 
 test("an Owner checks candidates: no match, match with its version, and after a rotation", async ({ asRole, leak }) => {
-  const tag = newTag();
-  const owner = new SecretsPage(await asRole("owner"), leak);
-  await owner.goto(tag);
+  const { tag, secrets: owner } = await openForNewTag(await asRole("owner"), leak);
   const name = `CHECK_ME_${tag}`;
   const stored = leak.value("check stored");
   await owner.add({ name, value: stored, visibility: "Restricted" });
@@ -70,17 +68,14 @@ test("an Owner checks candidates: no match, match with its version, and after a 
 });
 
 test("an Editor checks Masked secrets only: no Check on a Restricted row", async ({ asRole, leak }) => {
-  const tag = newTag();
-  const admin = new SecretsPage(await asRole("admin"), leak);
-  await admin.goto(tag);
+  const { tag, secrets: admin } = await openForNewTag(await asRole("admin"), leak);
   const masked = `CHECK_MASKED_${tag}`;
   const restricted = `CHECK_RESTRICTED_${tag}`;
   const maskedValue = leak.value("check editor masked");
   await admin.add({ name: masked, value: maskedValue, visibility: "Masked" });
   await admin.add({ name: restricted, value: leak.value("check editor restricted"), visibility: "Restricted" });
 
-  const editor = new SecretsPage(await asRole("editor"), leak);
-  await editor.goto(tag);
+  const editor = await SecretsPage.open(await asRole("editor"), leak, tag);
   await expect(editor.row(restricted)).toBeVisible();
   await expect(editor.row(restricted).getByRole("button", { name: `Check ${restricted}` })).toHaveCount(0);
   const dialog = await openCheck(editor, masked);

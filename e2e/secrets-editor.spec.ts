@@ -9,7 +9,7 @@ import {
   actionResultCode,
   apiList,
   captureServerAction,
-  newTag,
+  openForNewTag,
   replayServerAction,
   SecretsPage,
   secretField,
@@ -18,17 +18,14 @@ import {
 test.use({ storageState: storageStatePath("editor") });
 
 test("editor sees masked rows, Restricted without fingerprint, and no New secret / Rotate / Delete", async ({ page, leak, asRole }) => {
-  const tag = newTag();
   // An Admin adds one of each visibility.
-  const admin = new SecretsPage(await asRole("admin"), leak);
-  await admin.goto(tag);
+  const { tag, secrets: admin } = await openForNewTag(await asRole("admin"), leak);
   await admin.add({ name: `EDITOR_MASKED_${tag}`, value: leak.value("editor masked"), visibility: "Masked" });
   await admin.add({ name: `EDITOR_RESTRICTED_${tag}`, value: leak.value("editor restricted"), visibility: "Restricted" });
   const maskedFp = await admin.fingerprint(`EDITOR_MASKED_${tag}`).innerText();
   const restrictedFp = await admin.fingerprint(`EDITOR_RESTRICTED_${tag}`).innerText();
 
-  const editor = new SecretsPage(page, leak);
-  await editor.goto(tag);
+  const editor = await SecretsPage.open(page, leak, tag);
   const masked = editor.row(`EDITOR_MASKED_${tag}`);
   const restricted = editor.row(`EDITOR_RESTRICTED_${tag}`);
   await expect(masked).toBeVisible();
@@ -59,17 +56,14 @@ test("editor sees masked rows, Restricted without fingerprint, and no New secret
 });
 
 test("forged server actions are refused for the editor and change nothing", async ({ page, leak, asRole, playwright }) => {
-  const tag = newTag();
-  const name = `FORGED_${tag}`;
   const adminPage = await asRole("admin");
-  const admin = new SecretsPage(adminPage, leak);
-  await admin.goto(tag);
+  const { tag, secrets: admin } = await openForNewTag(adminPage, leak);
+  const name = `FORGED_${tag}`;
   await admin.add({ name, value: leak.value("forge target") });
   const original = await admin.apiFind(name);
   expect(original?.version).toBe(1);
   // The editor's page is open on the same list (its own cookies are used for the replays below).
-  const editor = new SecretsPage(page, leak);
-  await editor.goto(tag);
+  const editor = await SecretsPage.open(page, leak, tag);
   await expect(editor.row(name)).toBeVisible();
 
   const outsider = await asRole("outsider");

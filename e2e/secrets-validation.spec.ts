@@ -1,7 +1,9 @@
 // Every bad input gets an inline role="alert" message and changes nothing.
 import { expect, test } from "./fixtures";
 import { storageStatePath } from "./support/env";
-import { newTag, SecretsPage, secretField, secretsUrl } from "./support/secrets-page";
+import type { BrowserContext, Page } from "@playwright/test";
+import type { LeakRecorder } from "./support/leak-recorder";
+import { newTag, openForNewTag, secretField, SecretsPage, secretsUrl } from "./support/secrets-page";
 
 test.use({ storageState: storageStatePath("admin") });
 
@@ -15,9 +17,7 @@ test.describe("New secret refuses bad input", () => {
   ];
   for (const c of cases) {
     test(c.title, async ({ page, leak }) => {
-      const tag = newTag();
-      const secrets = new SecretsPage(page, leak);
-      await secrets.goto(tag);
+      const { tag, secrets } = await openForNewTag(page, leak);
       const dialog = await secrets.openNewSecret();
       await dialog.getByLabel("Name", { exact: true }).fill(c.name(tag));
       await secretField(dialog).fill(leak.value("bad name value"));
@@ -30,9 +30,7 @@ test.describe("New secret refuses bad input", () => {
   }
 
   test("a duplicate name that differs only in case", async ({ page, leak }) => {
-    const tag = newTag();
-    const secrets = new SecretsPage(page, leak);
-    await secrets.goto(tag);
+    const { tag, secrets } = await openForNewTag(page, leak);
     await secrets.add({ name: `DUP_${tag}`, value: leak.value("original") });
     const fingerprint = await secrets.fingerprint(`DUP_${tag}`).innerText();
 
@@ -50,9 +48,7 @@ test.describe("New secret refuses bad input", () => {
   });
 
   test("an empty or blank value", async ({ page, leak }) => {
-    const tag = newTag();
-    const secrets = new SecretsPage(page, leak);
-    await secrets.goto(tag);
+    const { tag, secrets } = await openForNewTag(page, leak);
     const dialog = await secrets.openNewSecret();
     await dialog.getByLabel("Name", { exact: true }).fill(`EMPTY_${tag}`);
     await dialog.getByRole("button", { name: "Add secret" }).click();
@@ -65,9 +61,7 @@ test.describe("New secret refuses bad input", () => {
   });
 
   test("a value over 64 KiB, typed or uploaded", async ({ page, leak }) => {
-    const tag = newTag();
-    const secrets = new SecretsPage(page, leak);
-    await secrets.goto(tag);
+    const { tag, secrets } = await openForNewTag(page, leak);
     const big = leak.register("oversized value", `${leak.value("oversized")}${"x".repeat(64 * KIB)}`);
     expect(Buffer.byteLength(big)).toBeGreaterThan(64 * KIB);
 
@@ -92,9 +86,7 @@ test.describe("New secret refuses bad input", () => {
   });
 
   test("a JSON file that does not parse, and an empty file", async ({ page, leak }) => {
-    const tag = newTag();
-    const secrets = new SecretsPage(page, leak);
-    await secrets.goto(tag);
+    const { tag, secrets } = await openForNewTag(page, leak);
     const dialog = await secrets.openNewSecret();
     await dialog.getByLabel("Name", { exact: true }).fill(`BAD_JSON_${tag}`);
     const broken = `{"key": "${leak.value("broken json")}",`;
@@ -112,21 +104,20 @@ test.describe("New secret refuses bad input", () => {
   });
 });
 
+/** A secret `<prefix>_<tag>` added in tab A, and the same list open in a second tab B of the same user. */
+async function inTwoTabs(page: Page, context: BrowserContext, leak: LeakRecorder, prefix: string, value: string) {
+  const { tag, secrets: tabA } = await openForNewTag(page, leak);
+  const name = `${prefix}_${tag}`;
+  await tabA.add({ name, value });
+  return { name, tabA, tabB: await SecretsPage.open(await context.newPage(), leak, tag) };
+}
+
 test.describe("stale writes are refused with a clear message", () => {
   test("rotate saved in another tab first", async ({ page, context, leak }) => {
-    const tag = newTag();
-    const name = `STALE_${tag}`;
-    const tabA = new SecretsPage(page, leak);
-    await tabA.goto(tag);
-    await tabA.add({ name, value: leak.value("stale v1") });
-    const tabB = new SecretsPage(await context.newPage(), leak);
-    await tabB.goto(tag);
+    const { name, tabA, tabB } = await inTwoTabs(page, context, leak, "STALE", leak.value("stale v1"));
 
     const dialogA = await tabA.openRotate(name);
-    const dialogB = await tabB.openRotate(name);
-    await secretField(dialogB).fill(leak.value("stale winner"));
-    await dialogB.getByRole("button", { name: "Rotate secret" }).click();
-    await expect(dialogB).toBeHidden();
+    await tabB.rotate(name, leak.value("stale winner"));
     await expect(tabB.row(name)).toContainText("v2");
     const winner = await tabB.fingerprint(name).innerText();
 
@@ -141,10 +132,7 @@ test.describe("stale writes are refused with a clear message", () => {
     await expect(anyway).toBeFocused();
 
     // "Rotate anyway" has its own stale check: a third rotation in tab B first is refused again, with the new version.
-    const dialogB2 = await tabB.openRotate(name);
-    await secretField(dialogB2).fill(leak.value("stale winner 2"));
-    await dialogB2.getByRole("button", { name: "Rotate secret" }).click();
-    await expect(dialogB2).toBeHidden();
+    await tabB.rotate(name, leak.value("stale winner 2"));
     await expect(tabB.row(name)).toContainText("v3");
     const winner2 = await tabB.fingerprint(name).innerText();
     await anyway.click();
@@ -163,13 +151,7 @@ test.describe("stale writes are refused with a clear message", () => {
   });
 
   test("rotate of a secret deleted in another tab", async ({ page, context, leak }) => {
-    const tag = newTag();
-    const name = `GONE_${tag}`;
-    const tabA = new SecretsPage(page, leak);
-    await tabA.goto(tag);
-    await tabA.add({ name, value: leak.value("gone v1") });
-    const tabB = new SecretsPage(await context.newPage(), leak);
-    await tabB.goto(tag);
+    const { name, tabA, tabB } = await inTwoTabs(page, context, leak, "GONE", leak.value("gone v1"));
 
     const rotateA = await tabA.openRotate(name);
     const deleteB = await tabB.openDelete(name);

@@ -2,7 +2,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { storageStatePath, TEAM } from "./support/env";
-import { newTag, SecretsPage, secretField } from "./support/secrets-page";
+import { newTag, openForNewTag, secretField } from "./support/secrets-page";
 
 test.use({ storageState: storageStatePath("admin") });
 
@@ -40,11 +40,9 @@ test("item 1: Editors get a visible notice wherever they lack a capability, and 
 });
 
 test("items 2 and 10: keyboard only — add (Enter), rotate (Ctrl+Enter), delete; focus lands where the user is", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const a = `KB_A_${tag}`;
   const b = `KB_B_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
 
   // The skip link is the first stop and moves focus to the main content.
   await page.keyboard.press("Tab");
@@ -127,9 +125,7 @@ test("items 2 and 10: keyboard only — add (Enter), rotate (Ctrl+Enter), delete
 });
 
 test("items 3, 8 and 9: a 70-character name is refused, never cut; every field error shows at once, checked before submit", async ({ page, leak }) => {
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
   const actions = countActions(page);
   const dialog = await secrets.openNewSecret();
   await expect(dialog).toContainText("Visibility is permanent: it cannot be changed after the secret is created.");
@@ -161,10 +157,8 @@ test("items 3, 8 and 9: a 70-character name is refused, never cut; every field e
 });
 
 test("item 11: a credential file dropped onto the Secret field is used, with a visible drop target", async ({ page, leak }) => {
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `DROP_${tag}`;
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   const dialog = await secrets.openNewSecret();
   await dialog.getByLabel("Name", { exact: true }).fill(name);
   const json = JSON.stringify({ type: "service_account", private_key: leak.value("dropped key") });
@@ -196,10 +190,8 @@ test("item 11: a credential file dropped onto the Secret field is used, with a v
 
 test("items 6 and 10: a 64-character name wraps, keeps its actions on screen, and can be copied", async ({ page, context, leak }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const tag = newTag();
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `W${tag}`.padEnd(64, "W");
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
   await secrets.add({ name, value: leak.value("long name") });
   const row = secrets.row(name);
   const del = row.getByRole("button", { name: `Delete ${name}` });
@@ -218,9 +210,7 @@ test("items 6 and 10: a 64-character name wraps, keeps its actions on screen, an
 });
 
 test("item 7: page size, page jump and the total at the top", async ({ page, leak }) => {
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag } = await openForNewTag(page, leak);
   // 23 secrets through Import (pasted).
   await page.getByRole("button", { name: "Import" }).click();
   const imp = page.getByRole("dialog", { name: "Import secrets" });
@@ -267,9 +257,7 @@ test("item 10: a new team is confirmed, its empty page has its own New secret an
 
 test("item 10: confirmations go away by themselves", async ({ page, leak }) => {
   await page.clock.install();
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
   await secrets.add({ name: `TOAST_${tag}`, value: leak.value("toast") });
   await expect(page.getByRole("status")).toContainText(`Secret TOAST_${tag} added.`);
   await page.clock.runFor(7000);

@@ -4,15 +4,13 @@
 import { request as playwrightRequest } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { BASE_URL } from "./support/env";
-import { newTag, SecretsPage } from "./support/secrets-page";
+import { openForNewTag } from "./support/secrets-page";
 import { createToken, revokeToken, tokensUrl } from "./support/tokens-page";
 
 test("admin creates a token, copies it once, sees only its prefix, and revokes it", async ({ asRole, leak }) => {
   const page = await asRole("admin");
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
   const name = `TOK_${tag}`;
   const value = leak.value("token e2e secret");
   await secrets.add({ name, value });
@@ -60,9 +58,7 @@ test("admin creates a token, copies it once, sees only its prefix, and revokes i
 
 test("import previews a .env file (new, already exists, invalid) and imports in one go", async ({ asRole, leak }) => {
   const page = await asRole("admin");
-  const tag = newTag();
-  const secrets = new SecretsPage(page, leak);
-  await secrets.goto(tag);
+  const { tag, secrets } = await openForNewTag(page, leak);
   const existing = `IMP_OLD_${tag}`;
   await secrets.add({ name: existing, value: leak.value("import existing old") });
   const fresh = `IMP_NEW_${tag}`;

@@ -2,10 +2,9 @@
 // on the page after a reload; the leak recorder checks it reached exactly one response), sends a test that a
 // receiver on 127.0.0.1 verifies with the real standardwebhooks library, rotates the secret, and redelivers;
 // a webhook subscribed to "Secret rotated" only does not get a member change.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Locator, Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
+import { startReceiver, type TReceiver } from "../tests/support/receiver";
 import { expect, test } from "./fixtures";
 import { BASE_URL, TEAM } from "./support/env";
 import { newTag, SecretsPage } from "./support/secrets-page";
@@ -13,8 +12,7 @@ import { newTag, SecretsPage } from "./support/secrets-page";
 const WEBHOOKS = `/teams/${TEAM}/settings/webhooks`;
 
 type TGot = { path: string; headers: Record<string, string>; raw: Buffer; verdict: string };
-let receiver: http.Server;
-let port = 0;
+let receiver: TReceiver;
 const got: TGot[] = [];
 // path -> the secrets that receiver endpoint is configured with; seen ids per path (replays refused).
 const secretsFor = new Map<string, string[]>();
@@ -39,33 +37,24 @@ function verify(path: string, raw: Buffer, headers: Record<string, string>): str
 }
 
 test.beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      const path = (req.url ?? "").split("?")[0]!;
-      const verdict = verify(path, raw, headers);
-      got.push({ path, headers, raw, verdict });
-      res.statusCode = verdict === "verified" ? 204 : 400;
-      res.end();
-    });
+  receiver = await startReceiver();
+  receiver.respond((req, res) => {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    const path = req.url.split("?")[0]!;
+    const verdict = verify(path, req.raw, headers);
+    got.push({ path, headers, raw: req.raw, verdict });
+    res.statusCode = verdict === "verified" ? 204 : 400;
+    res.end();
   });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  port = (receiver.address() as AddressInfo).port;
 });
-test.afterAll(async () => {
-  receiver.closeAllConnections();
-  await new Promise<void>((r) => receiver.close(() => r()));
-});
+test.afterAll(() => receiver.close());
 
 async function newWebhook(page: Page, name: string, path: string, events?: string[]): Promise<Locator> {
   await page.goto(WEBHOOKS);
   await page.getByRole("button", { name: "New webhook" }).click();
   const dialog = page.getByRole("dialog", { name: "New webhook" });
   await dialog.getByLabel("Name", { exact: true }).fill(name);
-  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}${path}`);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${receiver.port}${path}`);
   const group = dialog.getByRole("group", { name: "Events" });
   // A new webhook starts subscribed to every event.
   const boxes = group.getByRole("checkbox");
@@ -214,8 +203,7 @@ test('subscriptions: a webhook on "Secret rotated" only gets rotations, not a me
 
   // Then a rotation.
   const name = `SUBS_${tag}`;
-  const secrets = new SecretsPage(owner, leak);
-  await secrets.goto(name);
+  const secrets = await SecretsPage.open(owner, leak, name);
   await secrets.add({ name, value: leak.value("subscription value"), visibility: "Masked" });
   await secrets.rotate(name, leak.value("subscription rotated"));
 

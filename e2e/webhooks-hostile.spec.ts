@@ -5,43 +5,31 @@
 // lists none of its deliveries, and shows its own delivery as the template with the response withheld; no
 // form of either value reaches the Editor's page (the leak fixture checks every response and the server log
 // for the raw values too).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Locator, Page } from "@playwright/test";
 import { hostileForms } from "../tests/support/hostile-forms";
+import { startReceiver, type TReceiver } from "../tests/support/receiver";
 import { expect, test } from "./fixtures";
 import { TEAM } from "./support/env";
 import { newTag, SecretsPage } from "./support/secrets-page";
 
 const WEBHOOKS = `/teams/${TEAM}/settings/webhooks`;
 
-let receiver: http.Server;
-let port = 0;
-let hits = 0;
+let receiver: TReceiver;
 
 test.beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      hits += 1;
-      const echoed = Object.fromEntries(
-        Object.entries(req.headers)
-          .filter(([name]) => name.startsWith("x-"))
-          .map(([name, v]) => [name, hostileForms(String(v))]),
-      );
-      res.setHeader("content-type", "text/html");
-      res.setHeader("x-echo", Buffer.from(JSON.stringify(req.headers)).toString("base64"));
-      res.end(`<pre>${JSON.stringify({ echoed, body: hostileForms(body), url: req.url })}</pre>`);
-    });
+  receiver = await startReceiver();
+  receiver.respond((req, res) => {
+    const echoed = Object.fromEntries(
+      Object.entries(req.headers)
+        .filter(([name]) => name.startsWith("x-"))
+        .map(([name, v]) => [name, hostileForms(String(v))]),
+    );
+    res.setHeader("content-type", "text/html");
+    res.setHeader("x-echo", Buffer.from(JSON.stringify(req.headers)).toString("base64"));
+    res.end(`<pre>${JSON.stringify({ echoed, body: hostileForms(req.body), url: req.url })}</pre>`);
   });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  port = (receiver.address() as AddressInfo).port;
 });
-test.afterAll(async () => {
-  receiver.closeAllConnections();
-  await new Promise<void>((r) => receiver.close(() => r()));
-});
+test.afterAll(() => receiver.close());
 
 async function newWebhook(page: Page, opts: { hook: string; secret: string; header: string }): Promise<Locator> {
   await page.goto(WEBHOOKS);
@@ -52,7 +40,7 @@ async function newWebhook(page: Page, opts: { hook: string; secret: string; head
   await dialog.getByRole("combobox", { name: "Secrets" }).fill(opts.secret.toLowerCase());
   await dialog.getByRole("option", { name: opts.secret, exact: true }).click();
   await dialog.getByLabel("Name", { exact: true }).fill(opts.hook);
-  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/hostile?k=\${${opts.secret}}`);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${receiver.port}/hostile?k=\${${opts.secret}}`);
   await dialog.getByRole("button", { name: "Add header" }).click();
   await dialog.getByLabel("Header name").fill(opts.header);
   await dialog.getByLabel("Header value").fill(`\${${opts.secret}}`);
@@ -62,10 +50,10 @@ async function newWebhook(page: Page, opts: { hook: string; secret: string; head
 }
 
 async function sendTest(page: Page, hook: string) {
-  const before = hits;
+  const before = receiver.requests.length;
   await page.getByRole("button", { name: `Send test ${hook}` }).click();
   await expect(page.getByRole("status").filter({ hasText: "Test succeeded" })).toBeVisible({ timeout: 15_000 });
-  expect(hits).toBeGreaterThan(before);
+  expect(receiver.requests.length).toBeGreaterThan(before);
 }
 
 function expectNoForm(text: string, value: string) {
@@ -88,8 +76,7 @@ test("an Editor's Deliveries with a hostile receiver: nothing echoed is shown, a
   const editorHook = `Hostile editor hook ${tag}`;
 
   const admin = await asRole("admin");
-  const secrets = new SecretsPage(admin, leak);
-  await secrets.goto(tag);
+  const secrets = await SecretsPage.open(admin, leak, tag);
   await secrets.add({ name: restricted, value: restrictedValue, visibility: "Restricted" });
   await secrets.add({ name: masked, value: maskedValue, visibility: "Masked" });
   const dialog = await newWebhook(admin, { hook: adminHook, secret: restricted, header: "X-Restricted" });

@@ -2,39 +2,26 @@
 // webhook, finds that secret by typing, sends a test to a receiver on 127.0.0.1 and sees the delivery
 // redacted; the Rotate dialog lists the webhook and the Delete dialog refuses with a link to it. The
 // server must admit the receiver: WEBHOOK_ALLOWED_HOSTS=127.0.0.1 in the web server's environment.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Locator, Page } from "@playwright/test";
+import { startReceiver, type TReceiver } from "../tests/support/receiver";
 import { expect, test } from "./fixtures";
 import { TEAM } from "./support/env";
 import { newTag, SecretsPage } from "./support/secrets-page";
 
 const WEBHOOKS = `/teams/${TEAM}/settings/webhooks`;
 
-type TGot = { url: string; headers: http.IncomingHttpHeaders; body: string };
-let receiver: http.Server;
-let got: TGot[] = [];
-let port = 0;
+let receiver: TReceiver;
 
 test.beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      got.push({ url: req.url ?? "", headers: req.headers, body });
-      // Echo what came in, raw and base64, as a careless receiver would.
-      const auth = String(req.headers.authorization ?? "");
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ auth, b64: Buffer.from(auth).toString("base64"), body }));
-    });
+  receiver = await startReceiver();
+  // Echo what came in, raw and base64, as a careless receiver would.
+  receiver.respond((req, res) => {
+    const auth = String(req.headers.authorization ?? "");
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ auth, b64: Buffer.from(auth).toString("base64"), body: req.body }));
   });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  port = (receiver.address() as AddressInfo).port;
 });
-test.afterAll(async () => {
-  receiver.closeAllConnections();
-  await new Promise<void>((r) => receiver.close(() => r()));
-});
+test.afterAll(() => receiver.close());
 
 async function openNewWebhook(page: Page): Promise<Locator> {
   await page.goto(WEBHOOKS);
@@ -69,7 +56,7 @@ test("an admin creates a secret inline; the rotate dialog lists the webhook and 
   const admin = await asRole("admin");
   const dialog = await createSecretInline(admin, name, leak.value("inline secret"));
   await dialog.getByLabel("Name", { exact: true }).fill(hook);
-  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/admin`);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${receiver.port}/admin`);
   await dialog.getByLabel("Payload").fill(`{"token":"\${${name}}"}`);
   await dialog.getByRole("checkbox", { name: "Secret rotated" }).check();
   await dialog.getByRole("button", { name: "Save webhook" }).click();
@@ -79,8 +66,7 @@ test("an admin creates a secret inline; the rotate dialog lists the webhook and 
   await expect(dialog).toBeHidden();
   await expect(admin.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(hook) })).toBeVisible();
 
-  const secrets = new SecretsPage(admin, leak);
-  await secrets.goto(name);
+  const secrets = await SecretsPage.open(admin, leak, name);
   const rotate = await secrets.openRotate(name);
   await expect(rotate.getByRole("link", { name: hook })).toBeVisible();
   await rotate.getByRole("button", { name: "Cancel" }).click();
@@ -149,7 +135,7 @@ test("an editor creates a webhook, finds a secret by typing, sends a test and se
   await expect(dialog.getByRole("option", { name: "Create new secret" })).toHaveCount(0);
   await dialog.getByRole("option", { name }).click();
   await dialog.getByLabel("Name", { exact: true }).fill(hook);
-  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/in?k=\${${name}}`);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${receiver.port}/in?k=\${${name}}`);
   await dialog.getByRole("button", { name: "Add header" }).click();
   await dialog.getByLabel("Header name").fill("Authorization");
   await dialog.getByLabel("Header value").fill(`Bearer \${${name}}`);
@@ -157,10 +143,10 @@ test("an editor creates a webhook, finds a secret by typing, sends a test and se
   await dialog.getByRole("button", { name: "Save webhook" }).click();
   await expect(dialog).toBeHidden();
 
-  got = [];
+  receiver.requests.length = 0;
   await editor.getByRole("button", { name: `Send test ${hook}` }).click();
   await expect(editor.getByRole("status").filter({ hasText: "Test succeeded" })).toBeVisible({ timeout: 15_000 });
-  const sent = got.find((g) => g.url.startsWith("/in"));
+  const sent = receiver.requests.find((g) => g.url.startsWith("/in"));
   expect(sent?.headers.authorization).toBe(`Bearer ${value}`);
   expect(JSON.parse(sent!.body)).toEqual({ text: `key=${value}` });
 
@@ -184,8 +170,7 @@ test("the Secrets dropdown searches on the server: a secret beyond the first pag
   const target = `${prefix}_Z_TARGET`;
   const value = leak.value("picker filler");
   const admin = await asRole("admin");
-  const secrets = new SecretsPage(admin, leak);
-  await secrets.goto(tag);
+  await SecretsPage.open(admin, leak, tag);
   await admin.getByRole("button", { name: "Import", exact: true }).click();
   const imp = admin.getByRole("dialog", { name: "Import secrets" });
   await imp.getByLabel("Paste", { exact: true }).fill([...fillers, target].map((n) => `${n}=${value}`).join("\n"));
@@ -216,7 +201,7 @@ test("the Secrets dropdown searches on the server: a secret beyond the first pag
 
   const hook = `Picker hook ${tag}`;
   await dialog.getByLabel("Name", { exact: true }).fill(hook);
-  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${port}/pick`);
+  await dialog.getByLabel("URL").fill(`http://127.0.0.1:${receiver.port}/pick`);
   await dialog.getByLabel("Payload").fill(`{"k":"\${${target}}"}`);
   await dialog.getByRole("button", { name: "Save webhook" }).click();
   // Owners/Admins see the new webhook's signing secret once, in the same dialog.

@@ -9,6 +9,12 @@ export const newTag = () => randomBytes(5).toString("hex").toUpperCase();
 
 export const secretsUrl = (team = TEAM, q?: string) => `/teams/${team}/settings/secrets${q ? `?q=${encodeURIComponent(q)}` : ""}`;
 
+/** Most tests start here: a fresh tag, and the page on `page` filtered to it. */
+export async function openForNewTag(page: Page, leak: LeakRecorder): Promise<{ tag: string; secrets: SecretsPage }> {
+  const tag = newTag();
+  return { tag, secrets: await SecretsPage.open(page, leak, tag) };
+}
+
 export type TSecretItem = { id: string; name: string; visibility: string; version: number; fingerprint: string | null };
 
 export class SecretsPage {
@@ -17,6 +23,13 @@ export class SecretsPage {
     readonly leak: LeakRecorder,
     readonly team = TEAM,
   ) {}
+
+  /** The page on `page`, opened (filtered to `q`, as goto does). */
+  static async open(page: Page, leak: LeakRecorder, q?: string): Promise<SecretsPage> {
+    const secrets = new SecretsPage(page, leak);
+    await secrets.goto(q);
+    return secrets;
+  }
 
   /** Opens the page filtered to `q` (a test's tag) so concurrent tests never push its rows off page 1. */
   async goto(q?: string): Promise<void> {
@@ -61,12 +74,14 @@ export class SecretsPage {
   /** Adds a secret through the New secret dialog and waits for its row. */
   async add(opts: {
     name: string;
+    description?: string;
     value?: string;
     file?: { name: string; mimeType: string; buffer: Buffer };
     visibility?: "Masked" | "Restricted";
   }): Promise<void> {
     const dialog = await this.openNewSecret();
     await dialog.getByLabel("Name", { exact: true }).fill(opts.name);
+    if (opts.description !== undefined) await dialog.getByLabel("Description").fill(opts.description);
     if (opts.value !== undefined) await secretField(dialog).fill(opts.value);
     if (opts.file) await dialog.getByLabel("Upload file").setInputFiles(opts.file);
     await dialog.getByRole("radio", { name: opts.visibility ?? "Masked", exact: true }).check();
