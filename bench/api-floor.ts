@@ -7,7 +7,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import postgres from "postgres";
-import { decryptSecretValue } from "@/lib/crypto";
+import { decryptSecretValues } from "@/lib/crypto";
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL is required");
@@ -37,13 +37,15 @@ const server = createServer(async (req, res) => {
       join secret_values v on v.secret_id = s.id and v.team_id = ${tok.team_id}
       where b.token_id = ${tok.id} and b.team_id = ${tok.team_id}
       order by s.name`;
-    // decryptSecretValue is async (a key provider may be remote): await every open, as the app does.
-    const out = await Promise.all(rows.map(async (r) => ({
-      name: r.name as string,
-      env: r.env_name as string,
-      version: r.version as number,
-      value: await decryptSecretValue(r.ciphertext as string, { teamId: tok.team_id as string, secretId: r.id as string, version: r.version as number }),
-    })));
+    // The app's one way to open values (lib/crypto decryptSecretValues: all of a read's values at once).
+    const opened = await decryptSecretValues(
+      rows.map((r) => ({ ciphertext: r.ciphertext as string, ctx: { teamId: tok.team_id as string, secretId: r.id as string, version: r.version as number } })),
+    );
+    const out = rows.map((r, i) => {
+      const value = opened[i]!;
+      if (typeof value !== "string") throw value;
+      return { name: r.name as string, env: r.env_name as string, version: r.version as number, value };
+    });
     if (!req.url?.startsWith("/plain")) {
       const meta = { prefix: "floor", secrets: out.map((s) => ({ name: s.name, version: s.version })) };
       await sql`insert into audit_events (team_id, actor_label, action, target_type, target_id, metadata, ip)

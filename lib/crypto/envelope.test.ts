@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { open, rewrap, seal, DecryptError, openKey, sealKey, rewrapKey } from "./envelope";
+import { open, openNowOrLater, rewrap, seal, DecryptError, openKey, sealKey, rewrapKey } from "./envelope";
 import { buildKeyring, KeyringError } from "./keyring";
 import { fingerprint, FingerprintKey } from "./fingerprint";
 import { LocalKeyProvider } from "./providers/local";
@@ -21,6 +21,17 @@ describe("envelope encryption", () => {
       expect(envelope).not.toContain(value.slice(0, 6));
       expect(await open(ring, envelope, ctx)).toBe(value);
     }
+  });
+
+  it("opens a local key's envelope without a promise, with open's verdicts (the read's hot path)", async () => {
+    const { envelope } = await seal(ring, "now", ctx);
+    expect(openNowOrLater(ring, envelope, ctx)).toBe("now");
+    const parts = envelope.split(":");
+    const flipped = Buffer.from(parts[2]!, "base64url");
+    flipped[0]! ^= 0x01;
+    expect(() => openNowOrLater(ring, [parts[0], parts[1], flipped.toString("base64url"), parts[3], parts[4]].join(":"), ctx)).toThrow(DecryptError);
+    expect(() => openNowOrLater(ring, envelope, { ...ctx, version: 2 })).toThrow(DecryptError);
+    expect(() => openNowOrLater(local(KEY_B), envelope, ctx)).toThrow(/Unknown master key id/);
   });
 
   it("uses a fresh data key and nonce each time", async () => {

@@ -31,13 +31,22 @@ function provider(keyring: Keyring, keyId: string): KeyProvider {
   return p;
 }
 
+const REFUSED = "Authentication failed: the data key was tampered with or belongs to another secret or version";
+
 async function unwrapWith(p: KeyProvider, wrapped: Buffer, context: WrapContext): Promise<Buffer> {
   try {
     return await p.unwrap(wrapped, context);
   } catch (err) {
-    if (err instanceof UnwrapRefusedError) {
-      throw new DecryptError("Authentication failed: the data key was tampered with or belongs to another secret or version");
-    }
+    if (err instanceof UnwrapRefusedError) throw new DecryptError(REFUSED);
+    throw err;
+  }
+}
+
+function refusedAsDecryptError(unwrap: () => Buffer): Buffer {
+  try {
+    return unwrap();
+  } catch (err) {
+    if (err instanceof UnwrapRefusedError) throw new DecryptError(REFUSED);
     throw err;
   }
 }
@@ -70,17 +79,31 @@ export async function seal(keyring: Keyring, plaintext: string, ctx: SealContext
 }
 
 export async function open(keyring: Keyring, envelope: string, ctx: SealContext): Promise<string> {
+  return openNowOrLater(keyring, envelope, ctx);
+}
+
+/**
+ * Opens an envelope: at once when its key's provider unwraps in this process (local keys; v1 envelopes), as a
+ * promise otherwise (a token or a KMS). A read of many values then costs no promise per value on the local
+ * path. Throws (or rejects with) DecryptError or KeyProviderUnavailableError, like `open`.
+ */
+export function openNowOrLater(keyring: Keyring, envelope: string, ctx: SealContext): string | Promise<string> {
   const parts = envelope.split(":");
   if (parts.length !== 5) throw new DecryptError("Malformed ciphertext or unknown format version");
   if (parts[0] === "v1") return openV1(keyring, parts, ctx);
   if (parts[0] !== "v2") throw new DecryptError("Malformed ciphertext or unknown format version");
   const [, keyId, wrapped, nonce, sealed] = parts as [string, string, string, string, string];
-  const dataKey = await unwrapWith(provider(keyring, keyId), unb64(wrapped), envelopeAad(ctx, "key"));
-  try {
-    return openValueLayer(dataKey, unb64(nonce), unb64(sealed), aadBytes(envelopeAad(ctx, "value")));
-  } finally {
-    dataKey.fill(0);
-  }
+  const p = provider(keyring, keyId);
+  const wrappedKey = unb64(wrapped);
+  const openWith = (dataKey: Buffer) => {
+    try {
+      return openValueLayer(dataKey, unb64(nonce), unb64(sealed), aadBytes(envelopeAad(ctx, "value")));
+    } finally {
+      dataKey.fill(0);
+    }
+  };
+  if (p instanceof LocalKeyProvider) return openWith(refusedAsDecryptError(() => p.unwrapNow(wrappedKey, envelopeAad(ctx, "key"))));
+  return unwrapWith(p, wrappedKey, envelopeAad(ctx, "key")).then(openWith);
 }
 
 function v1Aad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer {

@@ -1,12 +1,12 @@
 import "server-only";
 // The only entry to key material. Callers hand in plaintext to seal and get ciphertext and a fingerprint
-// back; `decryptSecretValue` is the single way back to plaintext, used by consumers that deliver values
+// back; `decryptSecretValues` is the single way back to plaintext, used by consumers that deliver values
 // to software (never by the settings UI). Key ids, re-wrapping and provider health are exposed here for
 // the keys CLI and the readiness check; key bytes never leave this folder.
 import * as React from "react";
 import { randomBytes } from "node:crypto";
 import { keyMaterialContext, type SealContext } from "./aad";
-import { open, openKey, rewrap, rewrapKey, seal, sealKey } from "./envelope";
+import { DecryptError, open, openKey, openNowOrLater, rewrap, rewrapKey, seal, sealKey } from "./envelope";
 import { fingerprint, FingerprintKey, sameFingerprint } from "./fingerprint";
 import { getKeyring } from "./keyring";
 import { LocalKeyProvider } from "./providers/local";
@@ -39,20 +39,35 @@ export function taintValue(value: string, owner: object): void {
 }
 
 /**
- * Opens a stored value. Throws DecryptError (never with the value) when it cannot be opened, and
- * KeyProviderUnavailableError when the key provider cannot be reached: never a partial or wrong value.
+ * Opens stored values, all at once: each entry is its value, or the DecryptError of that value (never with
+ * the value). A key provider that cannot be reached fails the whole call (KeyProviderUnavailableError): never
+ * a partial or wrong value. Local keys open in this process with one await for the lot; values under a
+ * token's or a KMS's key are opened one after the other, as they always were.
  */
-export async function decryptSecretValue(ciphertext: string, ctx: SealContext, owner?: object): Promise<string> {
-  const value = await open(getKeyring(), ciphertext, ctx);
-  if (owner) taintValue(value, owner);
-  return value;
+export async function decryptSecretValues(
+  items: readonly { ciphertext: string; ctx: SealContext }[],
+  owner?: object,
+): Promise<(string | DecryptError)[]> {
+  const keyring = getKeyring();
+  const out: (string | DecryptError)[] = [];
+  for (const { ciphertext, ctx } of items) {
+    try {
+      const opened = openNowOrLater(keyring, ciphertext, ctx);
+      out.push(typeof opened === "string" ? opened : await opened);
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      out.push(err);
+    }
+  }
+  if (owner) for (const v of out) if (typeof v === "string") taintValue(v, owner);
+  return out;
 }
 
 /**
  * Check value: whether `candidate` is the stored value, without the stored value leaving this folder. The
  * stored value is opened (against its secret's current version, like every read) and both are compared by
  * their full keyed HMACs in constant time (the 8 bytes kept as a fingerprint would do, but the full 32 cost
- * nothing here). Throws DecryptError / KeyProviderUnavailableError like decryptSecretValue, never with a value.
+ * nothing here). Throws DecryptError / KeyProviderUnavailableError like decryptSecretValues' entries, never with a value.
  */
 export async function matchesStoredValue(
   ciphertext: string,

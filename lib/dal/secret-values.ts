@@ -8,7 +8,7 @@ import { and, eq, inArray, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Database, type Executor } from "@/db/client";
 import { preparedPerDb } from "./sql";
 import { accessTokenSecrets, secrets, secretValues } from "@/db/schema";
-import { decryptSecretValue, DecryptError } from "@/lib/crypto";
+import { decryptSecretValues } from "@/lib/crypto";
 import { log, logError } from "@/lib/log";
 import { isExpiredOn } from "@/lib/secret-lifecycle";
 
@@ -79,18 +79,20 @@ type TSealedRow = { id: string; name: string; version: number; sealedVersion: nu
 async function openRows(teamId: string, rows: readonly TSealedRow[], taintOwner?: object): Promise<Map<string, TResolvedSecret>> {
   const out = new Map<string, TResolvedSecret>();
   const failures: TUnopened[] = [];
+  const sealed = rows.filter((r): r is TSealedRow & { ciphertext: string } => r.ciphertext !== null);
+  const opened = await decryptSecretValues(
+    sealed.map((r) => ({ ciphertext: r.ciphertext, ctx: { teamId, secretId: r.id, version: r.version } })),
+    taintOwner,
+  );
+  let next = 0; // rows and their failures stay in name order
   for (const r of rows) {
     if (r.ciphertext === null) {
       failures.push({ id: r.id, name: r.name, reason: "missing" });
       continue;
     }
-    try {
-      const value = await decryptSecretValue(r.ciphertext, { teamId, secretId: r.id, version: r.version }, taintOwner);
-      out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
-    } catch (err) {
-      if (!(err instanceof DecryptError)) throw err;
-      failures.push({ id: r.id, name: r.name, reason: r.sealedVersion !== r.version ? "stale" : "unopenable" });
-    }
+    const value = opened[next++]!;
+    if (typeof value === "string") out.set(r.name, { id: r.id, name: r.name, version: r.version, value });
+    else failures.push({ id: r.id, name: r.name, reason: r.sealedVersion !== r.version ? "stale" : "unopenable" });
   }
   if (failures.length) {
     out.clear();

@@ -70,6 +70,11 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   async unwrap(wrapped: Buffer, context: WrapContext): Promise<Buffer> {
+    return this.unwrapNow(wrapped, context);
+  }
+
+  /** `unwrap` without a promise: the key is in this process (the envelope's hot path opens many at once). */
+  unwrapNow(wrapped: Buffer, context: WrapContext): Buffer {
     const key = gcmOpen(this.#key, wrapped.subarray(0, NONCE_BYTES), wrapped.subarray(NONCE_BYTES), aadBytes(context));
     if (key.length !== DATA_KEY_BYTES) throw new UnwrapRefusedError("Unwrapped key has the wrong length");
     return key;
