@@ -1,10 +1,10 @@
-// `npm run bench`: server response time of the Team secrets page on a production build, for a team with 10
+// `npm run bench:page` (and the first half of `npm run bench`): server response time of the Team secrets page on a production build, for a team with 10
 // secrets and one with 10,000. Prints figures; asserts only that each response is the real page (200 with the
 // "Team secrets" heading and the expected rows), never a redirect to sign-in. A third team of 25 secrets (one
 // full page) separates the cost of team size from that of rows on the page. The teams' requests alternate,
 // so load from anything else on the machine falls on all of them alike.
 //
-//   npm run bench [-- --no-build | --build] [--pg] [--n=100] [--warmup=10] [--explain] [--keep] [--dump]
+//   npm run bench:page [-- --no-build | --build] [--pg] [--n=100] [--warmup=10] [--explain] [--keep] [--dump]
 //                 [--js-only] [--import-only] [--no-import] [--import-rounds=3]
 //
 // Also printed: the first-load JavaScript of the Team secrets page in Chromium (bench/first-load-js.ts) and a

@@ -27,7 +27,7 @@ import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { makeTeam, runId, type TTestTeam, type TTestUser, webhookInput } from "../support/fixtures";
 import { usersCast } from "../support/cast";
 import { PEER_HEADER } from "../support/peer";
-import { receiverFixture } from "../support/receiver";
+import { receiverFixture } from "../support/receiver-fixture";
 
 const { owner, admin, editor } = usersCast("cv", ["owner", "admin", "editor"]);
 const rx = receiverFixture("127.0.0.1");

@@ -18,7 +18,7 @@ import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { errorOf, form, makeTeam, makeUser, runId, snapshot, type TTestUser } from "../support/fixtures";
 import { PEER_HEADER } from "../support/peer";
 import { roleTeamCast } from "../support/cast";
-import { receiverFixture } from "../support/receiver";
+import { receiverFixture } from "../support/receiver-fixture";
 import { signedIn } from "../support/signed-in";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";

@@ -18,7 +18,7 @@ import { ZListSecretsQuery } from "@/lib/validation/secrets";
 import { ZCreateTokenInput } from "@/lib/validation/tokens";
 import { runId } from "../support/fixtures";
 import { roleTeamCast } from "../support/cast";
-import { receiverFixture } from "../support/receiver";
+import { receiverFixture } from "../support/receiver-fixture";
 import { captureServerLog } from "../support/server-log";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";

@@ -17,7 +17,8 @@ import { createWebhook } from "@/lib/dal/webhooks";
 import { ZWebhookInput, type TWebhookInput } from "@/lib/validation/webhooks";
 import { errorOf, makeTeam, runId, tablesContaining } from "../support/fixtures";
 import { roleTeamCast } from "../support/cast";
-import { receiverFixture, type TReceived } from "../support/receiver";
+import { type TReceived } from "../support/receiver";
+import { receiverFixture } from "../support/receiver-fixture";
 import { headerRecord, StandardReceiver } from "../support/standard-webhooks-receiver";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";

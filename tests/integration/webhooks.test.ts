@@ -16,7 +16,7 @@ import { startDeliveryWorker } from "@/lib/jobs/webhook-worker";
 import { flushUsage } from "@/lib/dal/usage-recorder";
 import { auditRows, errorOf, runId, tablesContaining, sentAtOnce, webhookInput } from "../support/fixtures";
 import { roleTeamCast } from "../support/cast";
-import { receiverFixture } from "../support/receiver";
+import { receiverFixture } from "../support/receiver-fixture";
 
 process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
 process.env.WEBHOOK_RETRY_BASE_MS = "30";

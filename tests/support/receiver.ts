@@ -2,7 +2,6 @@
 // answers with whatever the test's responder says. Never listens anywhere but the address it is given.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll } from "vitest";
 
 /** `raw` is the body's bytes exactly as received (what a signature covers); `body` its UTF-8 text. */
 export type TReceived = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; raw: Buffer };
@@ -48,15 +47,3 @@ export async function startReceiver(host = "127.0.0.1"): Promise<TReceiver> {
   };
 }
 
-/**
- * A receiver on `host` started in a beforeAll of the calling file and closed in an afterAll: returned at once,
- * empty, and filled in place when the hook runs (as tests/support/cast.ts does with users).
- */
-export function receiverFixture(host = "127.0.0.1"): TReceiver {
-  const rx = {} as TReceiver;
-  beforeAll(async () => {
-    Object.assign(rx, await startReceiver(host));
-  });
-  afterAll(() => rx.close());
-  return rx;
-}
