@@ -2,6 +2,7 @@
 // so list queries over `secrets` cannot pick them up by accident.
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   check,
   date,
@@ -20,19 +21,38 @@ import {
 export const roleEnum = pgEnum("team_role", ["owner", "admin", "editor"]);
 export const visibilityEnum = pgEnum("secret_visibility", ["masked", "restricted"]);
 
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+// Column shapes the tables share, written once (each a function: every table gets its own builder). They are
+// the same SQL as the columns they replace; `drizzle-kit generate` finds nothing to migrate.
+const id = () => uuid("id").primaryKey().defaultRandom();
+// A timestamptz column: null until it happens; `atNow`, set when the row is written.
+const at = <N extends string>(name: N) => timestamp(name, { withTimezone: true });
+const atNow = <N extends string>(name: N) => at(name).notNull().defaultNow();
+const createdAt = () => atNow("created_at");
+// Who did it: set null when the account goes, so the row outlives its author.
+const byUser = <N extends string>(name: N) => uuid(name).references(() => users.id, { onDelete: "set null" });
+// A row that belongs to its parent goes with it.
+const partOf = <N extends string>(name: N, parent: () => AnyPgColumn) =>
+  uuid(name).notNull().references(parent, { onDelete: "cascade" });
+// Every team-scoped table carries its team: the DAL puts it in every WHERE.
+const teamId = () => partOf("team_id", () => teams.id);
+// A user's sessions, links and memberships go with the account.
+const userId = () => partOf("user_id", () => users.id);
+// A consumer's binding holds its secret: RESTRICT, so a secret in use cannot be deleted (see below).
+const boundSecretId = () => uuid("secret_id").notNull().references(() => secrets.id, { onDelete: "restrict" });
+// A team's own record (a secret, a webhook, a token, ...): a random id and the team it belongs to.
+const teamRecord = () => ({ id: id(), teamId: teamId() });
 
 export const users = pgTable(
   "users",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     name: text("name").notNull(),
     // Stored lower-cased; the unique index makes sign-up races safe.
     email: text("email").notNull(),
     // argon2id PHC string; null for accounts that only sign in through OAuth/OIDC.
     passwordHash: text("password_hash"),
     // When the account proved it receives mail at `email` (a verification link). Null: never verified.
-    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    emailVerifiedAt: at("email_verified_at"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
@@ -43,14 +63,12 @@ export const users = pgTable(
 export const emailVerifications = pgTable(
   "email_verifications",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: id(),
+    userId: userId(),
     email: text("email").notNull(),
     tokenHash: text("token_hash").notNull(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
+    expiresAt: at("expires_at").notNull(),
+    usedAt: at("used_at"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("email_verifications_token_key").on(t.tokenHash), index("email_verifications_user_idx").on(t.userId, t.createdAt)],
@@ -62,9 +80,7 @@ export const oauthAccounts = pgTable(
   {
     provider: text("provider").notNull(),
     providerAccountId: text("provider_account_id").notNull(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userId(),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
@@ -73,7 +89,7 @@ export const oauthAccounts = pgTable(
 export const teams = pgTable(
   "teams",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     // URL segment: readable prefix plus random suffix, never a sequential id.
     slug: text("slug").notNull(),
     name: text("name").notNull(),
@@ -85,16 +101,12 @@ export const teams = pgTable(
 export const memberships = pgTable(
   "memberships",
   {
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    teamId: teamId(),
+    userId: userId(),
     role: roleEnum("role").notNull(),
     createdAt: createdAt(),
     // Last time the member used this team's settings (updated at most every few minutes).
-    lastActiveAt: timestamp("last_active_at", { withTimezone: true }),
+    lastActiveAt: at("last_active_at"),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("memberships_user_idx").on(t.userId)],
 );
@@ -102,26 +114,23 @@ export const memberships = pgTable(
 export const secrets = pgTable(
   "secrets",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    ...teamRecord(),
     name: text("name").notNull(),
     visibility: visibilityEnum("visibility").notNull(),
     version: integer("version").notNull().default(1),
     // Keyed HMAC of the current value (first 8 bytes, hex): lets people compare values without seeing them.
     fingerprint: text("fingerprint").notNull(),
     createdAt: createdAt(),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    createdBy: byUser("created_by"),
+    updatedAt: atNow("updated_at"),
+    updatedBy: byUser("updated_by"),
     // Last time a consumer received the value (a machine token read, a webhook delivery its receiver accepted).
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    lastUsedAt: at("last_used_at"),
     // When non-empty, the value is only ever sent to these hosts (webhooks).
     allowedHosts: jsonb("allowed_hosts").$type<string[]>().notNull().default([]),
     // Set when a consumer found the stored value would not open (tampered, restored from an old copy,
     // missing, or sealed under a key not in the keyring); cleared by the next rotation.
-    decryptFailedAt: timestamp("decrypt_failed_at", { withTimezone: true }),
+    decryptFailedAt: at("decrypt_failed_at"),
     // What the secret is for: plain text, never secret, at most 500 characters (refused, never cut, above).
     description: text("description"),
     // Lifecycle policy (issue 12). `expires_on` is a calendar date (UTC): the secret counts as expired from
@@ -131,7 +140,7 @@ export const secrets = pgTable(
     // off (the default), expiry never blocks a consumer by itself.
     expiresOn: date("expires_on", { mode: "string" }),
     rotateEveryDays: integer("rotate_every_days"),
-    valueSetAt: timestamp("value_set_at", { withTimezone: true }).notNull().defaultNow(),
+    valueSetAt: atNow("value_set_at"),
     stopServingAfterExpiry: boolean("stop_serving_after_expiry").notNull().default(false),
   },
   (t) => [
@@ -151,12 +160,8 @@ export const secrets = pgTable(
 export const secretValues = pgTable(
   "secret_values",
   {
-    secretId: uuid("secret_id")
-      .primaryKey()
-      .references(() => secrets.id, { onDelete: "cascade" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    secretId: uuid("secret_id").primaryKey().references(() => secrets.id, { onDelete: "cascade" }),
+    teamId: teamId(),
     version: integer("version").notNull(),
     // "v2:<keyId>:<wrapped data key>:<nonce>:<ciphertext+tag>" (see lib/crypto/envelope.ts)
     ciphertext: text("ciphertext").notNull(),
@@ -176,15 +181,11 @@ export const secretVersionSourceEnum = pgEnum("secret_version_source", ["ui", "i
 export const secretVersions = pgTable(
   "secret_versions",
   {
-    secretId: uuid("secret_id")
-      .notNull()
-      .references(() => secrets.id, { onDelete: "cascade" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    secretId: partOf("secret_id", () => secrets.id),
+    teamId: teamId(),
     version: integer("version").notNull(),
     createdAt: createdAt(),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdBy: byUser("created_by"),
     // Kept so the history still reads after the author's account is gone (the audit log's actor label).
     createdByLabel: text("created_by_label"),
     source: secretVersionSourceEnum("source"),
@@ -203,12 +204,8 @@ export const secretVersions = pgTable(
 export const secretReminders = pgTable(
   "secret_reminders",
   {
-    secretId: uuid("secret_id")
-      .notNull()
-      .references(() => secrets.id, { onDelete: "cascade" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    secretId: partOf("secret_id", () => secrets.id),
+    teamId: teamId(),
     // expiry_14d | expiry_3d | expired | rotation_14d | rotation_3d | rotation_due
     threshold: text("threshold").notNull(),
     // The expiry date, or the day the rotation falls due.
@@ -220,8 +217,8 @@ export const secretReminders = pgTable(
     // none (mail not configured when it was sent) -> pending -> sending -> sent | failed (or pending again).
     mailStatus: text("mail_status").notNull().default("none"),
     mailAttempts: integer("mail_attempts").notNull().default(0),
-    mailNextAt: timestamp("mail_next_at", { withTimezone: true }).notNull().defaultNow(),
-    mailLockedUntil: timestamp("mail_locked_until", { withTimezone: true }),
+    mailNextAt: atNow("mail_next_at"),
+    mailLockedUntil: at("mail_locked_until"),
   },
   (t) => [
     primaryKey({ columns: [t.secretId, t.threshold, t.dueOn, t.version] }),
@@ -247,11 +244,8 @@ export const keyMaterial = pgTable("key_material", {
 export const auditEvents = pgTable(
   "audit_events",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
-    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    ...teamRecord(),
+    actorId: byUser("actor_id"),
     // Kept so the log still reads after the actor's account is gone.
     actorLabel: text("actor_label").notNull(),
     action: text("action").notNull(),
@@ -275,19 +269,16 @@ export type TVersionSource = (typeof secretVersionSourceEnum.enumValues)[number]
 export const invitations = pgTable(
   "invitations",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    ...teamRecord(),
     email: text("email").notNull(),
     role: roleEnum("role").notNull(),
     tokenHash: text("token_hash").notNull(),
-    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    invitedBy: byUser("invited_by"),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
-    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    expiresAt: at("expires_at").notNull(),
+    acceptedAt: at("accepted_at"),
+    acceptedBy: byUser("accepted_by"),
+    revokedAt: at("revoked_at"),
   },
   (t) => [uniqueIndex("invitations_token_hash_key").on(t.tokenHash), index("invitations_team_idx").on(t.teamId)],
 );
@@ -297,14 +288,12 @@ export const invitations = pgTable(
 export const userSessions = pgTable(
   "user_sessions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: id(),
+    userId: userId(),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: at("expires_at").notNull(),
+    revokedAt: at("revoked_at"),
+    lastSeenAt: atNow("last_seen_at"),
   },
   (t) => [index("user_sessions_user_idx").on(t.userId)],
 );
@@ -313,7 +302,7 @@ export const userSessions = pgTable(
 export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   points: integer("points").notNull().default(0),
-  expire: timestamp("expire", { withTimezone: true }),
+  expire: at("expire"),
 });
 
 // ---- Consumers of secrets: webhooks and machine access tokens. A binding row is what makes a secret
@@ -323,20 +312,17 @@ export const rateLimits = pgTable("rate_limits", {
 export const webhooks = pgTable(
   "webhooks",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    ...teamRecord(),
     name: text("name").notNull(),
     url: text("url").notNull(),
     method: text("method").notNull().default("POST"),
     headers: jsonb("headers").$type<{ name: string; value: string }[]>().notNull().default([]),
     payload: text("payload").notNull().default(""),
     events: jsonb("events").$type<string[]>().notNull().default([]),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdBy: byUser("created_by"),
     createdAt: createdAt(),
-    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: byUser("updated_by"),
+    updatedAt: atNow("updated_at"),
   },
   (t) => [index("webhooks_team_idx").on(t.teamId)],
 );
@@ -344,15 +330,9 @@ export const webhooks = pgTable(
 export const webhookSecrets = pgTable(
   "webhook_secrets",
   {
-    webhookId: uuid("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
-    secretId: uuid("secret_id")
-      .notNull()
-      .references(() => secrets.id, { onDelete: "restrict" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    webhookId: partOf("webhook_id", () => webhooks.id),
+    secretId: boundSecretId(),
+    teamId: teamId(),
   },
   (t) => [primaryKey({ columns: [t.webhookId, t.secretId] }), index("webhook_secrets_secret_idx").on(t.secretId)],
 );
@@ -360,21 +340,18 @@ export const webhookSecrets = pgTable(
 export const accessTokens = pgTable(
   "access_tokens",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    ...teamRecord(),
     name: text("name").notNull(),
     // The recognizable start of the token, shown in lists; the token itself is never stored.
     prefix: text("prefix").notNull(),
     // SHA-256 (hex) of the whole token: lookup is by hash.
     tokenHash: text("token_hash").notNull(),
     allowedCidrs: jsonb("allowed_cidrs").$type<string[]>().notNull().default([]),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdBy: byUser("created_by"),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    expiresAt: at("expires_at"),
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
   },
   (t) => [uniqueIndex("access_tokens_hash_key").on(t.tokenHash), index("access_tokens_team_idx").on(t.teamId)],
 );
@@ -382,15 +359,9 @@ export const accessTokens = pgTable(
 export const accessTokenSecrets = pgTable(
   "access_token_secrets",
   {
-    tokenId: uuid("token_id")
-      .notNull()
-      .references(() => accessTokens.id, { onDelete: "cascade" }),
-    secretId: uuid("secret_id")
-      .notNull()
-      .references(() => secrets.id, { onDelete: "restrict" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    tokenId: partOf("token_id", () => accessTokens.id),
+    secretId: boundSecretId(),
+    teamId: teamId(),
     // Environment variable name the secret is exposed as (defaults to the secret's name).
     envName: text("env_name").notNull(),
   },
@@ -409,13 +380,11 @@ export const consumerSecretVersions = pgTable(
   "consumer_secret_versions",
   {
     secretId: uuid("secret_id").notNull(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    teamId: teamId(),
     consumerKind: consumerKindEnum("consumer_kind").notNull(),
     consumerId: uuid("consumer_id").notNull(),
     version: integer("version").notNull(),
-    lastFetchedAt: timestamp("last_fetched_at", { withTimezone: true }).notNull(),
+    lastFetchedAt: at("last_fetched_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.secretId, t.consumerKind, t.consumerId] }),
@@ -430,11 +399,9 @@ export const secretConsumersCurrent = pgTable(
   "secret_consumers_current",
   {
     secretId: uuid("secret_id").primaryKey(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    teamId: teamId(),
     version: integer("version").notNull(),
-    reachedAt: timestamp("reached_at", { withTimezone: true }).notNull().defaultNow(),
+    reachedAt: atNow("reached_at"),
   },
   (t) => [index("secret_consumers_current_team_idx").on(t.teamId)],
 );
@@ -446,18 +413,14 @@ export const secretConsumersCurrent = pgTable(
 export const webhookSigningSecrets = pgTable(
   "webhook_signing_secrets",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    webhookId: uuid("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
+    id: id(),
+    webhookId: partOf("webhook_id", () => webhooks.id),
+    teamId: teamId(),
     version: integer("version").notNull(),
     // "v1:<keyId>:..." (lib/crypto/envelope.ts); the master-key re-wrap covers this column.
     ciphertext: text("ciphertext").notNull(),
     createdAt: createdAt(),
-    retiresAt: timestamp("retires_at", { withTimezone: true }),
+    retiresAt: at("retires_at"),
   },
   (t) => [
     uniqueIndex("webhook_signing_secrets_version_key").on(t.webhookId, t.version),
@@ -473,13 +436,8 @@ export const webhookSigningSecrets = pgTable(
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
-    webhookId: uuid("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
+    ...teamRecord(),
+    webhookId: partOf("webhook_id", () => webhooks.id),
     // "test" or a team event ("secret.created", ...).
     trigger: text("trigger").notNull(),
     // Names and versions only, never values.
@@ -489,14 +447,14 @@ export const webhookDeliveries = pgTable(
     attempts: integer("attempts").notNull().default(0),
     // How many times an Owner/Admin redelivered it; each redelivery starts a new round of attempts.
     redeliveries: integer("redeliveries").notNull().default(0),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    nextAttemptAt: atNow("next_attempt_at"),
     // A claim's lease: a worker that dies mid-send leaves the row to be claimed again after this.
-    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lockedUntil: at("locked_until"),
     lastError: text("last_error"),
-    triggeredBy: uuid("triggered_by").references(() => users.id, { onDelete: "set null" }),
+    triggeredBy: byUser("triggered_by"),
     triggeredByLabel: text("triggered_by_label"),
     createdAt: createdAt(),
-    completedAt: timestamp("completed_at", { withTimezone: true }),
+    completedAt: at("completed_at"),
   },
   (t) => [
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
@@ -507,20 +465,14 @@ export const webhookDeliveries = pgTable(
 export const webhookDeliveryAttempts = pgTable(
   "webhook_delivery_attempts",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    deliveryId: uuid("delivery_id")
-      .notNull()
-      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
-    teamId: uuid("team_id")
-      .notNull()
-      .references(() => teams.id, { onDelete: "cascade" }),
-    webhookId: uuid("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
+    id: id(),
+    deliveryId: partOf("delivery_id", () => webhookDeliveries.id),
+    teamId: teamId(),
+    webhookId: partOf("webhook_id", () => webhooks.id),
     attempt: integer("attempt").notNull(),
     // 0 for the original delivery, n for its n-th redelivery (same webhook-id, new timestamp and signature).
     redelivery: integer("redelivery").notNull().default(0),
-    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: atNow("started_at"),
     durationMs: integer("duration_ms").notNull(),
     // succeeded | http_error | timeout | blocked | network | refused
     outcome: text("outcome").notNull(),
