@@ -6,25 +6,20 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import ipaddr from "ipaddr.js";
 import { getDb, type Database } from "@/db/client";
 import { accessTokens, accessTokenSecrets, rateLimits, secrets, users } from "@/db/schema";
-import { canUseVisibility, requireTeamPermission } from "@/lib/authz";
+import { canUseVisibility } from "@/lib/authz";
 import { generateAccessToken, hashAccessToken, hashesEqual, looksLikeAccessToken } from "@/lib/crypto/tokens";
 import { AppError } from "@/lib/errors";
 import { expiryDate, type TCreateTokenData } from "@/lib/validation/tokens";
-import { recordAudit } from "./audit";
+import { recordCallAudit } from "./audit";
 import { closeOutRotations } from "./consumer-versions";
-import { preparedPerDb } from "./sql";
+import { columnsOf, preparedPerDb } from "./sql";
 import { badAuthKey, badAuthRetryAfter, badAuthRetryFromRow } from "./rate-limit";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
+import type { TActor } from "@/lib/types/actor";
 import type { TAccessTokenDTO, TCreatedToken } from "@/lib/types/tokens";
 
-export async function createAccessToken(input: {
-  actor: TActor;
-  teamSlug: string;
-  data: TCreateTokenData;
-  meta?: TRequestMeta;
-}): Promise<TCreatedToken> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "tokens.manage");
+export async function createAccessToken(input: TTeamCall & { data: TCreateTokenData }): Promise<TCreatedToken> {
+  const { db, team, role } = await authorizeTeam(input, "tokens.manage");
   const { data } = input;
   const wanted = data.secrets.map((b) => b.name.toLowerCase());
   const generated = generateAccessToken();
@@ -62,39 +57,26 @@ export async function createAccessToken(input: {
       expiresAt,
     });
     await tx.insert(accessTokenSecrets).values(rows.map(({ name: _name, ...r }) => r));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "token.created",
-      targetType: "access_token",
-      targetId: id,
-      targetName: data.name,
+      target: { type: "access_token", id, name: data.name },
       metadata: {
         prefix: generated.prefix,
         secrets: rows.map((r) => ({ name: r.name, env: r.envName })),
         expiresAt: expiresAt?.toISOString() ?? null,
         allowedCidrs: data.cidrs,
       },
-      meta: input.meta,
     });
   });
   return { id, name: data.name, prefix: generated.prefix, token: generated.token, expiresAt: expiresAt?.toISOString() ?? null };
 }
 
 export async function listAccessTokens(actor: TActor, teamSlug: string): Promise<TAccessTokenDTO[]> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "tokens.manage");
+  const { db, team } = await authorizeTeam({ actor, teamSlug }, "tokens.manage");
   const rows = await db
     .select({
-      id: accessTokens.id,
-      name: accessTokens.name,
-      prefix: accessTokens.prefix,
-      allowedCidrs: accessTokens.allowedCidrs,
+      ...columnsOf(accessTokens, "id", "name", "prefix", "allowedCidrs", "createdAt", "lastUsedAt", "expiresAt", "revokedAt"),
       creatorEmail: users.email,
-      createdAt: accessTokens.createdAt,
-      lastUsedAt: accessTokens.lastUsedAt,
-      expiresAt: accessTokens.expiresAt,
-      revokedAt: accessTokens.revokedAt,
     })
     .from(accessTokens)
     .leftJoin(users, eq(users.id, accessTokens.createdBy))
@@ -126,9 +108,8 @@ export async function listAccessTokens(actor: TActor, teamSlug: string): Promise
   }));
 }
 
-export async function revokeAccessToken(input: { actor: TActor; teamSlug: string; tokenId: string; meta?: TRequestMeta }): Promise<{ name: string }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "tokens.manage");
+export async function revokeAccessToken(input: TTeamCall & { tokenId: string }): Promise<{ name: string }> {
+  const { db, team } = await authorizeTeam(input, "tokens.manage");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(accessTokens)
@@ -142,15 +123,10 @@ export async function revokeAccessToken(input: { actor: TActor; teamSlug: string
       .from(accessTokenSecrets)
       .where(and(eq(accessTokenSecrets.tokenId, input.tokenId), eq(accessTokenSecrets.teamId, team.id)));
     await closeOutRotations(tx, team.id, bound.map((b) => b.secretId));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "token.revoked",
-      targetType: "access_token",
-      targetId: input.tokenId,
-      targetName: row.name,
+      target: { type: "access_token", id: input.tokenId, name: row.name },
       metadata: { prefix: row.prefix },
-      meta: input.meta,
     });
     return { name: row.name };
   });

@@ -4,9 +4,9 @@ import "server-only";
 import { and, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, type Database, type Executor } from "@/db/client";
 import { auditEvents, memberships } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
 import type { TAuditQuery } from "@/lib/validation/audit";
 import { containsIgnoreCase, preparedPerDb } from "./sql";
+import { authorizeTeam } from "./team-scope";
 import type { TActor, TMachineActor, TRequestMeta } from "@/lib/types/actor";
 import type { TAuditEventDTO } from "@/lib/types/audit";
 
@@ -24,6 +24,35 @@ export type TAuditInput = {
 
 export async function recordAudit(tx: Executor, e: TAuditInput): Promise<void> {
   await recordAuditMany(tx, [e]);
+}
+
+/** What an event is about (a secret, user, webhook, ...): its id and name as they are now, and a version. */
+export type TAuditTarget = { type: string; id?: string | null; name?: string | null; version?: number | null };
+
+/** An event of a team-scoped call: what was done, to what, and details (names and versions, never a value). */
+export type TCallEvent = { action: string; target: TAuditTarget; metadata?: Record<string, unknown> };
+
+/**
+ * The event of a team-scoped call, by the call's actor and from its request (`call` is the DAL function's
+ * input), written in the call's transaction.
+ */
+export async function recordCallAudit(
+  tx: Executor,
+  call: { actor: TActor; meta?: TRequestMeta },
+  teamId: string,
+  { action, target, metadata }: TCallEvent,
+): Promise<void> {
+  await recordAudit(tx, {
+    teamId,
+    actor: call.actor,
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    targetName: target.name,
+    version: target.version,
+    metadata,
+    meta: call.meta,
+  });
 }
 
 const auditInsertQuery = preparedPerDb((db: Database) =>
@@ -129,8 +158,7 @@ const toDTO = (r: { createdAt: Date } & Omit<TAuditEventDTO, "createdAt">): TAud
 
 /** One page of the team's audit log, newest first (Owners and Admins). */
 export async function listAuditEvents(actor: TActor, teamSlug: string, q: TAuditQuery) {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "audit.read");
+  const { db, team } = await authorizeTeam({ actor, teamSlug }, "audit.read");
   const where = auditWhere(team.id, q);
   const [rows, [total]] = await Promise.all([
     db
@@ -147,8 +175,7 @@ export async function listAuditEvents(actor: TActor, teamSlug: string, q: TAudit
 
 /** Every event matching the filters (up to a cap), newest first, for export. */
 export async function exportAuditEvents(actor: TActor, teamSlug: string, q: TAuditQuery) {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "audit.read");
+  const { db, team } = await authorizeTeam({ actor, teamSlug }, "audit.read");
   const rows = await db
     .select(auditColumns)
     .from(auditEvents)

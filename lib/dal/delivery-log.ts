@@ -3,12 +3,12 @@ import "server-only";
 // queue (./webhook-deliveries.ts recordAttempt) with their texts already redacted; this module only lists
 // them, withholding from Editors every attempt of a webhook that carries (or carried) a Restricted secret.
 import { and, desc, eq, notExists, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
 import { secrets, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
-import { canUseVisibility, requireTeamPermission } from "@/lib/authz";
+import { canUseVisibility } from "@/lib/authz";
 import type { TActor } from "@/lib/types/actor";
 import type { TDeliveryAttemptDTO } from "@/lib/types/webhooks";
 import { carriesRestricted, requireWebhookUse } from "./webhook-bindings";
+import { authorizeTeam } from "./team-scope";
 
 const RESPONSE_WITHHELD_NOTE = "Response withheld: this delivery carried secrets.";
 
@@ -18,8 +18,7 @@ const RESPONSE_WITHHELD_NOTE = "Response withheld: this delivery carried secrets
  * an attempt made while it did; asking for such a webhook by id is refused.
  */
 export async function listDeliveryAttempts(actor: TActor, teamSlug: string, opts: { webhookId?: string; limit?: number } = {}) {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "webhooks.read");
   const seesRestricted = canUseVisibility(role, "send", "restricted");
   if (opts.webhookId && !seesRestricted) {
     const [hook] = await db

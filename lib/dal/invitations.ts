@@ -6,12 +6,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invitations, memberships, teams, users, type TRole } from "@/db/schema";
-import { FORBIDDEN_MESSAGES, invitableRoles, invitationPolicy, requireTeamPermission, ROLES } from "@/lib/authz";
+import { FORBIDDEN_MESSAGES, invitableRoles, invitationPolicy, ROLES } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "./audit";
+import { recordCallAudit } from "./audit";
 import { hasVerifiedEmail, isVerificationRequired } from "./email-verification";
 import { emitTeamEvent } from "./team-events";
+import { columnsOf } from "./sql";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TInvitationDTO } from "@/lib/types/members";
 
@@ -20,15 +22,8 @@ const isPending = () => and(isNull(invitations.acceptedAt), isNull(invitations.r
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-export async function createInvitation(input: {
-  actor: TActor;
-  teamSlug: string;
-  email: string;
-  role: TRole;
-  meta?: TRequestMeta;
-}): Promise<{ id: string; token: string; expiresAt: string; teamName: string }> {
-  const db = await getDb();
-  const { team, role: actorRole } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
+export async function createInvitation(input: TTeamCall & { email: string; role: TRole }): Promise<{ id: string; token: string; expiresAt: string; teamName: string }> {
+  const { db, team, role: actorRole } = await authorizeTeam(input, "members.invite");
   if (!invitableRoles(actorRole).includes(input.role)) {
     const msg = FORBIDDEN_MESSAGES["members.invite_owner"];
     throw new AppError("forbidden", msg, { role: [msg] });
@@ -69,15 +64,10 @@ export async function createInvitation(input: {
       .values({ teamId: team.id, email: input.email, role: input.role, tokenHash: hashToken(token), invitedBy: input.actor.id, expiresAt })
       .returning({ id: invitations.id });
     if (!row) throw new Error("invitation insert returned nothing");
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "member.invited",
-      targetType: "invitation",
-      targetId: row.id,
-      targetName: input.email,
+      target: { type: "invitation", id: row.id, name: input.email },
       metadata: { role: input.role, expiresAt: expiresAt.toISOString() },
-      meta: input.meta,
     });
     return row.id;
   });
@@ -86,17 +76,9 @@ export async function createInvitation(input: {
 
 /** Pending (not accepted, not revoked) invitations, expired ones included and marked. */
 export async function listInvitations(actor: TActor, teamSlug: string): Promise<TInvitationDTO[]> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "members.invite");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "members.invite");
   const rows = await db
-    .select({
-      id: invitations.id,
-      email: invitations.email,
-      role: invitations.role,
-      inviterEmail: users.email,
-      createdAt: invitations.createdAt,
-      expiresAt: invitations.expiresAt,
-    })
+    .select({ ...columnsOf(invitations, "id", "email", "role", "createdAt", "expiresAt"), inviterEmail: users.email })
     .from(invitations)
     .leftJoin(users, eq(users.id, invitations.invitedBy))
     .where(and(eq(invitations.teamId, team.id), isPending()))
@@ -114,9 +96,8 @@ export async function listInvitations(actor: TActor, teamSlug: string): Promise<
   }));
 }
 
-export async function revokeInvitation(input: { actor: TActor; teamSlug: string; invitationId: string; meta?: TRequestMeta }): Promise<{ email: string }> {
-  const db = await getDb();
-  const { team, role: actorRole } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.invite");
+export async function revokeInvitation(input: TTeamCall & { invitationId: string }): Promise<{ email: string }> {
+  const { db, team, role: actorRole } = await authorizeTeam(input, "members.invite");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(invitations)
@@ -141,14 +122,9 @@ export async function revokeInvitation(input: { actor: TActor; teamSlug: string;
       }
       throw new AppError("stale", "This invitation was already used or revoked.");
     }
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "member.invitation_revoked",
-      targetType: "invitation",
-      targetId: input.invitationId,
-      targetName: row.email,
-      meta: input.meta,
+      target: { type: "invitation", id: input.invitationId, name: row.email },
     });
     return { email: row.email };
   });
@@ -167,13 +143,7 @@ async function findByToken(token: string) {
   const db = await getDb();
   const [row] = await db
     .select({
-      id: invitations.id,
-      teamId: invitations.teamId,
-      email: invitations.email,
-      role: invitations.role,
-      expiresAt: invitations.expiresAt,
-      acceptedAt: invitations.acceptedAt,
-      revokedAt: invitations.revokedAt,
+      ...columnsOf(invitations, "id", "teamId", "email", "role", "expiresAt", "acceptedAt", "revokedAt"),
       teamName: teams.name,
       teamSlug: teams.slug,
     })
@@ -229,13 +199,7 @@ export async function acceptInvitation(input: {
   const db = await getDb();
   const accepted = await db.transaction(async (tx) => {
     const [row] = await tx
-      .select({
-        id: invitations.id,
-        teamId: invitations.teamId,
-        email: invitations.email,
-        role: invitations.role,
-        teamSlug: teams.slug,
-      })
+      .select({ ...columnsOf(invitations, "id", "teamId", "email", "role"), teamSlug: teams.slug })
       .from(invitations)
       .innerJoin(teams, eq(teams.id, invitations.teamId))
       .where(
@@ -265,17 +229,13 @@ export async function acceptInvitation(input: {
       .update(invitations)
       .set({ acceptedAt: sql`now()`, acceptedBy: input.user.id })
       .where(and(eq(invitations.id, row.id), eq(invitations.teamId, row.teamId)));
-    await recordAudit(tx, {
-      teamId: row.teamId,
-      actor: { id: input.user.id, label: input.user.email },
+    const joiner = { id: input.user.id, label: input.user.email };
+    await recordCallAudit(tx, { actor: joiner, meta: input.meta }, row.teamId, {
       action: "member.joined",
-      targetType: "user",
-      targetId: input.user.id,
-      targetName: input.user.email,
+      target: { type: "user", id: joiner.id, name: joiner.label },
       metadata: { role: row.role, invitationId: row.id },
-      meta: input.meta,
     });
-    await emitTeamEvent(tx, row.teamId, "member.joined", { member: input.user.email, role: row.role }, { id: input.user.id, label: input.user.email });
+    await emitTeamEvent(tx, row.teamId, "member.joined", { member: input.user.email, role: row.role }, joiner);
     return { teamSlug: row.teamSlug };
   });
   if (accepted) return accepted;

@@ -9,7 +9,7 @@ import { and, asc, count, eq, gt, ne, sql } from "drizzle-orm";
 import { getDb, type Database } from "@/db/client";
 import { auditEvents, keyMaterial, secrets, secretValues, webhookSigningSecrets } from "@/db/schema";
 import { auditEventColumns } from "./audit";
-import { executePrepared, preparedPerDb } from "./sql";
+import { columnsOf, executePrepared, preparedPerDb } from "./sql";
 import type { TMachineActor } from "@/lib/types/actor";
 
 export type TEnvelopeColumn = "secret_values.ciphertext" | "key_material.wrapped" | "webhook_signing_secrets.ciphertext";
@@ -153,13 +153,7 @@ export type TSigningRow = { id: string; teamId: string; webhookId: string; versi
 export async function listSigningSecretsNotUnder(activeKeyId: string, afterId: string | null, limit: number): Promise<TSigningRow[]> {
   const db = await getDb();
   return db
-    .select({
-      id: webhookSigningSecrets.id,
-      teamId: webhookSigningSecrets.teamId,
-      webhookId: webhookSigningSecrets.webhookId,
-      version: webhookSigningSecrets.version,
-      ciphertext: webhookSigningSecrets.ciphertext,
-    })
+    .select(columnsOf(webhookSigningSecrets, "id", "teamId", "webhookId", "version", "ciphertext"))
     .from(webhookSigningSecrets)
     .where(and(ne(signingKeyId, activeKeyId), afterId ? gt(webhookSigningSecrets.id, afterId) : undefined))
     .orderBy(asc(webhookSigningSecrets.id))

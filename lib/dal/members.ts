@@ -6,25 +6,19 @@ import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { memberships, users, type TRole } from "@/db/schema";
-import { FORBIDDEN_MESSAGES, memberPolicy, memberRefusal, requireTeamPermission, roleCan, roleChange } from "@/lib/authz";
+import { FORBIDDEN_MESSAGES, memberPolicy, memberRefusal, roleCan, roleChange } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "./audit";
+import { recordCallAudit } from "./audit";
 import { emitTeamEvent } from "./team-events";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { columnsOf } from "./sql";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
+import type { TActor } from "@/lib/types/actor";
 import type { TMemberDTO } from "@/lib/types/members";
 
 export async function listMembers(actor: TActor, teamSlug: string): Promise<{ role: TRole; members: TMemberDTO[] }> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "members.read");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "members.read");
   const rows = await db
-    .select({
-      userId: memberships.userId,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      joinedAt: memberships.createdAt,
-      lastActiveAt: memberships.lastActiveAt,
-    })
+    .select({ ...columnsOf(memberships, "userId", "role", "lastActiveAt"), ...columnsOf(users, "name", "email"), joinedAt: memberships.createdAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.teamId, team.id))
@@ -73,7 +67,15 @@ function assertKeepsAnOwner(target: { role: TRole; owners: number }, to: TRole |
   }
 }
 
-type TMemberChange = { actor: TActor; teamSlug: string; userId: string; meta?: TRequestMeta };
+type TMemberChange = TTeamCall & { userId: string };
+
+/** Sets a member's role in the team; the caller holds the locks (lockTarget). */
+async function setRole(tx: Tx, teamId: string, userId: string, role: TRole): Promise<void> {
+  await tx
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.teamId, teamId), eq(memberships.userId, userId)));
+}
 
 async function currentRole(tx: Tx, teamId: string, actorId: string): Promise<TRole> {
   // Re-read inside the transaction: the actor's own role may have changed since authorization.
@@ -86,11 +88,10 @@ async function currentRole(tx: Tx, teamId: string, actorId: string): Promise<TRo
 }
 
 export async function changeMemberRole(input: TMemberChange & { role: TRole }): Promise<{ email: string; role: TRole }> {
-  const db = await getDb();
-  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  const { db, team } = await authorizeTeam(input, "members.manage");
   return db.transaction(async (tx) => {
-    const target = await lockTarget(tx, access.team.id, input.userId);
-    const actorRole = await currentRole(tx, access.team.id, input.actor.id);
+    const target = await lockTarget(tx, team.id, input.userId);
+    const actorRole = await currentRole(tx, team.id, input.actor.id);
     const isSelf = input.userId === input.actor.id;
     const policy = memberPolicy(actorRole, target.role, isSelf);
     if (!policy.assignableRoles.includes(input.role)) {
@@ -98,98 +99,66 @@ export async function changeMemberRole(input: TMemberChange & { role: TRole }): 
     }
     if (!roleChange(target.role, input.role).changes) return { email: target.email, role: target.role };
     assertKeepsAnOwner(target, input.role, "be demoted");
-    await tx
-      .update(memberships)
-      .set({ role: input.role })
-      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
-    await recordAudit(tx, {
-      teamId: access.team.id,
-      actor: input.actor,
+    await setRole(tx, team.id, input.userId, input.role);
+    await recordCallAudit(tx, input, team.id, {
       action: "member.role_changed",
-      targetType: "user",
-      targetId: input.userId,
-      targetName: target.email,
+      target: { type: "user", id: input.userId, name: target.email },
       metadata: { from: target.role, to: input.role },
-      meta: input.meta,
     });
     return { email: target.email, role: input.role };
   });
 }
 
 export async function removeMember(input: TMemberChange): Promise<{ email: string }> {
-  const db = await getDb();
-  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.manage");
+  const { db, team } = await authorizeTeam(input, "members.manage");
   if (input.userId === input.actor.id) throw new AppError("validation", "Use Leave team to leave this team.");
   return db.transaction(async (tx) => {
-    const target = await lockTarget(tx, access.team.id, input.userId);
-    const actorRole = await currentRole(tx, access.team.id, input.actor.id);
+    const target = await lockTarget(tx, team.id, input.userId);
+    const actorRole = await currentRole(tx, team.id, input.actor.id);
     if (!memberPolicy(actorRole, target.role, false).canRemove) {
       throw new AppError("forbidden", memberRefusal(actorRole, "remove"));
     }
     assertKeepsAnOwner(target, null, "be removed");
-    await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
-    await recordAudit(tx, {
-      teamId: access.team.id,
-      actor: input.actor,
+    await tx.delete(memberships).where(and(eq(memberships.teamId, team.id), eq(memberships.userId, input.userId)));
+    await recordCallAudit(tx, input, team.id, {
       action: "member.removed",
-      targetType: "user",
-      targetId: input.userId,
-      targetName: target.email,
+      target: { type: "user", id: input.userId, name: target.email },
       metadata: { role: target.role },
-      meta: input.meta,
     });
-    await emitTeamEvent(tx, access.team.id, "member.removed", { member: target.email, role: target.role, reason: "removed" }, input.actor);
+    await emitTeamEvent(tx, team.id, "member.removed", { member: target.email, role: target.role, reason: "removed" }, input.actor);
     return { email: target.email };
   });
 }
 
-export async function leaveTeam(input: { actor: TActor; teamSlug: string; meta?: TRequestMeta }): Promise<void> {
-  const db = await getDb();
-  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "team.read");
+export async function leaveTeam(input: TTeamCall): Promise<void> {
+  const { db, team } = await authorizeTeam(input, "team.read");
   await db.transaction(async (tx) => {
-    const target = await lockTarget(tx, access.team.id, input.actor.id);
+    const target = await lockTarget(tx, team.id, input.actor.id);
     assertKeepsAnOwner(target, null, "leave the team");
-    await tx.delete(memberships).where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.actor.id)));
-    await recordAudit(tx, {
-      teamId: access.team.id,
-      actor: input.actor,
+    await tx.delete(memberships).where(and(eq(memberships.teamId, team.id), eq(memberships.userId, input.actor.id)));
+    await recordCallAudit(tx, input, team.id, {
       action: "member.left",
-      targetType: "user",
-      targetId: input.actor.id,
-      targetName: input.actor.label,
+      target: { type: "user", id: input.actor.id, name: input.actor.label },
       metadata: { role: target.role },
-      meta: input.meta,
     });
-    await emitTeamEvent(tx, access.team.id, "member.removed", { member: input.actor.label, role: target.role, reason: "left" }, input.actor);
+    await emitTeamEvent(tx, team.id, "member.removed", { member: input.actor.label, role: target.role, reason: "left" }, input.actor);
   });
 }
 
 export async function transferOwnership(input: TMemberChange): Promise<{ email: string }> {
-  const db = await getDb();
-  const access = await requireTeamPermission(db, input.actor.id, input.teamSlug, "members.transfer_ownership");
+  const { db, team } = await authorizeTeam(input, "members.transfer_ownership");
   if (input.userId === input.actor.id) throw new AppError("validation", "You already own this team.");
   return db.transaction(async (tx) => {
-    const target = await lockTarget(tx, access.team.id, input.userId);
-    if (!roleCan(await currentRole(tx, access.team.id, input.actor.id), "members.transfer_ownership")) {
+    const target = await lockTarget(tx, team.id, input.userId);
+    if (!roleCan(await currentRole(tx, team.id, input.actor.id), "members.transfer_ownership")) {
       throw new AppError("forbidden", FORBIDDEN_MESSAGES["members.transfer_ownership"]);
     }
-    await tx
-      .update(memberships)
-      .set({ role: "owner" })
-      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.userId)));
-    await tx
-      .update(memberships)
-      .set({ role: "admin" })
-      .where(and(eq(memberships.teamId, access.team.id), eq(memberships.userId, input.actor.id)));
-    await recordAudit(tx, {
-      teamId: access.team.id,
-      actor: input.actor,
+    await setRole(tx, team.id, input.userId, "owner");
+    await setRole(tx, team.id, input.actor.id, "admin");
+    await recordCallAudit(tx, input, team.id, {
       action: "member.ownership_transferred",
-      targetType: "user",
-      targetId: input.userId,
-      targetName: target.email,
+      target: { type: "user", id: input.userId, name: target.email },
       metadata: { from: target.role, to: "owner", previousOwnerNowRole: "admin" },
-      meta: input.meta,
     });
     return { email: target.email };
   });

@@ -5,29 +5,21 @@ import "server-only";
 // secretPolicy's (Owners and Admins, Editors on Masked secrets only); each check counts against the
 // user's and the secret's budget (lib/dal/rate-limit.ts) after it is authorized, before anything is opened.
 import { and, eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
 import { secrets, secretValues } from "@/db/schema";
-import { requireTeamPermission, secretPolicy } from "@/lib/authz";
+import { secretPolicy } from "@/lib/authz";
 import { DecryptError, matchesStoredValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "./audit";
+import { recordCallAudit } from "./audit";
 import { getFingerprintKey } from "./key-material";
 import { beginSecretCheck } from "./rate-limit";
 import { recordUndecryptable, UndecryptableError } from "./secret-values";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
 import type { TCheckResult } from "@/lib/types/secrets";
 
 type TOutcome = "match" | "no_match" | "undecryptable";
 
-export async function checkSecretValue(input: {
-  actor: TActor;
-  teamSlug: string;
-  secretId: string;
-  candidate: string;
-  meta?: TRequestMeta;
-}): Promise<TCheckResult> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.check");
+export async function checkSecretValue(input: TTeamCall & { secretId: string; candidate: string }): Promise<TCheckResult> {
+  const { db, team, role } = await authorizeTeam(input, "secrets.check");
   const [found] = await db
     .select({ id: secrets.id, name: secrets.name, visibility: secrets.visibility })
     .from(secrets)
@@ -56,16 +48,10 @@ export async function checkSecretValue(input: {
         if (!(err instanceof DecryptError)) throw err;
       }
     }
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "secret.value_checked",
-      targetType: "secret",
-      targetId: found.id,
-      targetName: row.name,
-      version: row.version,
+      target: { type: "secret", id: found.id, name: row.name, version: row.version },
       metadata: { result: outcome },
-      meta: input.meta,
     });
     const reason = row.ciphertext === null ? "missing" : row.sealedVersion !== row.version ? "stale" : "unopenable";
     return { name: row.name, version: row.version, outcome, reason } as const;

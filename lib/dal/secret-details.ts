@@ -4,13 +4,14 @@ import "server-only";
 // shared by the table's filter and the settings badge. The clock is the caller's `now`, the same one the status
 // texts are computed with (lib/secret-lifecycle.ts), so a row's status and the filter never disagree.
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
-import { getDb, type Tx } from "@/db/client";
+import { type Tx } from "@/db/client";
 import { secrets } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { addDays, DUE_WITHIN_DAYS, utcDay } from "@/lib/secret-lifecycle";
-import { recordAudit } from "./audit";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { recordCallAudit } from "./audit";
+import { lockTeamSecret } from "./secret-lock";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
+import type { TActor } from "@/lib/types/actor";
 
 /** Each field optional: missing means "leave as it is" (on create: none). */
 export type TLifecyclePatch = { expiresOn?: string | null; rotateEveryDays?: number | null; stopServingAfterExpiry?: boolean };
@@ -67,30 +68,19 @@ export async function applyDetailsTx(
  * A change is one audit event naming the changed fields; saving what is stored changes and records nothing.
  */
 export async function updateSecretDetails(
-  input: { actor: TActor; teamSlug: string; meta?: TRequestMeta; secretId: string } & TDetailsPatch,
+  input: TTeamCall & { secretId: string } & TDetailsPatch,
 ): Promise<{ name: string; changed: string[] }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.details");
+  const { db, team } = await authorizeTeam(input, "secrets.details");
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: secrets.id, name: secrets.name, version: secrets.version })
-      .from(secrets)
-      .where(and(eq(secrets.id, input.secretId), eq(secrets.teamId, team.id)))
-      .for("update");
+    const row = await lockTeamSecret(tx, team.id, input.secretId);
     if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
     const { description, expiresOn, rotateEveryDays, stopServingAfterExpiry } = input;
     const { changed, audit } = await applyDetailsTx(tx, team.id, row.id, { description, expiresOn, rotateEveryDays, stopServingAfterExpiry });
     if (changed.length === 0) return { name: row.name, changed };
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "secret.details_updated",
-      targetType: "secret",
-      targetId: row.id,
-      targetName: row.name,
-      version: row.version,
+      target: { type: "secret", id: row.id, name: row.name, version: row.version },
       metadata: audit,
-      meta: input.meta,
     });
     return { name: row.name, changed };
   });
@@ -98,8 +88,7 @@ export async function updateSecretDetails(
 
 /** How many of the team's secrets are due (the Secrets tab's badge). Any member may see it. */
 export async function countDueSecrets(actor: TActor, teamSlug: string, now: Date = new Date()): Promise<number> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const { db, team } = await authorizeTeam({ actor, teamSlug }, "secrets.read");
   const [row] = await db.select({ n: count() }).from(secrets).where(and(eq(secrets.teamId, team.id), dueCondition(now)));
   return row?.n ?? 0;
 }

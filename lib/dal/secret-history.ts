@@ -6,11 +6,12 @@ import "server-only";
 // only. Read by any member of the team; what each role sees of it comes from lib/authz (secretPolicy, and
 // secrets.consumer_versions for the consumers).
 import { and, desc, eq, sql } from "drizzle-orm";
-import { getDb, type Tx } from "@/db/client";
+import { type Tx } from "@/db/client";
 import { secrets, secretVersions, users, type TVersionSource } from "@/db/schema";
-import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
+import { roleCan, secretPolicy } from "@/lib/authz";
 import { consumerVersionsOf, fetchedVersionsBySecret } from "./consumer-versions";
 import { consumersBySecret } from "./secret-usage";
+import { authorizeTeam } from "./team-scope";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "@/lib/types/actor";
 import type { TSecretHistoryDTO } from "@/lib/types/secrets";
@@ -36,8 +37,7 @@ export async function insertVersionRowsTx(
 }
 
 export async function getSecretHistory(actor: TActor, teamSlug: string, secretId: string): Promise<TSecretHistoryDTO> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "secrets.read");
   const [secret] = await db
     .select({ id: secrets.id, name: secrets.name, visibility: secrets.visibility, version: secrets.version })
     .from(secrets)

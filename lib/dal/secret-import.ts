@@ -4,14 +4,14 @@ import "server-only";
 // re-parses the same text (the preview is not trusted) and writes everything in one transaction: every
 // new secret and chosen rotation with its audit event, or nothing.
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, type Executor } from "@/db/client";
+import { type Executor } from "@/db/client";
 import { secrets, type TVisibility } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
 import { AppError } from "@/lib/errors";
 import { parseSecretsFile } from "@/lib/secret-import/parse";
 import { isUniqueViolation } from "@/db/errors";
 import { insertSecretsTx, writeNewVersionTx } from "./secrets";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
+import type { TActor } from "@/lib/types/actor";
 import type { TImportPreview, TImportPreviewEntry, TImportResult } from "@/lib/types/secret-import";
 
 function parseOrThrow(text: string, fileName: string | null) {
@@ -32,8 +32,7 @@ async function existingByLowerName(db: Executor, teamId: string, names: string[]
 }
 
 export async function previewImport(actor: TActor, teamSlug: string, text: string, fileName: string | null): Promise<TImportPreview> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.write");
+  const { db, team } = await authorizeTeam({ actor, teamSlug }, "secrets.write");
   const parsed = parseOrThrow(text, fileName);
   const valid = parsed.entries.filter((e) => !e.problem);
   const existing = await existingByLowerName(db, team.id, valid.map((e) => e.name), false);
@@ -50,20 +49,16 @@ export async function previewImport(actor: TActor, teamSlug: string, text: strin
   };
 }
 
-export async function importSecrets(input: {
-  actor: TActor;
-  teamSlug: string;
+export async function importSecrets(input: TTeamCall & {
   text: string;
   fileName: string | null;
   visibility: TVisibility;
   /** Names (any case) of existing secrets to rotate to the file's value; other existing names are skipped. */
   rotate: string[];
-  meta?: TRequestMeta;
   /** Hears how many of `total` entries are written, after each chunk (the import's progress bar). */
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }): Promise<TImportResult> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  const { db, team } = await authorizeTeam(input, "secrets.write");
   const parsed = parseOrThrow(input.text, input.fileName);
   const valid = parsed.entries.filter((e) => !e.problem);
   const invalid = parsed.entries.length - valid.length;

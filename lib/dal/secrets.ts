@@ -4,14 +4,14 @@ import "server-only";
 // from explicit columns: neither a value nor a ciphertext ever leaves this module.
 import { and, asc, count, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { getDb, type Executor, type Tx } from "@/db/client";
+import { type Executor, type Tx } from "@/db/client";
 import { secrets, secretValues, users, type TVersionSource, type TVisibility } from "@/db/schema";
-import { requireTeamPermission, roleCan, secretPolicy } from "@/lib/authz";
+import { roleCan, secretPolicy } from "@/lib/authz";
 import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
-import { recordAudit, recordAuditMany } from "./audit";
+import { recordAuditMany, recordCallAudit } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
@@ -22,6 +22,8 @@ import { insertVersionRowsTx } from "./secret-history";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TSecretList } from "@/lib/types/secrets";
 import { consumerVersionsOf, deleteSecretConsumerRowsTx, fetchedVersionsBySecret } from "./consumer-versions";
+import { lockTeamSecret } from "./secret-lock";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
 
 const updater = alias(users, "updater");
 
@@ -79,8 +81,7 @@ export function secretListQueries(db: Executor, teamId: string, query: TListSecr
 
 /** A page of the team's secrets. `now` is the clock of the status texts and of the Due filter (tests fix it). */
 export async function listSecrets(actor: TActor, teamSlug: string, query: TListSecretsQuery, now: Date = new Date()): Promise<TSecretList> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "secrets.read");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "secrets.read");
   const list = secretListQueries(db, team.id, query, now);
   const [rows, [totalRow]] = await Promise.all([list.rows, list.total]);
   const ids = rows.map((r) => r.id);
@@ -118,8 +119,6 @@ export async function listSecrets(actor: TActor, teamSlug: string, query: TListS
     canEditDetails: roleCan(role, "secrets.details"),
   };
 }
-
-type TWriteBase = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
 type TWriteContext = {
   teamId: string;
@@ -287,26 +286,19 @@ export async function writeNewVersionTx(
     .returning({ secretId: secretValues.secretId });
   if (written.length !== 1) throw new Error("secret_values row belongs to another team");
   await insertVersionRowsTx(tx, ctx, [{ secretId: row.id, version, fingerprint: sealed.fingerprint }]);
-  await recordAudit(tx, {
-    teamId: ctx.teamId,
-    actor: ctx.actor,
+  await recordCallAudit(tx, ctx, ctx.teamId, {
     action: "secret.rotated",
-    targetType: "secret",
-    targetId: row.id,
-    targetName: row.name,
-    version,
+    target: { type: "secret", id: row.id, name: row.name, version },
     metadata: auditMetadata,
-    meta: ctx.meta,
   });
   await emitTeamEvent(tx, ctx.teamId, "secret.rotated", { secret: row.name, version }, ctx.actor);
   return version;
 }
 
 export async function createSecret(
-  input: TWriteBase & TNewSecret,
+  input: TTeamCall & TNewSecret,
 ): Promise<{ id: string; name: string; version: number }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  const { db, team } = await authorizeTeam(input, "secrets.write");
   let id: string;
   try {
     const { name, value, visibility, description, expiresOn, rotateEveryDays, stopServingAfterExpiry } = input;
@@ -335,11 +327,7 @@ async function lockForChange(
   secretId: string,
   expectedVersion: number,
 ) {
-  const [row] = await tx
-    .select({ id: secrets.id, name: secrets.name, version: secrets.version, updatedAt: secrets.updatedAt, updatedBy: secrets.updatedBy })
-    .from(secrets)
-    .where(and(eq(secrets.id, secretId), eq(secrets.teamId, teamId)))
-    .for("update");
+  const row = await lockTeamSecret(tx, teamId, secretId);
   if (!row) throw new AppError("stale", "This secret no longer exists: someone deleted it. Nothing was changed.");
   if (row.version !== expectedVersion) {
     // Who and when, so the user can decide whether to save over it ("Rotate anyway" sends this version).
@@ -362,10 +350,9 @@ async function lockForChange(
  * transaction and named in the rotation's audit event.
  */
 export async function rotateSecret(
-  input: TWriteBase & { secretId: string; value: string; expectedVersion: number } & TLifecyclePatch,
+  input: TTeamCall & { secretId: string; value: string; expectedVersion: number } & TLifecyclePatch,
 ): Promise<{ id: string; name: string; version: number }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  const { db, team } = await authorizeTeam(input, "secrets.write");
   return db.transaction(async (tx) => {
     const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
     const { expiresOn, rotateEveryDays, stopServingAfterExpiry } = input;
@@ -376,10 +363,9 @@ export async function rotateSecret(
 }
 
 export async function deleteSecret(
-  input: TWriteBase & { secretId: string; expectedVersion: number },
+  input: TTeamCall & { secretId: string; expectedVersion: number },
 ): Promise<{ name: string }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+  const { db, team } = await authorizeTeam(input, "secrets.write");
   return db.transaction(async (tx) => {
     const row = await lockForChange(tx, team.id, input.secretId, input.expectedVersion);
     const inUse = await releaseDeadBindings(tx, team.id, row.id);
@@ -393,15 +379,9 @@ export async function deleteSecret(
     await deleteSecretConsumerRowsTx(tx, team.id, row.id);
     await tx.delete(secretValues).where(and(eq(secretValues.secretId, row.id), eq(secretValues.teamId, team.id)));
     await tx.delete(secrets).where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "secret.deleted",
-      targetType: "secret",
-      targetId: row.id,
-      targetName: row.name,
-      version: row.version,
-      meta: input.meta,
+      target: { type: "secret", id: row.id, name: row.name, version: row.version },
     });
     await emitTeamEvent(tx, team.id, "secret.deleted", { secret: row.name, version: row.version }, input.actor);
     return { name: row.name };

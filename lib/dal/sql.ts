@@ -1,6 +1,6 @@
 import "server-only";
 // Small SQL helpers shared by the DAL.
-import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type AnyColumn, type SQL, type Table } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Executor } from "@/db/client";
 
@@ -8,6 +8,15 @@ import type { Executor } from "@/db/client";
 export function containsIgnoreCase(column: AnyColumn | SQL, needle: string): SQL {
   const escaped = needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
   return sql`lower(${column}) like ${"%" + escaped + "%"}`;
+}
+
+/**
+ * The named columns of a table, for a select list that names what it reads (metadata, never a whole row):
+ * `select({ ...columnsOf(webhooks, "id", "name"), updatedBy: users.email })`.
+ */
+export function columnsOf<T extends Table, K extends keyof T["_"]["columns"] & string>(table: T, ...names: K[]): Pick<T["_"]["columns"], K> {
+  const all = getTableColumns(table);
+  return Object.fromEntries(names.map((n) => [n, all[n]])) as Pick<T["_"]["columns"], K>;
 }
 
 /**

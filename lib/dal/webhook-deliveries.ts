@@ -6,12 +6,11 @@ import "server-only";
 import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { secrets, teams, webhookDeliveries, webhookDeliveryAttempts, webhooks, webhookSecrets } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "./audit";
+import { recordAudit, recordCallAudit } from "./audit";
 import { carriesRestricted, requireWebhookUse } from "./webhook-bindings";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
 
 export type TClaimed = {
   id: string;
@@ -182,9 +181,8 @@ export async function recordAttempt(d: TClaimed, a: TAttemptRecord, finalStatus:
 }
 
 /** "Send test": queues a test delivery of the team's webhook (authorized here); returns its id. */
-export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: string; webhookId: string; meta?: TRequestMeta }): Promise<string> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+export async function enqueueTestDelivery(input: TTeamCall & { webhookId: string }): Promise<string> {
+  const { db, team, role } = await authorizeTeam(input, "webhooks.write");
   const [hook] = await db
     .select({ id: webhooks.id, name: webhooks.name })
     .from(webhooks)
@@ -203,9 +201,8 @@ export async function enqueueTestDelivery(input: { actor: TActor; teamSlug: stri
  * Owners/Admins: puts a finished delivery back in the queue as a fresh round of attempts (same id, so the
  * same webhook-id), acting for the redeliverer from now on; audited. Returns its id, to be sent at once.
  */
-export async function requeueForRedelivery(input: { actor: TActor; teamSlug: string; deliveryId: string; meta?: TRequestMeta }): Promise<string> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.redeliver");
+export async function requeueForRedelivery(input: TTeamCall & { deliveryId: string }): Promise<string> {
+  const { db, team, role } = await authorizeTeam(input, "webhooks.redeliver");
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: webhookDeliveries.id, status: webhookDeliveries.status, trigger: webhookDeliveries.trigger, redeliveries: webhookDeliveries.redeliveries, webhookId: webhooks.id, webhookName: webhooks.name })
@@ -233,15 +230,10 @@ export async function requeueForRedelivery(input: { actor: TActor; teamSlug: str
         triggeredByLabel: input.actor.label,
       })
       .where(and(eq(webhookDeliveries.id, row.id), eq(webhookDeliveries.teamId, team.id)));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "webhook.redelivered",
-      targetType: "webhook",
-      targetId: row.webhookId,
-      targetName: row.webhookName,
+      target: { type: "webhook", id: row.webhookId, name: row.webhookName },
       metadata: { deliveryId: row.id, trigger: row.trigger, redelivery, previousStatus: row.status },
-      meta: input.meta,
     });
     return row.id;
   });

@@ -5,11 +5,10 @@ import "server-only";
 import { and, desc, eq, gt, isNull, lte, max, or, sql } from "drizzle-orm";
 import { getDb, type Database, type Executor } from "@/db/client";
 import { webhooks, webhookSigningSecrets } from "@/db/schema";
-import { requireTeamPermission } from "@/lib/authz";
 import { newWebhookSigningSecret, type TSigningKeyRef } from "@/lib/crypto/webhook-signing";
 import { AppError } from "@/lib/errors";
-import { recordAudit } from "./audit";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { recordCallAudit } from "./audit";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
 
 /** How long a rotated-out signing secret still signs deliveries (alongside the new one). */
 const SIGNING_ROTATION_OVERLAP_HOURS = 24;
@@ -22,14 +21,8 @@ export async function insertSigningSecretTx(tx: Executor, teamId: string, webhoo
 }
 
 /** Owners/Admins: a new signing secret (shown once); the previous one keeps signing for 24 hours. */
-export async function rotateSigningSecret(input: {
-  actor: TActor;
-  teamSlug: string;
-  webhookId: string;
-  meta?: TRequestMeta;
-}): Promise<{ name: string; signingSecret: string; previousValidUntil: string | null }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.signing_secret");
+export async function rotateSigningSecret(input: TTeamCall & { webhookId: string }): Promise<{ name: string; signingSecret: string; previousValidUntil: string | null }> {
+  const { db, team } = await authorizeTeam(input, "webhooks.signing_secret");
   return db.transaction(async (tx) => {
     const [hook] = await tx
       .select({ id: webhooks.id, name: webhooks.name })
@@ -49,16 +42,10 @@ export async function rotateSigningSecret(input: {
     const version = (last?.v ?? 0) + 1;
     const signingSecret = await insertSigningSecretTx(tx, team.id, hook.id, version);
     const previousValidUntil = retired?.retiresAt ? retired.retiresAt.toISOString() : null;
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "webhook.signing_secret_rotated",
-      targetType: "webhook",
-      targetId: hook.id,
-      targetName: hook.name,
-      version,
+      target: { type: "webhook", id: hook.id, name: hook.name, version },
       metadata: { previousVersion: retired?.version ?? null, previousValidUntil },
-      meta: input.meta,
     });
     return { name: hook.name, signingSecret, previousValidUntil };
   });

@@ -6,17 +6,20 @@ import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db/client";
 import { secrets, users, webhookDeliveries, webhooks, webhookSecrets, type TRole } from "@/db/schema";
-import { canUseVisibility, requireTeamPermission, roleCan, webhookPolicy } from "@/lib/authz";
+import { canUseVisibility, roleCan, webhookPolicy } from "@/lib/authz";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TWebhookInput } from "@/lib/validation/webhooks";
 import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { allReferences, checkWebhookTemplate, destinationHost, destinationUrl, type TFieldErrors } from "@/lib/webhooks/template";
-import { recordAudit } from "./audit";
+import { recordCallAudit } from "./audit";
 import { closeOutRotations, forgetWebhookSecretsTx } from "./consumer-versions";
 import { bindSecretsTx, requireWebhookUse } from "./webhook-bindings";
 import { insertSigningSecretTx, signingOverlaps } from "./webhook-signing";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import { lockTeamSecret } from "./secret-lock";
+import { columnsOf } from "./sql";
+import { authorizeTeam, type TTeamCall } from "./team-scope";
+import type { TActor } from "@/lib/types/actor";
 import type { TSecretOption, TWebhookDTO, TWebhookList } from "@/lib/types/webhooks";
 
 // Only the Allowed hosts editor (Owners/Admins) still lists secrets up front; the webhook dialog's Secrets
@@ -24,20 +27,9 @@ import type { TSecretOption, TWebhookDTO, TWebhookList } from "@/lib/types/webho
 const SECRET_OPTIONS_LIMIT = 2000;
 
 export async function listWebhooks(actor: TActor, teamSlug: string): Promise<TWebhookList> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, actor.id, teamSlug, "webhooks.read");
+  const { db, team, role } = await authorizeTeam({ actor, teamSlug }, "webhooks.read");
   const rows = await db
-    .select({
-      id: webhooks.id,
-      name: webhooks.name,
-      url: webhooks.url,
-      method: webhooks.method,
-      headers: webhooks.headers,
-      payload: webhooks.payload,
-      events: webhooks.events,
-      updatedAt: webhooks.updatedAt,
-      updatedBy: users.email,
-    })
+    .select({ ...columnsOf(webhooks, "id", "name", "url", "method", "headers", "payload", "events", "updatedAt"), updatedBy: users.email })
     .from(webhooks)
     .leftJoin(users, eq(users.id, webhooks.updatedBy))
     .where(eq(webhooks.teamId, team.id))
@@ -101,8 +93,6 @@ async function listSecretOptions(teamId: string): Promise<TSecretOption[]> {
     .orderBy(asc(sql`lower(${secrets.name})`))
     .limit(SECRET_OPTIONS_LIMIT);
 }
-
-type TWrite = { actor: TActor; teamSlug: string; meta?: TRequestMeta };
 
 /** Checks a webhook against the team's secrets and the destination rules; throws a validation AppError. */
 async function validateWebhook(tx: Tx, teamId: string, role: TRole, input: TWebhookInput) {
@@ -172,9 +162,8 @@ function auditDetails(input: TWebhookInput, selected: { name: string }[]) {
  * Creates a webhook with its first signing secret. `signingSecret` is the plaintext, returned once and only
  * to Owners/Admins (an Editor's webhook is signed too; an Owner/Admin sees a secret by rotating it).
  */
-export async function createWebhook(input: TWrite & { data: TWebhookInput }): Promise<{ id: string; name: string; signingSecret: string | null }> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+export async function createWebhook(input: TTeamCall & { data: TWebhookInput }): Promise<{ id: string; name: string; signingSecret: string | null }> {
+  const { db, team, role } = await authorizeTeam(input, "webhooks.write");
   return db.transaction(async (tx) => {
     const selected = await validateWebhook(tx, team.id, role, input.data);
     const d = input.data;
@@ -185,15 +174,10 @@ export async function createWebhook(input: TWrite & { data: TWebhookInput }): Pr
     if (!row) throw new Error("webhook insert returned nothing");
     const signingSecret = await insertSigningSecretTx(tx, team.id, row.id, 1);
     await bindSecretsTx(tx, team.id, row.id, selected.map((s) => s.id));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "webhook.created",
-      targetType: "webhook",
-      targetId: row.id,
-      targetName: d.name,
+      target: { type: "webhook", id: row.id, name: d.name },
       metadata: auditDetails(d, selected),
-      meta: input.meta,
     });
     return { id: row.id, name: d.name, signingSecret: roleCan(role, "webhooks.signing_secret") ? signingSecret : null };
   });
@@ -211,9 +195,8 @@ async function lockWebhook(tx: Tx, teamId: string, webhookId: string, role: TRol
   return row;
 }
 
-export async function updateWebhook(input: TWrite & { webhookId: string; data: TWebhookInput }): Promise<{ id: string; name: string }> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+export async function updateWebhook(input: TTeamCall & { webhookId: string; data: TWebhookInput }): Promise<{ id: string; name: string }> {
+  const { db, team, role } = await authorizeTeam(input, "webhooks.write");
   return db.transaction(async (tx) => {
     const row = await lockWebhook(tx, team.id, input.webhookId, role, "edit");
     const selected = await validateWebhook(tx, team.id, role, input.data);
@@ -229,51 +212,35 @@ export async function updateWebhook(input: TWrite & { webhookId: string; data: T
     const referenced = new Set(allReferences(d));
     const forgotten = await forgetWebhookSecretsTx(tx, team.id, row.id, selected.filter((s) => referenced.has(s.name)).map((s) => s.id));
     await closeOutRotations(tx, team.id, forgotten);
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "webhook.updated",
-      targetType: "webhook",
-      targetId: row.id,
-      targetName: d.name,
+      target: { type: "webhook", id: row.id, name: d.name },
       metadata: { ...auditDetails(d, selected), ...(row.name !== d.name ? { renamedFrom: row.name } : {}) },
-      meta: input.meta,
     });
     return { id: row.id, name: d.name };
   });
 }
 
-export async function deleteWebhook(input: TWrite & { webhookId: string }): Promise<{ name: string }> {
-  const db = await getDb();
-  const { team, role } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "webhooks.write");
+export async function deleteWebhook(input: TTeamCall & { webhookId: string }): Promise<{ name: string }> {
+  const { db, team, role } = await authorizeTeam(input, "webhooks.write");
   return db.transaction(async (tx) => {
     const row = await lockWebhook(tx, team.id, input.webhookId, role, "delete");
     const forgotten = await forgetWebhookSecretsTx(tx, team.id, row.id, []);
     await tx.delete(webhooks).where(and(eq(webhooks.id, row.id), eq(webhooks.teamId, team.id)));
     await closeOutRotations(tx, team.id, forgotten);
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "webhook.deleted",
-      targetType: "webhook",
-      targetId: row.id,
-      targetName: row.name,
-      meta: input.meta,
+      target: { type: "webhook", id: row.id, name: row.name },
     });
     return { name: row.name };
   });
 }
 
 /** Owners/Admins: the hosts a secret may be sent to (empty: any host that passes the SSRF guard). */
-export async function setSecretAllowedHosts(input: TWrite & { secretId: string; hosts: string[] }): Promise<{ name: string; hosts: string[] }> {
-  const db = await getDb();
-  const { team } = await requireTeamPermission(db, input.actor.id, input.teamSlug, "secrets.write");
+export async function setSecretAllowedHosts(input: TTeamCall & { secretId: string; hosts: string[] }): Promise<{ name: string; hosts: string[] }> {
+  const { db, team } = await authorizeTeam(input, "secrets.write");
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: secrets.id, name: secrets.name, allowedHosts: secrets.allowedHosts })
-      .from(secrets)
-      .where(and(eq(secrets.id, input.secretId), eq(secrets.teamId, team.id)))
-      .for("update");
+    const row = await lockTeamSecret(tx, team.id, input.secretId);
     if (!row) throw new AppError("not_found", "This secret no longer exists.");
     if (input.hosts.length) {
       const users = await tx
@@ -297,15 +264,10 @@ export async function setSecretAllowedHosts(input: TWrite & { secretId: string; 
       .update(secrets)
       .set({ allowedHosts: input.hosts })
       .where(and(eq(secrets.id, row.id), eq(secrets.teamId, team.id)));
-    await recordAudit(tx, {
-      teamId: team.id,
-      actor: input.actor,
+    await recordCallAudit(tx, input, team.id, {
       action: "secret.allowed_hosts_changed",
-      targetType: "secret",
-      targetId: row.id,
-      targetName: row.name,
+      target: { type: "secret", id: row.id, name: row.name },
       metadata: { from: row.allowedHosts, to: input.hosts },
-      meta: input.meta,
     });
     return { name: row.name, hosts: input.hosts };
   });

@@ -28,7 +28,7 @@ import { HttpFailure, sendHttp, type TFailureKind } from "@/lib/webhooks/http";
 import { Redactor } from "@/lib/webhooks/redact";
 import { allowedHostsFromEnv, checkDestination, DestinationError, hostMatches } from "@/lib/webhooks/ssrf";
 import { allReferences, destinationUrl, RenderError, renderWebhookRequest, TemplateSyntaxError } from "@/lib/webhooks/template";
-import type { TActor, TRequestMeta } from "@/lib/types/actor";
+import type { TTeamCall } from "@/lib/dal/team-scope";
 
 const MAX_ATTEMPTS = 3;
 const LOG_BYTES = 4096;
@@ -249,17 +249,18 @@ export async function processDueDeliveries(limit = 5): Promise<number> {
   return claimed.length;
 }
 
-/** "Send test": queues a test delivery and sends it right away (the worker retries it if it fails). */
-export async function sendTestDelivery(input: {
-  actor: TActor;
-  teamSlug: string;
-  webhookId: string;
-  meta?: TRequestMeta;
-}): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
-  const deliveryId = await enqueueTestDelivery(input);
+type TSendNowResult = TAttemptResult | { deliveryId: string; status: "queued" };
+
+/** Sends a delivery just queued, now; if the worker claimed it first it is the worker's ("queued"). */
+async function sendNow(deliveryId: string): Promise<TSendNowResult> {
   const [claimed] = await claimDeliveries(1, deliveryId);
   if (!claimed) return { deliveryId, status: "queued" };
   return processDelivery(claimed);
+}
+
+/** "Send test": queues a test delivery and sends it right away (the worker retries it if it fails). */
+export async function sendTestDelivery(input: TTeamCall & { webhookId: string }): Promise<TSendNowResult> {
+  return sendNow(await enqueueTestDelivery(input));
 }
 
 /**
@@ -267,14 +268,6 @@ export async function sendTestDelivery(input: {
  * and signature, the webhook and its secrets' values as they are now, and a fresh round of attempts (the
  * worker retries it as usual). Audited; the redeliverer is who the secret resolutions act for.
  */
-export async function redeliverDelivery(input: {
-  actor: TActor;
-  teamSlug: string;
-  deliveryId: string;
-  meta?: TRequestMeta;
-}): Promise<TAttemptResult | { deliveryId: string; status: "queued" }> {
-  const deliveryId = await requeueForRedelivery(input);
-  const [claimed] = await claimDeliveries(1, deliveryId);
-  if (!claimed) return { deliveryId, status: "queued" };
-  return processDelivery(claimed);
+export async function redeliverDelivery(input: TTeamCall & { deliveryId: string }): Promise<TSendNowResult> {
+  return sendNow(await requeueForRedelivery(input));
 }
