@@ -10,50 +10,39 @@ import {
   secretNameProblem,
   secretValueProblem,
 } from "./secret-rules";
+import { refuseWith } from "./refine";
 
 export { byteLength, checkUploadedValue, SECRET_DESCRIPTION_MAX, SECRET_NAME_MAX, SECRET_VALUE_MAX_BYTES } from "./secret-rules";
 
 /** The name as typed, trimmed; refused (never shortened) when a rule fails. */
 export const ZSecretName = z
   .string({ error: "Enter a name." })
-  .superRefine((v, ctx) => {
-    const problem = secretNameProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
+  .superRefine(refuseWith(secretNameProblem))
   .transform((v) => v.trim());
 
-export const ZSecretValue = z.string({ error: "Enter a secret value." }).superRefine((v, ctx) => {
-  const problem = secretValueProblem(v);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const ZSecretValue = z.string({ error: "Enter a secret value." }).superRefine(refuseWith(secretValueProblem));
+
+/** A blank optional text field is none (null); otherwise trimmed. */
+const trimmedOrNull = (v: string | null | undefined) => v?.trim() || null;
 
 /** Optional plain text (a missing or blank field is no description: null), trimmed; refused, never cut, when too long. */
 export const ZSecretDescription = z
   .string({ error: "Enter the description as text." })
   .nullish()
-  .superRefine((v, ctx) => {
-    const problem = v ? secretDescriptionProblem(v) : null;
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .transform((v) => v?.trim() || null);
+  .superRefine(refuseWith((v) => (v ? secretDescriptionProblem(v) : null)))
+  .transform(trimmedOrNull);
 
 /** "Expires on": a calendar date 'YYYY-MM-DD' (UTC), or blank / null for none. */
 const ZExpiresOn = z
   .string({ error: "Enter a date (YYYY-MM-DD)." })
   .nullable()
-  .superRefine((v, ctx) => {
-    const problem = v ? expiresOnProblem(v) : null;
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .transform((v) => v?.trim() || null);
+  .superRefine(refuseWith((v) => (v ? expiresOnProblem(v) : null)))
+  .transform(trimmedOrNull);
 
 /** "Rotate every (days)": a whole number 1..3650 (a form's text or a number), or blank / null for none. */
 const ZRotateEveryDays = z
   .union([z.string(), z.number(), z.null()], { error: "Enter a whole number of days." })
-  .superRefine((v, ctx) => {
-    const problem = v === null ? null : rotateEveryDaysProblem(String(v));
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
+  .superRefine(refuseWith((v) => (v === null ? null : rotateEveryDaysProblem(String(v)))))
   .transform((v) => (v === null || String(v).trim() === "" ? null : Number(String(v).trim())));
 
 /** "Stop serving after expiry": a checkbox ("on" when ticked) or a boolean; missing or null is off. */
@@ -68,6 +57,9 @@ const lifecycleFields = {
   stopServingAfterExpiry: ZStopServing.optional(),
 };
 
+/** Which secret a change is for. */
+const ZSecretId = z.uuid({ error: "Unknown secret." });
+
 export const ZVisibility = z.enum(["masked", "restricted"], { error: "Choose Masked or Restricted." });
 
 export const ZCreateSecretInput = z.object({
@@ -80,7 +72,7 @@ export const ZCreateSecretInput = z.object({
 export type TCreateSecretInput = z.infer<typeof ZCreateSecretInput>;
 
 export const ZRotateSecretInput = z.object({
-  secretId: z.uuid({ error: "Unknown secret." }),
+  secretId: ZSecretId,
   value: ZSecretValue,
   expectedVersion: z.coerce.number().int().positive(),
   // A rotation may set the policy at the same time (the Rotate dialog shows it); it restarts the period anyway.
@@ -89,21 +81,18 @@ export const ZRotateSecretInput = z.object({
 export type TRotateSecretInput = z.infer<typeof ZRotateSecretInput>;
 
 export const ZCheckSecretValueInput = z.object({
-  secretId: z.uuid({ error: "Unknown secret." }),
-  candidate: z.string({ error: "Enter a candidate value." }).superRefine((v, ctx) => {
-    const problem = candidateValueProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
+  secretId: ZSecretId,
+  candidate: z.string({ error: "Enter a candidate value." }).superRefine(refuseWith(candidateValueProblem)),
 });
 
 export const ZDeleteSecretInput = z.object({
-  secretId: z.uuid({ error: "Unknown secret." }),
+  secretId: ZSecretId,
   expectedVersion: z.coerce.number().int().positive(),
 });
 
 /** Edit details: what can change about a secret without touching its value (Owners and Admins). */
 export const ZUpdateSecretDetailsInput = z.object({
-  secretId: z.uuid({ error: "Unknown secret." }),
+  secretId: ZSecretId,
   description: ZSecretDescription.optional(),
   ...lifecycleFields,
 });

@@ -5,6 +5,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ZSecretName } from "./secrets";
 import { unsafeEnvNameReason } from "./unsafe-env-names.mjs";
+import { refuseWith } from "./refine";
 
 const TOKEN_NAME_MAX = 64;
 const TOKEN_SECRETS_MAX = 100;
@@ -33,10 +34,7 @@ const ZEnvName = z
   .max(128, "Environment names are at most 128 characters.")
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _ ; not starting with a digit.")
   // Loader, interpreter and shell start-up names (NODE_OPTIONS, LD_PRELOAD, BASH_ENV, PATH, ...) are refused.
-  .superRefine((name, ctx) => {
-    const reason = unsafeEnvNameReason(name);
-    if (reason) ctx.addIssue({ code: "custom", message: reason });
-  });
+  .superRefine(refuseWith(unsafeEnvNameReason));
 
 /** One range in canonical form ("10.0.0.0/8", "2001:db8::/32"); a bare address is a single-host range. */
 export function normalizeCidr(input: string): string | null {
