@@ -7,7 +7,7 @@ import { deleteSecretAction } from "@/app/teams/[team]/settings/secrets/actions"
 import { ConfirmDialog } from "@/components/shared/confirm-dialog";
 import { secretsKeys } from "@/lib/queries/keys";
 import type { TSecretDTO } from "@/lib/types/secrets";
-import { ConsumerList } from "./used-by";
+import { ConsumerList } from "./used-by-parts";
 import { deleteTrigger } from "./dialog-triggers";
 
 export function DeleteSecretDialog({

@@ -3,7 +3,7 @@
 // The server parses it and answers a preview (each name with its state: new, already exists — skip or
 // rotate, invalid and why); values are never shown. The import is one transaction on the server, every row
 // or none, streamed back as progress lines so a 10,000-line file shows how far it has got.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { importSecretsAction, previewImportAction } from "@/app/teams/[team]/settings/secrets/import-actions";
 import { UNREACHABLE as unreachable, useTeamMutation } from "@/components/shared/use-team-mutation";
 import { Dialog, DialogContent, DialogFormFooter, DialogTrigger } from "@/components/ui/dialog";
@@ -75,7 +75,8 @@ export function ImportSecretsDialog({
   const fileInput = useRef<HTMLInputElement>(null);
   const requestId = useRef(0);
 
-  const source: TSource | null = file ?? (paste.trim() ? { text: paste, fileName: null } : null);
+  // A new object only when the file or the pasted text changes (the preview below re-asks the server then).
+  const source: TSource | null = useMemo(() => file ?? (paste.trim() ? { text: paste, fileName: null } : null), [file, paste]);
 
   const mutation = useTeamMutation(
     async (input: TSource & { rotate: string[]; visibility: "masked" | "restricted" }): Promise<ActionResult<TImportResult>> => {
@@ -116,7 +117,7 @@ export function ImportSecretsDialog({
       setPreview(r);
     }, file ? 0 : 300);
     return () => clearTimeout(t);
-  }, [file, paste, teamSlug]);
+  }, [source, file, teamSlug]);
 
   function reset() {
     requestId.current++;

@@ -12,7 +12,7 @@ import type { TCurrentVersion } from "@/lib/errors";
 import { SecretValueField, type TSecretValueHandle } from "./secret-value-field";
 import { useDialogMutation } from "@/components/shared/use-dialog-mutation";
 import { secretsKeys } from "@/lib/queries/keys";
-import { ConsumerList } from "./used-by";
+import { ConsumerList } from "./used-by-parts";
 import { ConsumersBehind, ConsumerVersionList } from "./consumer-versions";
 import { LifecycleFields, lifecycleProblems, type TLifecycleErrors, type TLifecycleValues } from "./lifecycle-fields";
 import type { TSecretDTO } from "@/lib/types/secrets";

@@ -1,7 +1,7 @@
 "use client";
 // The Used by count's list of consumers, in a popover (loaded on first use by ./used-by.tsx).
 import { Popover } from "radix-ui";
-import { ConsumerList, usedByTrigger, type TUsedByProps } from "./used-by";
+import { ConsumerList, usedByTrigger, type TUsedByProps } from "./used-by-parts";
 
 export function UsedByPopover({ defaultOpen = false, ...props }: TUsedByProps & { defaultOpen?: boolean }) {
   return (

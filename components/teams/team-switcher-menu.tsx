@@ -2,7 +2,7 @@
 // The team switcher's menu: the caller's teams and Create team (loaded on first use by ./team-switcher.tsx).
 import Link from "next/link";
 import { DropdownMenu } from "radix-ui";
-import { switcherTrigger, type TTeamSwitcherProps } from "./team-switcher";
+import { switcherTrigger, type TTeamSwitcherProps } from "./team-switcher-trigger";
 
 export function TeamSwitcherMenu({ current, teams, defaultOpen = false }: TTeamSwitcherProps & { defaultOpen?: boolean }) {
   return (
