@@ -4,15 +4,16 @@ import "server-only";
 // built and sealed beforehand, outside the timing); the import is the real DAL call — parse, authorize, seal
 // each value, write secrets, values, audit events and team events in one transaction. Each round uses two
 // fresh teams and alternates which goes first, so load from elsewhere falls on both alike. Goal: import
-// <= 2x floor. Values are random and never printed.
+// <= 2x floor. Values are random and never printed. BENCH_PROFILE_DIR / BENCH_STATEMENTS=1: see ./profiler.ts.
 import { randomBytes } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { memberships, teams } from "@/db/schema";
 import { encryptSecretValue } from "@/lib/crypto";
 import { getFingerprintKey } from "@/lib/dal/key-material";
 import { importSecrets } from "@/lib/dal/secret-import";
+import { printCpu, withCpu, type TCpu } from "./cpu";
+import { printStatements, profiled } from "./profiler";
 import { fmtMs } from "./seed";
 
 export const IMPORT_GOAL = 2;
@@ -28,7 +29,7 @@ async function newTeam(userId: string, label: string): Promise<{ id: string; slu
 }
 
 /** The floor: one statement inserting every secret and its value (a data-modifying CTE), rows sealed beforehand. */
-async function floorInsert(teamId: string, userId: string, n: number): Promise<number> {
+async function floorInsert(teamId: string, userId: string, n: number): Promise<{ cpu: TCpu }> {
   const db = await getDb();
   const fingerprintKey = await getFingerprintKey(db);
   const secretRows: string[] = [];
@@ -42,27 +43,25 @@ async function floorInsert(teamId: string, userId: string, n: number): Promise<n
   const statement =
     `WITH s AS (INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by) VALUES ${secretRows.join(",")} RETURNING id) ` +
     `INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id) VALUES ${valueRows.join(",")}`;
-  const t0 = performance.now();
-  await db.execute(sql.raw(statement));
-  return performance.now() - t0;
+  return withCpu(() => db.execute(sql.raw(statement)));
 }
 
-async function timedImport(user: { id: string; email: string }, slug: string, n: number): Promise<number> {
+async function timedImport(user: { id: string; email: string }, slug: string, n: number): Promise<{ cpu: TCpu }> {
   const text = Array.from({ length: n }, (_, i) => `IMPORT_${i}=bench_${randomBytes(24).toString("base64url")}`).join("\n");
   let lastProgress = 0;
-  const t0 = performance.now();
-  const r = await importSecrets({
-    actor: { id: user.id, label: user.email },
-    teamSlug: slug,
-    text,
-    fileName: ".env",
-    visibility: "masked",
-    rotate: [],
-    onProgress: (done) => void (lastProgress = done),
-  });
-  const ms = performance.now() - t0;
+  const { result: r, cpu } = await withCpu(() =>
+    importSecrets({
+      actor: { id: user.id, label: user.email },
+      teamSlug: slug,
+      text,
+      fileName: ".env",
+      visibility: "masked",
+      rotate: [],
+      onProgress: (done) => void (lastProgress = done),
+    }),
+  );
   if (r.created !== n || lastProgress !== n) throw new Error(`import wrote ${r.created} of ${n} (progress ${lastProgress})`);
-  return ms;
+  return { cpu };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -71,14 +70,25 @@ export async function benchImport(user: { id: string; email: string }, n = 10_00
   const db = await getDb();
   const imports: number[] = [];
   const floors: number[] = [];
+  const importCpu: TCpu[] = [];
+  const floorCpu: TCpu[] = [];
   const made: string[] = [];
   console.log(`\nimport of a ${n.toLocaleString("en")}-line .env vs one multi-row INSERT of the same rows (${rounds} rounds, interleaved)`);
   for (let r = 0; r < rounds; r++) {
     const a = await newTeam(user.id, `floor${r}`);
     const b = await newTeam(user.id, `import${r}`);
     made.push(a.id, b.id);
-    const runFloor = async () => floors.push(await floorInsert(a.id, user.id, n));
-    const runImport = async () => imports.push(await timedImport(user, b.slug, n));
+    // The floor's CPU is taken around its one statement only (its rows are built and sealed outside the timing).
+    const runFloor = async () => {
+      const { cpu } = await profiled("import-floor", () => floorInsert(a.id, user.id, n));
+      floors.push(cpu.ms);
+      floorCpu.push(cpu);
+    };
+    const runImport = async () => {
+      const { cpu } = await profiled("import", () => timedImport(user, b.slug, n));
+      imports.push(cpu.ms);
+      importCpu.push(cpu);
+    };
     if (r % 2 === 0) {
       await runFloor();
       await runImport();
@@ -89,6 +99,7 @@ export async function benchImport(user: { id: string; email: string }, n = 10_00
     console.log(`  round ${r + 1}: floor ${fmtMs(floors.at(-1)!)}, import ${fmtMs(imports.at(-1)!)}`);
   }
   await db.delete(teams).where(inArray(teams.id, made));
+  printStatements();
   const importMs = median(imports);
   const floorMs = median(floors);
   const ratio = importMs / floorMs;
@@ -96,5 +107,6 @@ export async function benchImport(user: { id: string; email: string }, n = 10_00
     `  median: floor (one INSERT statement) ${fmtMs(floorMs)}, importSecrets() ${fmtMs(importMs)} ` +
       `(parse + seal + secrets, values, audit, events; one transaction): ${ratio.toFixed(2)}x (goal <= ${IMPORT_GOAL}x: ${ratio <= IMPORT_GOAL ? "met" : "NOT MET"})`,
   );
+  printCpu("  ", ["import", "floor"], importCpu, floorCpu, n, Boolean(process.env.DATABASE_URL));
   return { importMs, floorMs, ratio };
 }

@@ -14,6 +14,7 @@
 //
 // Database: DATABASE_URL when set; `--pg` a fresh database on the local Postgres, dropped afterwards;
 // otherwise in-memory PGlite. Keys are random per run and stay in memory. Nothing secret is printed.
+// BENCH_PROFILE_DIR / BENCH_STATEMENTS=1: a CPU profile / statement times of each round (see ./profiler.ts).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -44,6 +45,9 @@ const { LocalKeyProvider } = await import("@/lib/crypto/providers/local");
 const { seedBench } = await import("./seed");
 const { forgetFingerprintKey } = await import("@/lib/dal/key-material");
 const { rewrapAll } = await import("@/lib/jobs/key-rewrap");
+const { printStatements, profiled } = await import("./profiler");
+const { printCpu, withCpu } = await import("./cpu");
+type TCpu = import("./cpu").TCpu;
 
 const KEY_A = randomBytes(32).toString("base64");
 const KEY_B = randomBytes(32).toString("base64");
@@ -58,15 +62,20 @@ async function seed(): Promise<void> {
 }
 
 /** The floor: the same rows, the same batches, one UPDATE per batch in its own transaction, no crypto. */
-// CPU time of this process (user + system) during each re-wrap: less sensitive than wall time to the other
-// work on a shared machine, and it is the part this code controls (the database's share is not in it).
-const rewrapCpuMs: number[] = [];
-const rawCpuMs: number[] = [];
+// CPU time during each re-wrap and raw UPDATE (bench/cpu.ts): this process's (every thread; the database
+// server's share is not in it) and the main thread's, less sensitive than wall time to the other work on a
+// shared machine.
+const rewrapCpu: TCpu[] = [];
+const rawCpu: TCpu[] = [];
 
 async function rawUpdate(): Promise<number> {
+  const { cpu } = await withCpu(rawUpdateRun);
+  rawCpu.push(cpu);
+  return cpu.ms;
+}
+
+async function rawUpdateRun(): Promise<void> {
   const db = await getDb();
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const rows = await db
@@ -82,22 +91,14 @@ async function rawUpdate(): Promise<number> {
       await tx.execute(sql`update ${secretValues} as sv set ciphertext = v.c, key_id = v.k from (values ${values}) as v(id, c, k) where sv.secret_id = v.id`);
     });
   }
-  const ms = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  rawCpuMs.push((c.user + c.system) / 1000);
-  return ms;
 }
 
 async function rewrapTo(active: string, previous: string): Promise<number> {
   setProcessKeyring(ringAB(active, previous));
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = await rewrapAll({ batchSize: BATCH });
-  const ms = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  rewrapCpuMs.push((c.user + c.system) / 1000);
+  const { result: r, cpu } = await withCpu(() => rewrapAll({ batchSize: BATCH }));
+  rewrapCpu.push(cpu);
   if (r.rewrapped !== N || r.remaining !== 0) throw new Error(`re-wrap incomplete: ${r.rewrapped}/${N}, ${r.remaining} remaining`);
-  return ms;
+  return cpu.ms;
 }
 
 function perValue(label: string, provider: InstanceType<typeof LocalKeyProvider> | InstanceType<typeof Pkcs11KeyProvider>, count: number) {
@@ -122,9 +123,9 @@ try {
   const rewrap: number[] = [];
   let current = KEY_A;
   for (let round = 0; round < ROUNDS; round++) {
-    raw.push(await rawUpdate());
+    raw.push(await profiled("raw-update", rawUpdate));
     const next = current === KEY_A ? KEY_B : KEY_A;
-    rewrap.push(await rewrapTo(next, current));
+    rewrap.push(await profiled("rewrap", () => rewrapTo(next, current)));
     current = next;
     console.log(`round ${round + 1}: raw UPDATE ${fmt(raw.at(-1)!)}   re-wrap (local) ${fmt(rewrap.at(-1)!)}   ratio ${(rewrap.at(-1)! / raw.at(-1)!).toFixed(2)}x`);
   }
@@ -134,12 +135,9 @@ try {
       `(${((median(rewrap) * 1000) / N).toFixed(0)} us/value)   ratio ${ratio.toFixed(2)}x   goal <= ${GOAL}x: ${ratio <= GOAL ? "met" : "NOT met"}`,
   );
   // The measured rounds only (the warm-up's floor is the first entry).
-  const rawCpu = median(rawCpuMs.slice(1));
-  console.log(
-    `CPU time of this process (median): re-wrap ${((median(rewrapCpuMs) * 1000) / N).toFixed(1)} us/value, raw UPDATE ` +
-      `${((rawCpu * 1000) / N).toFixed(1)} us/value, ratio ${(median(rewrapCpuMs) / rawCpu).toFixed(2)}x ` +
-      (process.env.DATABASE_URL ? "(the database server's share is not in it)" : "(PGlite runs in this process: nearly all of the work)"),
-  );
+  printCpu("", ["re-wrap", "raw UPDATE"], rewrapCpu, rawCpu.slice(1), N, Boolean(process.env.DATABASE_URL));
+
+  printStatements();
 
   const { softHsmUnavailable, createSoftHsmToken } = await import("@/tests/support/softhsm");
   const skip = softHsmUnavailable();
