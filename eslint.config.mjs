@@ -120,7 +120,7 @@ export default tseslint.config(
   },
   {
     // lib/crypto owns key material.
-    files: ["lib/crypto/**/*.ts"],
+    files: ["lib/crypto/**/*.{ts,mjs}"],
     rules: { "@typescript-eslint/no-restricted-imports": "off" },
   },
   {

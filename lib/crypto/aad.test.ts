@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aadBytes, envelopeAad, keyMaterialContext } from "./aad";
+import { aadBytes, envelopeAad, envelopeAadText, keyMaterialContext } from "./aad";
 
 // The generic canonical form, written out here independently: JSON of the entries sorted by key.
 const canonical = (c: Record<string, string>) =>
@@ -17,6 +17,8 @@ describe("associated data", () => {
           expect(aadBytes(ctx).equals(canonical(plain))).toBe(true);
           // A copy without the precomputed bytes (as a provider would spread it) computes the same bytes.
           expect(aadBytes({ ...ctx }).equals(aadBytes(ctx))).toBe(true);
+          // The text the bulk worker gets is the same bytes.
+          expect(Buffer.from(envelopeAadText({ teamId, secretId, version: 7 }, layer), "utf8").equals(aadBytes(ctx))).toBe(true);
         }
     expect(aadBytes(keyMaterialContext("fingerprint")).equals(canonical({ purpose: "key-material", name: "fingerprint" }))).toBe(true);
   });

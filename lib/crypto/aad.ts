@@ -26,13 +26,17 @@ const BYTES = Symbol("aad bytes");
  */
 export function envelopeAad(ctx: SealContext, layer: "key" | "value"): WrapContext {
   const context = { purpose: "secret-value", layer, team: ctx.teamId, secret: ctx.secretId, version: String(ctx.version) };
-  // The canonical bytes of exactly these five entries, written out in key order (what canonicalText computes
-  // generically; aad.test.ts checks they agree): a read opens 2 layers of 10 values, so this is on the hot path.
+  return withBytes(context, envelopeAadText(ctx, layer));
+}
+
+/**
+ * The canonical text of envelopeAad(ctx, layer): its five entries written out in key order (what canonicalText
+ * computes generically; aad.test.ts checks they agree). A read opens 2 layers of 10 values, so this is on the
+ * hot path; the bulk worker (bulk.ts) gets it as text for each value it seals or re-wraps.
+ */
+export function envelopeAadText(ctx: SealContext, layer: "key" | "value"): string {
   const q = JSON.stringify;
-  return withBytes(
-    context,
-    `${PREFIX}[["layer",${q(layer)}],["purpose","secret-value"],["secret",${q(context.secret)}],["team",${q(context.team)}],["version",${q(context.version)}]]`,
-  );
+  return `${PREFIX}[["layer",${q(layer)}],["purpose","secret-value"],["secret",${q(ctx.secretId)}],["team",${q(ctx.teamId)}],["version",${q(String(ctx.version))}]]`;
 }
 
 /** The context of a piece of key material kept wrapped in the database (e.g. the fingerprint key). */

@@ -9,7 +9,8 @@ import "server-only";
 // Key material (a bare wrapped key): v2:<keyId>:<wrapped key>
 // Format v1 (before key providers, local keys only): v1:<keyId>:<wrapNonce>.<wrapped>:<nonce>:<ct>; its value
 //   layer bound the key id, so a v1 value is re-sealed as v2 once, on its first re-wrap.
-import { aadBytes, envelopeAad, type SealContext, type WrapContext } from "./aad";
+import { aadBytes, envelopeAad, envelopeAadText, type SealContext, type WrapContext } from "./aad";
+import { BULK_MIN, rewrapOnWorker, sealOnWorker, type TRewrapJob } from "./bulk";
 import type { Keyring } from "./keyring";
 import { secureRandomBytes } from "./random";
 import { gcmOpen, gcmSeal, LocalKeyProvider } from "./providers/local";
@@ -19,15 +20,21 @@ export class DecryptError extends Error {
   override name = "DecryptError";
 }
 
+const B64URL = /^[A-Za-z0-9_-]+$/;
 const b64 = (b: Buffer) => b.toString("base64url");
 const unb64 = (s: string | undefined) => {
-  if (!s || !/^[A-Za-z0-9_-]+$/.test(s)) throw new DecryptError("Malformed ciphertext");
+  if (!s || !B64URL.test(s)) throw new DecryptError("Malformed ciphertext");
   return Buffer.from(s, "base64url");
 };
 
+/** An envelope of format v2 from its base64url parts. */
+const v2Envelope = (keyId: string, wrapped: string, nonce: string, sealed: string) => ["v2", keyId, wrapped, nonce, sealed].join(":");
+
+const unknownKey = (keyId: string) => new DecryptError(`Unknown master key id "${keyId}": the key that sealed this value is not in the keyring`);
+
 function provider(keyring: Keyring, keyId: string): KeyProvider {
   const p = keyring.byId.get(keyId);
-  if (!p) throw new DecryptError(`Unknown master key id "${keyId}": the key that sealed this value is not in the keyring`);
+  if (!p) throw unknownKey(keyId);
   return p;
 }
 
@@ -72,7 +79,7 @@ export async function seal(keyring: Keyring, plaintext: string, ctx: SealContext
   try {
     const value = gcmSeal(dataKey, Buffer.from(plaintext, "utf8"), aadBytes(envelopeAad(ctx, "value")));
     const wrapped = await active.wrap(dataKey, envelopeAad(ctx, "key"));
-    return { envelope: ["v2", active.keyId, b64(wrapped), b64(value.nonce), b64(value.sealed)].join(":"), keyId: active.keyId };
+    return { envelope: v2Envelope(active.keyId, b64(wrapped), b64(value.nonce), b64(value.sealed)), keyId: active.keyId };
   } finally {
     dataKey.fill(0);
   }
@@ -147,10 +154,101 @@ export async function rewrap(keyring: Keyring, envelope: string, ctx: SealContex
   const dataKey = await unwrapWith(provider(keyring, keyId), unb64(wrapped), keyContext);
   try {
     const rewrapped = await active.wrap(dataKey, keyContext);
-    return { envelope: ["v2", active.keyId, b64(rewrapped), ...parts.slice(3)].join(":"), keyId: active.keyId };
+    return { envelope: v2Envelope(active.keyId, b64(rewrapped), parts[3]!, parts[4]!), keyId: active.keyId };
   } finally {
     dataKey.fill(0);
   }
+}
+
+/** Values sealed in this thread between two turns of the event loop, so a caller's database work goes on. */
+const SEAL_SLICE = 250;
+
+/**
+ * Seals many values (a bulk import), in the items' order. With a local active key and a big batch, on the bulk
+ * worker (bulk.ts: the same AES-GCM as seal, with the associated data built here); otherwise here, a slice at a
+ * time with a turn of the event loop between slices.
+ */
+export async function sealMany(keyring: Keyring, items: { plaintext: string; ctx: SealContext }[]): Promise<{ envelope: string; keyId: string }[]> {
+  const active = keyring.active;
+  if (items.length >= BULK_MIN) {
+    const jobs = items.map(({ plaintext, ctx }) => ({ value: plaintext, valueAad: envelopeAadText(ctx, "value"), keyAad: envelopeAadText(ctx, "key") }));
+    const sealed = await sealOnWorker(keyring, jobs);
+    if (sealed) return sealed.map((s) => ({ envelope: v2Envelope(active.keyId, s.wrapped, s.nonce, s.sealed), keyId: active.keyId }));
+  }
+  const out: { envelope: string; keyId: string }[] = [];
+  for (let i = 0; i < items.length; i += SEAL_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    out.push(...(await Promise.all(items.slice(i, i + SEAL_SLICE).map(({ plaintext, ctx }) => seal(keyring, plaintext, ctx)))));
+  }
+  return out;
+}
+
+/** A re-wrapped envelope, null when it is under the active key already, or why no key here opens it. */
+export type TRewrapOutcome = { envelope: string; keyId: string } | null | DecryptError;
+
+/**
+ * Re-wraps many values' data keys under the active key (one re-wrap batch), in the items' order. A value that
+ * does not open is answered with its DecryptError, not thrown; anything else (an unreachable provider) throws.
+ * v2 envelopes from a local key to a local key go to the bulk worker (bulk.ts) when there are enough of them;
+ * the rest are done here, `concurrency` at a time (a PKCS#11 call or a KMS round trip each).
+ */
+export async function rewrapMany(keyring: Keyring, items: { envelope: string; ctx: SealContext }[], concurrency: number): Promise<TRewrapOutcome[]> {
+  const active = keyring.active;
+  const out: TRewrapOutcome[] = new Array(items.length).fill(null);
+  const here: number[] = [];
+  const bulk: { index: number; parts: string[]; job: TRewrapJob }[] = [];
+  items.forEach(({ envelope, ctx }, index) => {
+    const parts = envelope.split(":");
+    const [format, keyId, wrapped] = parts;
+    // The same checks as rewrap() makes before it unwraps; anything else goes there and fails or succeeds as it would.
+    const local = active instanceof LocalKeyProvider && keyring.byId.get(keyId ?? "") instanceof LocalKeyProvider;
+    if (parts.length === 5 && format === "v2" && keyId !== active.keyId && local && B64URL.test(wrapped ?? "")) {
+      bulk.push({ index, parts, job: { keyId: keyId!, wrapped: wrapped!, keyAad: envelopeAadText(ctx, "key") } });
+    } else {
+      here.push(index);
+    }
+  });
+  // In this thread, `concurrency` at a time.
+  const inThread = async (indices: number[]) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, indices.length) }, async () => {
+        while (next < indices.length) {
+          const i = indices[next++]!;
+          try {
+            out[i] = await rewrap(keyring, items[i]!.envelope, items[i]!.ctx);
+          } catch (err) {
+            if (!(err instanceof DecryptError)) throw err;
+            out[i] = err;
+          }
+          // Local crypto never yields by itself: let database replies (the previous batch committing) through.
+          if (next % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }),
+    );
+  };
+  if (bulk.length < BULK_MIN) {
+    await inThread([...here, ...bulk.map((b) => b.index)]);
+    return out;
+  }
+  const onWorker = rewrapOnWorker(keyring, bulk.map((b) => b.job));
+  onWorker.catch(() => {}); // awaited below, after the in-thread part
+  await inThread(here);
+  const results = await onWorker;
+  if (results === null) {
+    await inThread(bulk.map((b) => b.index)); // no worker here after all
+    return out;
+  }
+  bulk.forEach((b, k) => {
+    const r = results[k]!;
+    out[b.index] =
+      typeof r === "string"
+        ? { envelope: v2Envelope(active.keyId, r, b.parts[3]!, b.parts[4]!), keyId: active.keyId }
+        : r.failed === "unknown-key"
+          ? unknownKey(b.job.keyId)
+          : new DecryptError(REFUSED);
+  });
+  return out;
 }
 
 /** Wraps a piece of key material (e.g. the fingerprint key) under the active key. */

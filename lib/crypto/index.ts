@@ -6,13 +6,14 @@ import "server-only";
 import * as React from "react";
 import { randomBytes } from "node:crypto";
 import { keyMaterialContext, type SealContext } from "./aad";
-import { DecryptError, open, openKey, openNowOrLater, rewrap, rewrapKey, seal, sealKey } from "./envelope";
+import { DecryptError, open, openKey, openNowOrLater, rewrap, rewrapKey, rewrapMany, seal, sealKey, sealMany } from "./envelope";
 import { fingerprint, FingerprintKey, sameFingerprint } from "./fingerprint";
 import { getKeyring } from "./keyring";
 import { LocalKeyProvider } from "./providers/local";
 import { KeyProviderUnavailableError, type TKeyProviderKind } from "./providers/types";
 
 export { DecryptError } from "./envelope";
+export { stopBulkWorker } from "./bulk";
 export { KeyringError, setProcessKeyring } from "./keyring";
 export { KeyProviderUnavailableError } from "./providers/types";
 export type { SealContext } from "./aad";
@@ -26,6 +27,22 @@ export async function encryptSecretValue(
 ): Promise<{ ciphertext: string; keyId: string; fingerprint: string }> {
   const sealed = await seal(getKeyring(), value, ctx);
   return { ciphertext: sealed.envelope, keyId: sealed.keyId, fingerprint: fingerprint(fingerprintKey, ctx.teamId, value) };
+}
+
+/**
+ * Seals many values at once (a bulk import), in the inputs' order; the same result as encryptSecretValue for
+ * each. With a local key a big batch is sealed on a worker thread (bulk.ts) while this thread goes on.
+ */
+export async function encryptSecretValues(
+  items: { value: string; ctx: SealContext }[],
+  fingerprintKey: FingerprintKey,
+): Promise<{ ciphertext: string; keyId: string; fingerprint: string }[]> {
+  const sealing = sealMany(getKeyring(), items.map(({ value, ctx }) => ({ plaintext: value, ctx })));
+  sealing.catch(() => {}); // awaited below
+  // Fingerprints here while the worker seals.
+  const fingerprints = items.map(({ value, ctx }) => fingerprint(fingerprintKey, ctx.teamId, value));
+  const sealed = await sealing;
+  return sealed.map((s, i) => ({ ciphertext: s.envelope, keyId: s.keyId, fingerprint: fingerprints[i]! }));
 }
 
 /** Marks a plaintext so React refuses to serialize it to a client component for as long as `owner` lives. */
@@ -83,6 +100,20 @@ export async function matchesStoredValue(
 export async function rewrapSecretValue(ciphertext: string, ctx: SealContext): Promise<{ ciphertext: string; keyId: string } | null> {
   const out = await rewrap(getKeyring(), ciphertext, ctx);
   return out && { ciphertext: out.envelope, keyId: out.keyId };
+}
+
+/**
+ * Re-wraps many stored values' data keys under the active key (one re-wrap batch), in the inputs' order: the
+ * new ciphertext, null when already there, or the DecryptError of a value no key in the keyring opens (not
+ * thrown). KeyProviderUnavailableError is thrown. Local keys on a worker thread (bulk.ts); other providers
+ * `concurrency` at a time.
+ */
+export async function rewrapSecretValues(
+  items: { ciphertext: string; ctx: SealContext }[],
+  concurrency: number,
+): Promise<({ ciphertext: string; keyId: string } | null | DecryptError)[]> {
+  const outcomes = await rewrapMany(getKeyring(), items.map(({ ciphertext, ctx }) => ({ envelope: ciphertext, ctx })), concurrency);
+  return outcomes.map((o) => (o === null || o instanceof DecryptError ? o : { ciphertext: o.envelope, keyId: o.keyId }));
 }
 
 /**

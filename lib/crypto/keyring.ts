@@ -5,6 +5,7 @@ import "server-only";
 // the readiness check) rather than as a crash at start.
 import { env, isProduction, type TEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { forgetKeyringInWorker } from "./bulk";
 import { readOrCreateLocalSecret } from "./local-secret";
 import { AwsKmsKeyProvider, kmsClient } from "./providers/aws-kms";
 import { KeyringError, LocalKeyProvider } from "./providers/local";
@@ -124,6 +125,8 @@ export function getKeyring(): Keyring {
 
 /** Replaces the process keyring (scripts that switch keys, and tests); undefined rebuilds it from the environment. */
 export function setProcessKeyring(keyring: Keyring | undefined): void {
-  globalForKeys.__teamSecretsKeyring?.close();
+  const old = globalForKeys.__teamSecretsKeyring;
+  if (old) forgetKeyringInWorker(old);
+  old?.close();
   globalForKeys.__teamSecretsKeyring = keyring;
 }

@@ -7,7 +7,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { type Executor, type Tx } from "@/db/client";
 import { secrets, secretValues, users, type TVersionSource, type TVisibility } from "@/db/schema";
 import { roleCan, secretPolicy } from "@/lib/authz";
-import { encryptSecretValue } from "@/lib/crypto";
+import { encryptSecretValue, encryptSecretValues } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
@@ -181,9 +181,6 @@ async function writeNewSecretsChunk(tx: Tx, ctx: TWriteContext, chunk: TSealedNe
     );
 }
 
-/** Values sealed between two looks at the event loop, so a chunk's statements go out while the next chunk is sealed. */
-const SEAL_SLICE = 250;
-
 /**
  * Inside a caller's transaction: seals and inserts new secrets (version 1) with their audit events and team
  * events, a chunk of rows per statement (one secret is a chunk of one). The one write path of New secret and
@@ -200,31 +197,22 @@ export async function insertSecretsTx(
 ): Promise<string[]> {
   const ids: string[] = [];
   const fingerprintKey = await getFingerprintKey(tx);
-  // Seals one chunk, a slice at a time with a turn of the event loop between slices: the previous chunk's
-  // statements (each sent when the one before it is answered) keep the database busy meanwhile.
+  // Seals one chunk: on lib/crypto's worker thread for a big chunk with a local key, in this thread otherwise
+  // (a slice at a time, with turns of the event loop between slices).
   const seal = async (start: number): Promise<TSealedNew[]> => {
-    const out: TSealedNew[] = [];
-    const end = Math.min(start + INSERT_CHUNK, inputs.length);
-    for (let i = start; i < end; i += SEAL_SLICE) {
-      if (i > start) await new Promise((resolve) => setImmediate(resolve));
-      const slice = inputs.slice(i, Math.min(i + SEAL_SLICE, end));
-      out.push(
-        ...(await Promise.all(
-          slice.map(async (input) => {
-            const id = crypto.randomUUID();
-            return { id, input, sealed: await encryptSecretValue(input.value, { teamId: ctx.teamId, secretId: id, version: 1 }, fingerprintKey) };
-          }),
-        )),
-      );
-    }
-    return out;
+    const chunk = inputs.slice(start, Math.min(start + INSERT_CHUNK, inputs.length)).map((input) => ({ id: crypto.randomUUID(), input }));
+    const sealed = await encryptSecretValues(
+      chunk.map(({ id, input }) => ({ value: input.value, ctx: { teamId: ctx.teamId, secretId: id, version: 1 } })),
+      fingerprintKey,
+    );
+    return chunk.map(({ id, input }, i) => ({ id, input, sealed: sealed[i]! }));
   };
   let next: ReturnType<typeof seal> | null = seal(0);
   for (let start = 0; next; start += INSERT_CHUNK) {
     const chunk = await next;
-    // While the database writes this chunk, the next one is sealed here: sealing is CPU in this process and
-    // inserting is CPU in the database's, so on two cores a big import costs about the larger of the two
-    // instead of their sum (on PGlite, in this thread, it changes nothing).
+    // While the database writes this chunk, the next one is sealed: on the worker thread (or here, between the
+    // statements' answers), so on two cores a big import costs about the larger of the two instead of their
+    // sum, PGlite (which runs in this thread) included.
     const writes = writeNewSecretsChunk(tx, ctx, chunk, auditMetadata);
     writes.catch(() => {}); // awaited below; a failure aborts the transaction and is thrown there
     next = start + INSERT_CHUNK < inputs.length ? seal(start + INSERT_CHUNK) : null;

@@ -5,7 +5,7 @@ import "server-only";
 // kill -9 at any point leaves every row either old-and-readable or new-and-readable, and a rerun continues
 // where it stopped (values already under the active key are passed over). Safe beside a serving app: the
 // swap is compare-and-set on the ciphertext, so a value rotated meanwhile is skipped, not overwritten.
-import { DecryptError, listKeyringKeys, rewrapKeyMaterial, rewrapSecretValue } from "@/lib/crypto";
+import { DecryptError, listKeyringKeys, rewrapKeyMaterial, rewrapSecretValues } from "@/lib/crypto";
 import { rewrapWebhookSigningSecret } from "@/lib/crypto/webhook-signing";
 import {
   countSecretValuesNotUnder,
@@ -20,22 +20,6 @@ import {
 
 export type TRewrapProgress = { done: number; total: number; rewrapped: number; skipped: number; failed: number };
 export type TRewrapResult = TRewrapProgress & { keyId: string; remaining: number; failedIds: string[] };
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-        // Local crypto never yields by itself: let database replies (the batch committing) through.
-        if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
-      }
-    }),
-  );
-  return out;
-}
 
 export async function rewrapAll(
   opts: { batchSize?: number; concurrency?: number; maxPasses?: number; onProgress?: (p: TRewrapProgress) => void } = {},
@@ -78,19 +62,20 @@ export async function rewrapAll(
     const prepare = async (after: string | null) => {
       const page = await pageSecretValuesNotUnder(active.keyId, after, batchSize);
       const todo = page.rows.filter((r) => !failedIds.has(r.secretId));
-      const results = await mapLimit(todo, opts.concurrency ?? 8, async (r) => {
-        try {
-          const out = await rewrapSecretValue(r.ciphertext, { teamId: r.teamId, secretId: r.secretId, version: r.version });
-          return out ? ({ secretId: r.secretId, teamId: r.teamId, from: r.ciphertext, to: out.ciphertext } satisfies TSwap) : null;
-        } catch (err) {
-          // A value that no key in the keyring opens is reported by id and left as it is; an outage
-          // (KeyProviderUnavailableError) stops the run, to be resumed later.
-          if (!(err instanceof DecryptError)) throw err;
-          failedIds.add(r.secretId);
-          return null;
-        }
+      // Local keys are re-wrapped on lib/crypto's worker thread meanwhile, other providers `concurrency` at a time.
+      const outcomes = await rewrapSecretValues(
+        todo.map((r) => ({ ciphertext: r.ciphertext, ctx: { teamId: r.teamId, secretId: r.secretId, version: r.version } })),
+        opts.concurrency ?? 8,
+      );
+      const swaps: TSwap[] = [];
+      outcomes.forEach((out, i) => {
+        const r = todo[i]!;
+        // A value that no key in the keyring opens is reported by id and left as it is; an outage
+        // (KeyProviderUnavailableError) has thrown: the run stops, to be resumed later.
+        if (out instanceof DecryptError) failedIds.add(r.secretId);
+        else if (out) swaps.push({ secretId: r.secretId, teamId: r.teamId, from: r.ciphertext, to: out.ciphertext });
       });
-      return { lastId: page.lastId, todo: todo.length, swaps: results.filter((s): s is TSwap => s !== null) };
+      return { lastId: page.lastId, todo: todo.length, swaps };
     };
     let next = prepare(null);
     for (;;) {

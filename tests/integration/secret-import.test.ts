@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("@/lib/crypto", async (importOriginal) => (await import("../support/failing-crypto")).failOnMarkedValue(await importOriginal()));
 
 import { closeDb, getDb } from "@/db/client";
+import { setProcessKeyring } from "@/lib/crypto";
+import { BULK_MIN, BulkCryptoError } from "@/lib/crypto/bulk";
+import { getKeyring } from "@/lib/crypto/keyring";
+import { LocalKeyProvider } from "@/lib/crypto/providers/local";
 import { auditEvents, secrets } from "@/db/schema";
 import { importSecrets, previewImport } from "@/lib/dal/secret-import";
 import { INSERT_CHUNK } from "@/lib/dal/secrets";
@@ -101,6 +105,29 @@ describe("bulk import", () => {
       importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [] }),
     ).rejects.toThrow("simulated failure");
     expect(await snapshot([team.id])).toEqual(before);
+  });
+
+  it("all or nothing on the bulk crypto worker: a sealing error there aborts the import and writes nothing", async () => {
+    // A big import seals on lib/crypto's worker thread. Here the worker gets a key AES-256 refuses (16 bytes)
+    // while this thread keeps the real one (the fingerprint key still opens): the worker fails the batch.
+    class WorkerGetsABadKey extends LocalKeyProvider {
+      override copyKeyForBulkWorker() {
+        return new Uint8Array(16);
+      }
+    }
+    const real = getKeyring();
+    const active = new WorkerGetsABadKey(Buffer.from(process.env.SECRETS_MASTER_KEY!, "base64"), "SECRETS_MASTER_KEY");
+    expect(active.keyId).toBe(real.active.keyId);
+    setProcessKeyring({ active, byId: new Map([...real.byId, [active.keyId, active]]), close: () => {} });
+    try {
+      const before = await snapshot([team.id]);
+      const lines = Array.from({ length: BULK_MIN + 50 }, (_, i) => `WORKER_${i}_${tag}=w${i}`);
+      const err = await errorOf(importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [] }));
+      expect(err).toBeInstanceOf(BulkCryptoError);
+      expect(await snapshot([team.id])).toEqual(before);
+    } finally {
+      setProcessKeyring(real);
+    }
   });
 
   it("skips existing secrets unless chosen for rotation", async () => {

@@ -12,5 +12,9 @@ export function failOnMarkedValue(real: TCrypto): TCrypto {
       if (value === FAILING_VALUE) throw new Error("simulated failure");
       return real.encryptSecretValue(value, ...rest);
     },
+    encryptSecretValues: async (items, ...rest) => {
+      if (items.some((i) => i.value === FAILING_VALUE)) throw new Error("simulated failure");
+      return real.encryptSecretValues(items, ...rest);
+    },
   };
 }

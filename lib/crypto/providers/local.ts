@@ -80,6 +80,11 @@ export class LocalKeyProvider implements KeyProvider {
     return key;
   }
 
+  /** A copy of the key for the bulk crypto worker (../bulk.ts), in a buffer of its own for the caller to wipe. */
+  copyKeyForBulkWorker(): Uint8Array {
+    return new Uint8Array(this.#key);
+  }
+
   /** Format v1 (before key providers): the data key was wrapped with caller-built associated data. */
   legacyUnwrap(nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer {
     return gcmOpen(this.#key, nonce, sealed, associated);
