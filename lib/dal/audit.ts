@@ -100,7 +100,21 @@ export function auditEventColumns(e: Omit<TAuditInput, "teamId" | "metadata">) {
   };
 }
 
-/** Several events in one statement (bulk import writes one per secret): one array per column, unnest()ed. */
+/**
+ * The INSERT of one event per row of `rows` (a relation of target_id, target_name, version, metadata jsonb),
+ * the rest of each event taken from `shared`: for a bulk insert's data-modifying CTE (./secrets), whose events
+ * differ only in their target.
+ */
+export function auditRowsInsert(shared: Omit<TAuditInput, "targetId" | "targetName" | "version" | "metadata">, rows: SQL): SQL {
+  const e = auditEventColumns(shared);
+  return sql`
+    INSERT INTO audit_events (team_id, actor_id, actor_label, action, target_type, target_id, target_name, version, metadata, ip, user_agent)
+    SELECT ${shared.teamId}::uuid, ${e.actorId}::uuid, ${e.actorLabel}::text, ${e.action}::text, ${e.targetType}::text, target_id, target_name, version, metadata,
+      ${e.ip}::text, ${e.userAgent}::text
+    FROM ${rows}`;
+}
+
+/** Several events in one statement, one array per column, unnest()ed (a bulk import writes its own: auditRowsInsert). */
 export async function recordAuditMany(tx: Executor, events: TAuditInput[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => ({ teamId: e.teamId, metadata: e.metadata ? JSON.stringify(e.metadata) : null, ...auditEventColumns(e) }));

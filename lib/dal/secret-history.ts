@@ -5,7 +5,7 @@ import "server-only";
 // Past values are not kept anywhere: a rotation overwrites the only ciphertext, so the history is metadata
 // only. Read by any member of the team; what each role sees of it comes from lib/authz (secretPolicy, and
 // secrets.consumer_versions for the consumers).
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { type Tx } from "@/db/client";
 import { secrets, secretVersions, users, type TVersionSource } from "@/db/schema";
 import { roleCan, secretPolicy } from "@/lib/authz";
@@ -21,6 +21,17 @@ export const HISTORY_LIMIT = 200;
 
 type TWriteContext = { teamId: string; actor: TActor; source?: TVersionSource };
 
+/**
+ * The INSERT of the history rows of the versions in `rows` (a relation of secret_id, version, fingerprint), as
+ * a statement of its own (insertVersionRowsTx) or a bulk insert's data-modifying CTE (./secrets).
+ */
+export function versionRowsInsert(ctx: TWriteContext, rows: SQL): SQL {
+  return sql`
+    INSERT INTO secret_versions (secret_id, team_id, version, created_by, created_by_label, source, fingerprint)
+    SELECT secret_id, ${ctx.teamId}::uuid, version, ${ctx.actor.id}::uuid, ${ctx.actor.label}, ${ctx.source ?? "ui"}::secret_version_source, fingerprint
+    FROM ${rows}`;
+}
+
 /** Inside the transaction that makes the versions: their history rows (one statement for a chunk of any size). */
 export async function insertVersionRowsTx(
   tx: Tx,
@@ -29,11 +40,9 @@ export async function insertVersionRowsTx(
 ): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
-  await tx.execute(sql`
-    INSERT INTO secret_versions (secret_id, team_id, version, created_by, created_by_label, source, fingerprint)
-    SELECT secret_id, ${ctx.teamId}::uuid, version, ${ctx.actor.id}::uuid, ${ctx.actor.label}, ${ctx.source ?? "ui"}::secret_version_source, fingerprint
-    FROM unnest(${col((r) => r.secretId)}::uuid[], ${col((r) => r.version)}::int[], ${col((r) => r.fingerprint)}::text[])
-      AS t(secret_id, version, fingerprint)`);
+  await tx.execute(
+    versionRowsInsert(ctx, sql`unnest(${col((r) => r.secretId)}::uuid[], ${col((r) => r.version)}::int[], ${col((r) => r.fingerprint)}::text[]) AS t(secret_id, version, fingerprint)`),
+  );
 }
 
 export async function getSecretHistory(actor: TActor, teamSlug: string, secretId: string): Promise<TSecretHistoryDTO> {

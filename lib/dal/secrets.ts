@@ -11,14 +11,14 @@ import { encryptSecretValue, encryptSecretValues } from "@/lib/crypto";
 import { getFingerprintKey } from "./key-material";
 import { AppError } from "@/lib/errors";
 import type { TListSecretsQuery } from "@/lib/validation/secrets";
-import { recordAuditMany, recordCallAudit } from "./audit";
+import { auditRowsInsert, recordCallAudit } from "./audit";
 import { isUniqueViolation } from "@/db/errors";
 import { consumerHref, consumersBySecret, releaseDeadBindings } from "./secret-usage";
 import { containsIgnoreCase } from "./sql";
 import { emitTeamEvent, emitTeamEvents } from "./team-events";
 import { secretStatus } from "@/lib/secret-lifecycle";
 import { applyDetailsTx, dueCondition, type TLifecyclePatch } from "./secret-details";
-import { insertVersionRowsTx } from "./secret-history";
+import { insertVersionRowsTx, versionRowsInsert } from "./secret-history";
 import type { TActor, TRequestMeta } from "@/lib/types/actor";
 import type { TSecretList } from "@/lib/types/secrets";
 import { consumerVersionsOf, deleteSecretConsumerRowsTx, fetchedVersionsBySecret } from "./consumer-versions";
@@ -130,62 +130,105 @@ type TWriteContext = {
 
 /** Rows per statement: each chunk is one progress step of a bulk import. */
 export const INSERT_CHUNK = 2500;
+/**
+ * The first chunk of a bulk insert is small: it is sealed in this thread at once, so the database starts
+ * while the worker thread seals the next (a full chunk sealed first kept the database waiting ~40 ms).
+ */
+export const FIRST_CHUNK = 250;
+
 /** Chunks of at least this many rows drop the connection's cached plans first (see writeNewSecretsChunk). */
 const REPLAN_FROM = 100;
+
+/** [start, end) of each chunk of a bulk insert of n rows: FIRST_CHUNK, then INSERT_CHUNK each. */
+export function insertChunks(n: number): [number, number][] {
+  const out: [number, number][] = [[0, Math.min(n, FIRST_CHUNK)]];
+  for (let start = FIRST_CHUNK; start < n; start += INSERT_CHUNK) out.push([start, Math.min(n, start + INSERT_CHUNK)]);
+  return out;
+}
 
 /** A secret to create: its name, value and visibility, and optionally its description and lifecycle policy. */
 export type TNewSecret = { name: string; value: string; visibility: TVisibility; description?: string | null } & TLifecyclePatch;
 
 type TSealedNew = { id: string; input: TNewSecret; sealed: Awaited<ReturnType<typeof encryptSecretValue>> };
 
-/** Writes one chunk of new secrets: rows, values, version rows, audit events and team events, in that order. */
+/**
+ * The rows of a chunk as a relation for INSERT … SELECT: a column whose values differ travels as one array
+ * (unnest), a column with the same value in every row (a bulk import's visibility, key id, audit metadata …)
+ * as one scalar, so the database does not parse 2,500 copies of it. A chunk of one row is all scalars.
+ */
+function chunkRelation(columns: [name: string, type: string, values: unknown[]][]): SQL {
+  const varies = (values: unknown[]) => values.some((v) => v !== values[0]);
+  const arrays = columns.filter(([, , values]) => varies(values));
+  const select = sql.join(
+    columns.map(([name, type, values]) => (varies(values) ? sql.raw(`u.${name}`) : sql`${values[0] ?? null}::${sql.raw(type)} AS ${sql.raw(name)}`)),
+    sql`, `,
+  );
+  if (arrays.length === 0) return sql`SELECT ${select}`;
+  const unnested = sql.join(arrays.map(([, type, values]) => sql`${sql.param(values)}::${sql.raw(type)}[]`), sql`, `);
+  return sql`SELECT ${select} FROM unnest(${unnested}) AS u(${sql.raw(arrays.map(([name]) => name).join(", "))})`;
+}
+
+/**
+ * Writes one chunk of new secrets in one statement: their rows, values, version rows and audit events, as
+ * data-modifying CTEs over one relation of the chunk (one round trip, and each array parsed once); then the
+ * team events. Foreign keys are checked at the end of the statement, so values may name secrets it inserts.
+ */
 async function writeNewSecretsChunk(tx: Tx, ctx: TWriteContext, chunk: TSealedNew[], auditMetadata: Record<string, unknown>): Promise<void> {
+  if (chunk.length === 0) return; // an import with nothing new (its relation of no rows would be one row of nulls)
+  const col = <T>(f: (c: TSealedNew) => T) => chunk.map(f);
+  const rows = chunkRelation([
+    ["id", "uuid", col((c) => c.id)],
+    ["name", "text", col((c) => c.input.name)],
+    ["fingerprint", "text", col((c) => c.sealed.fingerprint)],
+    ["ciphertext", "text", col((c) => c.sealed.ciphertext)],
+    ["key_id", "text", col((c) => c.sealed.keyId)],
+    // Sent as text (postgres.js does not bind boolean or typed arrays of nulls alike on every driver).
+    ["visibility", "text", col((c) => c.input.visibility)],
+    ["description", "text", col((c) => c.input.description ?? null)],
+    ["expires_on", "text", col((c) => c.input.expiresOn ?? null)],
+    ["rotate_every_days", "text", col((c) => (c.input.rotateEveryDays ? String(c.input.rotateEveryDays) : null))],
+    ["stop_serving", "text", col((c) => (c.input.stopServingAfterExpiry ? "t" : "f"))],
+    // Whether it has a description, not the text: the audit log records what changed, never content.
+    [
+      "metadata",
+      "text",
+      col(({ input }) =>
+        JSON.stringify({ visibility: input.visibility, ...(input.description ? { description: true } : {}), ...policyAudit(input), ...auditMetadata }),
+      ),
+    ],
+  ]);
+  const versions = versionRowsInsert(ctx, sql`(SELECT id AS secret_id, 1 AS version, fingerprint FROM t) AS r`);
+  const events = auditRowsInsert(
+    { teamId: ctx.teamId, actor: ctx.actor, action: "secret.created", targetType: "secret", meta: ctx.meta },
+    sql`(SELECT id::text AS target_id, name AS target_name, 1 AS version, metadata::jsonb AS metadata FROM t) AS r`,
+  );
   // The foreign-key checks of values and versions against `secrets` run a plan this connection may have made
-  // when the table was small (a sequential scan, kept by the plan cache): against the thousands of rows a bulk
+  // when the table was tiny (a sequential scan, kept by the plan cache): against the thousands of rows a bulk
   // insert adds, each check would read the whole table (a 10,000-line import took 5-10 s, and longer each time).
   // DISCARD PLANS makes them be planned again for the table as it is now.
   if (chunk.length >= REPLAN_FROM) await tx.execute(sql`DISCARD PLANS`);
-  const col = <T>(f: (c: TSealedNew) => T) => sql.param(chunk.map(f));
   await tx.execute(sql`
+    WITH t AS (${rows}),
+    s AS (
       INSERT INTO secrets (id, team_id, name, visibility, version, fingerprint, created_by, updated_by, description,
                            expires_on, rotate_every_days, stop_serving_after_expiry)
       SELECT id, ${ctx.teamId}::uuid, name, visibility::secret_visibility, 1, fingerprint, ${ctx.actor.id}::uuid, ${ctx.actor.id}::uuid, description,
-             -- Sent as text arrays (postgres.js does not bind boolean or typed arrays of nulls alike on every driver).
              expires_on::date, rotate_every_days::int, stop_serving::boolean
-      FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.input.name)}::text[],
-                  ${col((c) => c.input.visibility)}::text[], ${col((c) => c.sealed.fingerprint)}::text[],
-                  ${col((c) => c.input.description ?? null)}::text[], ${col((c) => c.input.expiresOn ?? null)}::text[],
-                  ${col((c) => (c.input.rotateEveryDays ? String(c.input.rotateEveryDays) : null))}::text[],
-                  ${col((c) => (c.input.stopServingAfterExpiry ? "t" : "f"))}::text[])
-        AS t(id, name, visibility, fingerprint, description, expires_on, rotate_every_days, stop_serving)`);
-  await tx.execute(sql`
+      FROM t
+    ),
+    v AS (
       INSERT INTO secret_values (secret_id, team_id, version, ciphertext, key_id)
-      SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id
-      FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.sealed.ciphertext)}::text[], ${col((c) => c.sealed.keyId)}::text[])
-        AS t(id, ciphertext, key_id)`);
-  await insertVersionRowsTx(tx, ctx, chunk.map((c) => ({ secretId: c.id, version: 1, fingerprint: c.sealed.fingerprint })));
-  await recordAuditMany(
-      tx,
-      chunk.map(({ id, input }) => ({
-        teamId: ctx.teamId,
-        actor: ctx.actor,
-        action: "secret.created",
-        targetType: "secret",
-        targetId: id,
-        targetName: input.name,
-        version: 1,
-        // Whether it has a description, not the text: the audit log records what changed, never content.
-        metadata: { visibility: input.visibility, ...(input.description ? { description: true } : {}), ...policyAudit(input), ...auditMetadata },
-        meta: ctx.meta,
-      })),
-    );
+      SELECT id, ${ctx.teamId}::uuid, 1, ciphertext, key_id FROM t
+    ),
+    h AS (${versions})
+    ${events}`);
   await emitTeamEvents(
-      tx,
-      ctx.teamId,
-      "secret.created",
-      chunk.map(({ input }) => ({ secret: input.name, version: 1, visibility: input.visibility })),
-      ctx.actor,
-    );
+    tx,
+    ctx.teamId,
+    "secret.created",
+    chunk.map(({ input }) => ({ secret: input.name, version: 1, visibility: input.visibility })),
+    ctx.actor,
+  );
 }
 
 /**
@@ -206,24 +249,29 @@ export async function insertSecretsTx(
   const fingerprintKey = await getFingerprintKey(tx);
   // Seals one chunk: on lib/crypto's worker thread for a big chunk with a local key, in this thread otherwise
   // (a slice at a time, with turns of the event loop between slices).
-  const seal = async (start: number): Promise<TSealedNew[]> => {
-    const chunk = inputs.slice(start, Math.min(start + INSERT_CHUNK, inputs.length)).map((input) => ({ id: crypto.randomUUID(), input }));
-    const sealed = await encryptSecretValues(
+  const chunks = insertChunks(inputs.length);
+  const sealing: Promise<TSealedNew[]>[] = [];
+  const request = (k: number) => {
+    if (k >= chunks.length || sealing[k]) return;
+    const [start, end] = chunks[k]!;
+    const chunk = inputs.slice(start, end).map((input) => ({ id: crypto.randomUUID(), input }));
+    sealing[k] = encryptSecretValues(
       chunk.map(({ id, input }) => ({ value: input.value, ctx: { teamId: ctx.teamId, secretId: id, version: 1 } })),
       fingerprintKey,
-    );
-    return chunk.map(({ id, input }, i) => ({ id, input, sealed: sealed[i]! }));
+    ).then((sealed) => chunk.map(({ id, input }, i) => ({ id, input, sealed: sealed[i]! })));
+    sealing[k].catch(() => {}); // awaited in order below; a failure aborts the transaction and is thrown there
   };
-  let next: ReturnType<typeof seal> | null = seal(0);
-  for (let start = 0; next; start += INSERT_CHUNK) {
-    const chunk = await next;
+  // The second chunk goes to the worker before the small first one is sealed here.
+  request(1);
+  request(0);
+  for (let k = 0; k < chunks.length; k++) {
+    const chunk = await sealing[k]!;
     // While the database writes this chunk, the next one is sealed: on the worker thread (or here, between the
     // statements' answers), so on two cores a big import costs about the larger of the two instead of their
     // sum, PGlite (which runs in this thread) included.
     const writes = writeNewSecretsChunk(tx, ctx, chunk, auditMetadata);
     writes.catch(() => {}); // awaited below; a failure aborts the transaction and is thrown there
-    next = start + INSERT_CHUNK < inputs.length ? seal(start + INSERT_CHUNK) : null;
-    next?.catch(() => {}); // the same: awaited on the next turn, unless the writes failed first
+    request(k + 1);
     await writes;
     ids.push(...chunk.map((c) => c.id));
     await onProgress?.(ids.length);

@@ -13,7 +13,7 @@ import { getKeyring } from "@/lib/crypto/keyring";
 import { LocalKeyProvider } from "@/lib/crypto/providers/local";
 import { auditEvents, secrets } from "@/db/schema";
 import { importSecrets, previewImport } from "@/lib/dal/secret-import";
-import { INSERT_CHUNK } from "@/lib/dal/secrets";
+import { FIRST_CHUNK, INSERT_CHUNK, insertChunks } from "@/lib/dal/secrets";
 import { resolveSecretValues } from "@/lib/dal/secret-values";
 import { createSecret } from "@/lib/dal/secrets";
 import { outsiderCast, roleTeamCast } from "../support/cast";
@@ -101,6 +101,7 @@ describe("bulk import", () => {
     // overlap must still roll back everything, chunk n included, and leave no stray rejection behind.
     const before = await snapshot([team.id]);
     const lines = Array.from({ length: INSERT_CHUNK + 100 }, (_, i) => `BULK_${i}_${tag}=${i === INSERT_CHUNK + 50 ? "FAIL_HERE" : `v${i}`}`);
+    expect(INSERT_CHUNK + 50).toBeGreaterThanOrEqual(insertChunks(lines.length)[1]![0]); // past the first chunk
     await expect(
       importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [] }),
     ).rejects.toThrow("simulated failure");
@@ -108,8 +109,9 @@ describe("bulk import", () => {
   });
 
   it("all or nothing on the bulk crypto worker: a sealing error there aborts the import and writes nothing", async () => {
-    // A big import seals on lib/crypto's worker thread. Here the worker gets a key AES-256 refuses (16 bytes)
-    // while this thread keeps the real one (the fingerprint key still opens): the worker fails the batch.
+    // After the small first chunk, a big import seals on lib/crypto's worker thread. Here the worker gets a key
+    // AES-256 refuses (16 bytes) while this thread keeps the real one: the first chunk seals and is written,
+    // the worker fails the second, and the transaction takes the first chunk back with it.
     class WorkerGetsABadKey extends LocalKeyProvider {
       override copyKeyForBulkWorker() {
         return new Uint8Array(16);
@@ -121,9 +123,13 @@ describe("bulk import", () => {
     setProcessKeyring({ active, byId: new Map([...real.byId, [active.keyId, active]]), close: () => {} });
     try {
       const before = await snapshot([team.id]);
-      const lines = Array.from({ length: BULK_MIN + 50 }, (_, i) => `WORKER_${i}_${tag}=w${i}`);
-      const err = await errorOf(importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [] }));
+      const lines = Array.from({ length: FIRST_CHUNK + BULK_MIN + 50 }, (_, i) => `WORKER_${i}_${tag}=w${i}`);
+      const progress: number[] = [];
+      const err = await errorOf(
+        importSecrets({ actor: owner.actor, teamSlug: team.slug, text: lines.join("\n"), fileName: null, visibility: "masked", rotate: [], onProgress: (n) => void progress.push(n) }),
+      );
       expect(err).toBeInstanceOf(BulkCryptoError);
+      expect(progress).toContain(FIRST_CHUNK); // the first chunk was written before the worker failed
       expect(await snapshot([team.id])).toEqual(before);
     } finally {
       setProcessKeyring(real);
