@@ -37,12 +37,10 @@ export async function encryptSecretValues(
   items: { value: string; ctx: SealContext }[],
   fingerprintKey: FingerprintKey,
 ): Promise<{ ciphertext: string; keyId: string; fingerprint: string }[]> {
-  const sealing = sealMany(getKeyring(), items.map(({ value, ctx }) => ({ plaintext: value, ctx })));
-  sealing.catch(() => {}); // awaited below
-  // Fingerprints here while the worker seals.
-  const fingerprints = items.map(({ value, ctx }) => fingerprint(fingerprintKey, ctx.teamId, value));
-  const sealed = await sealing;
-  return sealed.map((s, i) => ({ ciphertext: s.envelope, keyId: s.keyId, fingerprint: fingerprints[i]! }));
+  const sealed = await sealMany(getKeyring(), items.map(({ value, ctx }) => ({ plaintext: value, ctx })));
+  // Fingerprints once the values are sealed, not while the worker seals them: the caller's database work
+  // (a statement to send) comes first.
+  return sealed.map((s, i) => ({ ciphertext: s.envelope, keyId: s.keyId, fingerprint: fingerprint(fingerprintKey, items[i]!.ctx.teamId, items[i]!.value) }));
 }
 
 /** Marks a plaintext so React refuses to serialize it to a client component for as long as `owner` lives. */

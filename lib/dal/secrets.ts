@@ -261,7 +261,7 @@ export async function insertSecretsTx(
     ).then((sealed) => chunk.map(({ id, input }, i) => ({ id, input, sealed: sealed[i]! })));
     sealing[k].catch(() => {}); // awaited in order below; a failure aborts the transaction and is thrown there
   };
-  // The second chunk goes to the worker before the small first one is sealed here.
+  // The second chunk goes to the worker before the small first one is sealed here, so both are under way at once.
   request(1);
   request(0);
   for (let k = 0; k < chunks.length; k++) {
@@ -271,7 +271,11 @@ export async function insertSecretsTx(
     // sum, PGlite (which runs in this thread) included.
     const writes = writeNewSecretsChunk(tx, ctx, chunk, auditMetadata);
     writes.catch(() => {}); // awaited below; a failure aborts the transaction and is thrown there
-    request(k + 1);
+    if (k + 2 < chunks.length) {
+      // postgres.js sends what was queued on a setImmediate: let it go out before the next chunk's work here.
+      await new Promise((resolve) => setImmediate(resolve));
+      request(k + 2);
+    }
     await writes;
     ids.push(...chunk.map((c) => c.id));
     await onProgress?.(ids.length);
