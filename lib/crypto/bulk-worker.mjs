@@ -1,57 +1,19 @@
 // The bulk crypto worker thread, started by lib/crypto/bulk.ts: the local key provider's AES-256-GCM work for
 // a big import (sealing values) or a re-wrap (unwrapping and wrapping data keys), on a thread of its own, so
 // it runs beside the database's work instead of adding to it (embedded PGlite shares the main thread).
-// Plain JavaScript loaded by path, with nothing of ours imported: it knows AES-256-GCM and the local provider's
-// wrapped-key layout (nonce || ciphertext || tag, as LocalKeyProvider.wrap), and nothing of the envelope format
-// or of associated data, which bulk.ts builds with envelope.ts and aad.ts and sends as text. Keys arrive in a
-// "keys" message and are wiped when replaced; data keys are wiped after use. Replies carry base64url parts and
-// failure codes, never a key, a value or an exception's text.
-import { createCipheriv, createDecipheriv, randomFillSync } from "node:crypto";
+// Plain JavaScript loaded by path; of ours it imports only gcm.mjs (the AES-256-GCM code the local provider runs).
+// It knows the local provider's wrapped-key layout (nonce || ciphertext || tag, as LocalKeyProvider.wrap), and
+// nothing of the envelope format or of associated data, which bulk.ts builds with envelope.ts and aad.ts and
+// sends as text. Keys arrive in a "keys" message and are wiped when replaced; data keys are wiped after use.
+// Replies carry base64url parts and failure codes, never a key, a value or an exception's text.
+import { gcmOpenOrNull as gcmOpen, gcmSeal, NONCE_BYTES, secureRandomBytes as randomBytes } from "./gcm.mjs";
 import { parentPort } from "node:worker_threads";
 
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
 const DATA_KEY_BYTES = 32;
 
 /** keyId -> key bytes, for the keyring bulk.ts last sent. */
 const keys = new Map();
 let activeKeyId = null;
-
-// CSPRNG output in 8 KiB refills, each slice copied out and wiped from the pool (as lib/crypto/random.ts).
-const pool = Buffer.alloc(8192);
-let offset = pool.length;
-function randomBytes(n) {
-  if (offset + n > pool.length) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const out = Buffer.alloc(n);
-  pool.copy(out, 0, offset, offset + n);
-  pool.fill(0, offset, offset + n);
-  offset += n;
-  return out;
-}
-
-function gcmSeal(key, plaintext, associated) {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associated);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { nonce, sealed: Buffer.concat([body, cipher.getAuthTag()]) };
-}
-
-/** The plaintext, or null when the tag does not verify. */
-function gcmOpen(key, nonce, sealed, associated) {
-  if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) return null;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-    decipher.setAAD(associated);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
-  } catch {
-    return null;
-  }
-}
 
 function activeKey() {
   const key = keys.get(activeKeyId);

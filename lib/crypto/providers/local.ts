@@ -1,37 +1,23 @@
 import "server-only";
 // The local provider: a 256-bit key from the environment (SECRETS_MASTER_KEY), AES-256-GCM key wrapping in
 // this process. Its id is derived from the key itself, so a wrong key can never pass for the right one.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
 import { aadBytes, type WrapContext } from "../aad";
-import { secureRandomBytes } from "../random";
+import { gcmMalformed, gcmOpenOrNull, gcmSeal, NONCE_BYTES } from "../gcm.mjs";
 import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./types";
 
 export class KeyringError extends Error {
   override name = "KeyringError";
 }
 
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
+export { gcmSeal } from "../gcm.mjs";
 
-export function gcmSeal(key: Buffer, plaintext: Buffer, associated: Buffer): { nonce: Buffer; sealed: Buffer } {
-  const nonce = secureRandomBytes(NONCE_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associated);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { nonce, sealed: Buffer.concat([body, cipher.getAuthTag()]) };
-}
-
-/** Throws UnwrapRefusedError when the tag does not verify. */
+/** Throws UnwrapRefusedError when the input is malformed or the tag does not verify. */
 export function gcmOpen(key: Buffer, nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer {
-  if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) throw new UnwrapRefusedError("Malformed ciphertext");
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
-    decipher.setAAD(associated);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
-  } catch {
-    throw new UnwrapRefusedError("Authentication failed");
-  }
+  if (gcmMalformed(nonce, sealed)) throw new UnwrapRefusedError("Malformed ciphertext");
+  const plain = gcmOpenOrNull(key, nonce, sealed, associated);
+  if (!plain) throw new UnwrapRefusedError("Authentication failed");
+  return plain;
 }
 
 function parseLocalKey(base64: string, label: string): Buffer {
