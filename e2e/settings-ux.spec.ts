@@ -1,7 +1,8 @@
 // Issue 10: the settings UI as each role, a keyboard-only user and a phone user meet it. By accessible name.
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { storageStatePath, TEAM } from "./support/env";
+import { existsSync, readFileSync } from "node:fs";
+import { serverLogPath, storageStatePath, TEAM } from "./support/env";
 import { newTag, openForNewTag, secretField } from "./support/secrets-page";
 
 test.use({ storageState: storageStatePath("admin") });
@@ -229,6 +230,25 @@ test("item 7: page size, page jump and the total at the top", async ({ page, lea
   await expect(page.getByText("Showing 21–23 of 23")).toBeVisible();
   await expect(page.getByRole("rowheader", { name: `PG_${tag}_22`, exact: true })).toBeVisible();
   await expect(page).toHaveURL(/pageSize=10/);
+});
+
+test("item 7: a 1,000-line import through the production build seals on the bulk worker thread and lands whole", async ({ page, leak }) => {
+  const { tag } = await openForNewTag(page, leak);
+  // After the first chunk (250 rows, sealed in the request's thread) the rest is one chunk of 750: over the
+  // worker's threshold (lib/crypto/bulk.ts BULK_MIN), so the production build must find and start the worker.
+  const value = (i: number) => (i === 0 || i === 999 ? leak.value(`bulk ${i}`) : `bulk-${tag}-${i}-${Math.random().toString(36).slice(2)}`);
+  const lines = Array.from({ length: 1000 }, (_, i) => `BULK_${tag}_${String(i).padStart(4, "0")}=${value(i)}`).join("\n");
+  await page.getByRole("button", { name: "Import" }).click();
+  const imp = page.getByRole("dialog", { name: "Import secrets" });
+  await imp.getByLabel("Paste").fill(lines);
+  await expect(imp.getByText("1000 new")).toBeVisible();
+  await imp.getByRole("button", { name: "Import secrets" }).click();
+  await expect(imp).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByText("1,000 secrets matching").or(page.getByText("1000 secrets matching"))).toBeVisible();
+  // The worker says when it starts, and a worker that cannot start says so (the work is then done in the
+  // request's thread): here it must have started, in the production server.
+  await expect.poll(() => (existsSync(serverLogPath()) ? readFileSync(serverLogPath(), "utf8") : "")).toContain("bulk crypto worker started");
+  expect(readFileSync(serverLogPath(), "utf8")).not.toContain("bulk crypto worker could not start");
 });
 
 test("item 10: a new team is confirmed, its empty page has its own New secret and next steps; dark mode follows the system", async ({ page }) => {

@@ -84,3 +84,7 @@ parentPort.on("message", (message) => {
     parentPort.postMessage({ id: message.id, ok: false, code: typeof err?.code === "string" ? err.code : "failed" });
   }
 });
+
+// This module (and gcm.mjs) loaded: only now does bulk.ts count the worker as started. A thread whose module
+// cannot load still comes "online", then fails; bulk.ts then does the work itself instead of failing the batch.
+parentPort.postMessage({ op: "ready" });

@@ -12,7 +12,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { log } from "@/lib/log";
 import type { Keyring } from "./keyring";
-import { LocalKeyProvider } from "./providers/local";
+import { asLocal } from "./providers/types";
 
 /** Fewer items than this are done in this thread: they take less than the round trip to a worker. */
 export const BULK_MIN = 256;
@@ -50,8 +50,13 @@ function start(): TThread {
     for (const p of t.pending.values()) p.reject(err);
     t.pending.clear();
   };
-  worker.on("online", () => (t.online = true));
-  worker.on("message", (m: TReply) => {
+  worker.on("message", (m: TReply | { op: "ready" }) => {
+    if ("op" in m) {
+      // Its module loaded (a thread comes "online" before that, and fails after it if the module cannot load).
+      t.online = true;
+      log.info({ kind: "crypto" }, "bulk crypto worker started");
+      return;
+    }
     const p = t.pending.get(m.id);
     if (!p) return;
     t.pending.delete(m.id);
@@ -83,7 +88,10 @@ function idle(t: TThread) {
 
 function sendKeys(t: TThread, keyring: Keyring) {
   const keys: [string, Uint8Array][] = [];
-  for (const p of keyring.byId.values()) if (p instanceof LocalKeyProvider) keys.push([p.keyId, p.copyKeyForBulkWorker()]);
+  for (const p of keyring.byId.values()) {
+    const local = asLocal(p);
+    if (local) keys.push([local.keyId, local.copyKeyForBulkWorker()]);
+  }
   try {
     // postMessage copies synchronously: the copies here can be wiped at once.
     t.worker.postMessage({ op: "keys", keys, active: keyring.active.keyId });
@@ -98,7 +106,7 @@ function sendKeys(t: TThread, keyring: Keyring) {
  * does the work itself); rejects with BulkCryptoError when the worker fails while it holds the batch.
  */
 async function run<R>(keyring: Keyring, op: "seal" | "rewrap", items: unknown[]): Promise<R[] | null> {
-  if (unavailable || !(keyring.active instanceof LocalKeyProvider)) return null;
+  if (unavailable || !asLocal(keyring.active)) return null;
   const t = (thread ??= start());
   if (t.keyring !== keyring) sendKeys(t, keyring);
   if (t.idle) clearTimeout(t.idle);

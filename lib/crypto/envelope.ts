@@ -13,8 +13,8 @@ import { aadBytes, envelopeAad, envelopeAadText, type SealContext, type WrapCont
 import { BULK_MIN, rewrapOnWorker, sealOnWorker, type TRewrapJob } from "./bulk";
 import type { Keyring } from "./keyring";
 import { secureRandomBytes } from "./random";
-import { gcmOpen, gcmSeal, LocalKeyProvider } from "./providers/local";
-import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./providers/types";
+import { gcmOpen, gcmSeal } from "./providers/local";
+import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider, asLocal } from "./providers/types";
 
 export class DecryptError extends Error {
   override name = "DecryptError";
@@ -109,7 +109,8 @@ export function openNowOrLater(keyring: Keyring, envelope: string, ctx: SealCont
       dataKey.fill(0);
     }
   };
-  if (p instanceof LocalKeyProvider) return openWith(refusedAsDecryptError(() => p.unwrapNow(wrappedKey, envelopeAad(ctx, "key"))));
+  const local = asLocal(p);
+  if (local) return openWith(refusedAsDecryptError(() => local.unwrapNow(wrappedKey, envelopeAad(ctx, "key"))));
   return unwrapWith(p, wrappedKey, envelopeAad(ctx, "key")).then(openWith);
 }
 
@@ -120,12 +121,13 @@ function v1Aad(ctx: SealContext, layer: "value" | "key", keyId: string): Buffer 
 function openV1(keyring: Keyring, parts: string[], ctx: SealContext): string {
   const [, keyId, wrappedPart, nonce, sealed] = parts as [string, string, string, string, string];
   const p = provider(keyring, keyId);
-  if (!(p instanceof LocalKeyProvider)) throw new DecryptError("Malformed ciphertext");
+  const local = asLocal(p);
+  if (!local) throw new DecryptError("Malformed ciphertext");
   const [wrapNonce, wrappedKey, extra] = wrappedPart.split(".");
   if (extra !== undefined) throw new DecryptError("Malformed ciphertext");
   let dataKey: Buffer;
   try {
-    dataKey = p.legacyUnwrap(unb64(wrapNonce), unb64(wrappedKey), v1Aad(ctx, "key", keyId));
+    dataKey = local.legacyUnwrap(unb64(wrapNonce), unb64(wrappedKey), v1Aad(ctx, "key", keyId));
   } catch (err) {
     if (err instanceof DecryptError) throw err;
     throw new DecryptError("Authentication failed: the data key was tampered with or belongs to another secret or version");
@@ -201,7 +203,8 @@ export async function rewrapMany(keyring: Keyring, items: { envelope: string; ct
     const parts = envelope.split(":");
     const [format, keyId, wrapped] = parts;
     // The same checks as rewrap() makes before it unwraps; anything else goes there and fails or succeeds as it would.
-    const local = active instanceof LocalKeyProvider && keyring.byId.get(keyId ?? "") instanceof LocalKeyProvider;
+    const fromKey = keyring.byId.get(keyId ?? "");
+    const local = asLocal(active) !== null && fromKey !== undefined && asLocal(fromKey) !== null;
     if (parts.length === 5 && format === "v2" && keyId !== active.keyId && local && B64URL.test(wrapped ?? "")) {
       bulk.push({ index, parts, job: { keyId: keyId!, wrapped: wrapped!, keyAad: envelopeAadText(ctx, "key") } });
     } else {

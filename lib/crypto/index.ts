@@ -9,8 +9,7 @@ import { keyMaterialContext, type SealContext } from "./aad";
 import { DecryptError, open, openKey, openNowOrLater, rewrap, rewrapKey, rewrapMany, seal, sealKey, sealMany } from "./envelope";
 import { fingerprint, FingerprintKey, sameFingerprint } from "./fingerprint";
 import { getKeyring } from "./keyring";
-import { LocalKeyProvider } from "./providers/local";
-import { KeyProviderUnavailableError, type TKeyProviderKind } from "./providers/types";
+import { KeyProviderUnavailableError, type TKeyProviderKind, asLocal } from "./providers/types";
 
 export { DecryptError } from "./envelope";
 export { stopBulkWorker } from "./bulk";
@@ -120,7 +119,8 @@ export async function rewrapSecretValues(
  */
 export async function newFingerprintKeyMaterial(name: string): Promise<{ stored: string; keyId: string }> {
   const keyring = getKeyring();
-  const key = keyring.active instanceof LocalKeyProvider ? keyring.active.legacyFingerprintKey() : randomBytes(32);
+  const local = asLocal(keyring.active);
+  const key = local ? local.legacyFingerprintKey() : randomBytes(32);
   try {
     const sealed = await sealKey(keyring, key, keyMaterialContext(name));
     return { stored: sealed.envelope, keyId: sealed.keyId };

@@ -4,7 +4,7 @@ import "server-only";
 import { createHash, hkdfSync } from "node:crypto";
 import { aadBytes, type WrapContext } from "../aad";
 import { gcmMalformed, gcmOpenOrNull, gcmSeal, NONCE_BYTES } from "../gcm.mjs";
-import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider } from "./types";
+import { DATA_KEY_BYTES, UnwrapRefusedError, type KeyProvider, type TLocalAbilities } from "./types";
 
 export class KeyringError extends Error {
   override name = "KeyringError";
@@ -33,7 +33,7 @@ function parseLocalKey(base64: string, label: string): Buffer {
 const localKeyId = (key: Buffer) =>
   "k" + createHash("sha256").update("team-secrets key id\0").update(key).digest("hex").slice(0, 10);
 
-export class LocalKeyProvider implements KeyProvider {
+export class LocalKeyProvider implements KeyProvider, TLocalAbilities {
   readonly kind = "local" as const;
   readonly keyId: string;
   readonly #key: Buffer;

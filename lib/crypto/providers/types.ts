@@ -16,6 +16,21 @@ export interface KeyProvider {
   unwrap(wrapped: Buffer, context: WrapContext): Promise<Buffer>;
 }
 
+/**
+ * The local provider's in-process abilities, found by its kind rather than by `instanceof`: a production build
+ * carries lib/crypto in several server chunks (one per layer), while the keyring is one per process on
+ * globalThis, so a provider built by one copy of the class is not an instance of another copy's class.
+ */
+export type TLocalAbilities = {
+  unwrapNow(wrapped: Buffer, context: WrapContext): Buffer;
+  copyKeyForBulkWorker(): Uint8Array;
+  legacyUnwrap(nonce: Buffer, sealed: Buffer, associated: Buffer): Buffer;
+  legacyFingerprintKey(): Buffer;
+};
+export function asLocal(p: KeyProvider): (KeyProvider & TLocalAbilities) | null {
+  return p.kind === "local" ? (p as KeyProvider & TLocalAbilities) : null;
+}
+
 /** The provider could not be reached or refused to work (token gone, KMS down). Never a wrong-key verdict. */
 export class KeyProviderUnavailableError extends Error {
   override name = "KeyProviderUnavailableError";
